@@ -1,0 +1,75 @@
+import type { Observation } from '../../script/index.js';
+import { formatObservation, parseScript, ScriptError } from '../../script/index.js';
+import type { RunRecorder } from '../../sim/index.js';
+import { firstUnsupportedLine, simulate } from '../../sim/index.js';
+import type { RunWriter } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
+import { observationTable } from '../../report/index.js';
+import { CliError } from '../errors.js';
+import type { CliEnv } from '../io.js';
+import { packageVersion, readScriptFile } from '../io.js';
+
+/** Options of `foliolog run`. */
+export interface RunOptions {
+  readonly db: string;
+  readonly json: boolean;
+  readonly check: boolean;
+  readonly seed: string;
+  readonly policy: string;
+}
+
+/** The policy this build models: Linux 6.18 itself. */
+export const DEFAULT_POLICY = 'linux-6.18';
+
+/** Adapt the simulator's recorder calls to the store's run writer. */
+function recorderFor(writer: RunWriter): RunRecorder {
+  return {
+    file: (row) => writer.file(row),
+    event: (row, extra) => writer.event(row, extra),
+    operation: (obs: Observation, task, file) => writer.operation({ ...obs, task: task ?? null, file }),
+  };
+}
+
+/**
+ * `foliolog run SCRIPT`: parse the whole script (a script error records nothing), refuse a line
+ * this build does not model, then simulate it into a new run of the store, printing §2 JSON
+ * Lines (`--json`) or a table.
+ * @returns 0, 1 when a check failed, 2 when a line reached unmodelled behaviour.
+ */
+export async function runCommand(script: string, opts: RunOptions, env: CliEnv): Promise<number> {
+  const seed = /^\d+$/.test(opts.seed) ? Number(opts.seed) : NaN;
+  if (!Number.isSafeInteger(seed)) throw new CliError(`--seed: not a non-negative integer: ${opts.seed}`);
+  if (opts.policy !== DEFAULT_POLICY) throw new CliError(`--policy: unknown policy ${opts.policy} (this build models ${DEFAULT_POLICY})`);
+  const text = readScriptFile(script);
+  let parsed;
+  try {
+    parsed = parseScript(text, script);
+  } catch (e) {
+    if (e instanceof ScriptError) throw new CliError(e.message, { cause: e });
+    throw e;
+  }
+  const unsupported = firstUnsupportedLine(parsed);
+  if (unsupported) throw new CliError(`${script}:${unsupported.line.line}: not supported yet: ${unsupported.what}`);
+  const store = await openStore(opts.db);
+  try {
+    const writer = store.beginRun({
+      source: 'model', scriptName: script, scriptText: text, config: { check: opts.check }, seed,
+      policy: opts.policy, bugs: [], schedule: null, foliologVersion: packageVersion(),
+      nodeVersion: process.versions.node, kernelRelease: null,
+    }, { now: env.now });
+    const result = simulate(parsed, {
+      check: opts.check,
+      recorder: recorderFor(writer),
+      ...(opts.json ? { onObservation: (o: Observation) => env.stdout.write(`${formatObservation(o)}\n`) } : {}),
+    });
+    const summary = writer.finish(result.failure ? 'failed' : 'complete', result.failure?.message);
+    if (!opts.json) env.stdout.write(`${observationTable(result.observations)}\n`);
+    const status = result.failure ? 'failed' : 'complete';
+    env.stderr.write(`run ${summary.runId}: ${status}, ${summary.ops} ops, ${summary.events} events, event-log sha256 ${summary.hash}\n`);
+    if (!result.failure) return 0;
+    env.stderr.write(`${result.failure.message}\n`);
+    return result.failure.kind === 'check' ? 1 : 2;
+  } finally {
+    await store.close();
+  }
+}

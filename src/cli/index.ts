@@ -1,0 +1,3 @@
+export { main } from './main.js';
+export type { CliEnv, Output } from './io.js';
+export { CliError } from './errors.js';

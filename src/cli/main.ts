@@ -1,0 +1,74 @@
+import { Command, CommanderError, Option } from 'commander';
+import { isStoreError } from '../store/index.js';
+import { runCommand, DEFAULT_POLICY } from './commands/run.js';
+import { runsCommand } from './commands/runs.js';
+import { CliError } from './errors.js';
+import type { CliEnv } from './io.js';
+import { packageVersion } from './io.js';
+
+/** Store failures that are the user's input (exit 2), not our bug. */
+const USER_STORE_ERRORS = ['E_FOREIGN', 'E_NEWER', 'E_NEEDS_MIGRATION', 'E_NO_RUN', 'E_INCOMPLETE', 'E_UNREADABLE'] as const;
+
+function dbOption(): Option {
+  return new Option('--db <file>', 'the store').default('./foliolog.db');
+}
+
+function program(env: CliEnv, setCode: (code: number) => void): Command {
+  const root = new Command('foliolog')
+    .description('a deterministic, event-sourced simulator of Linux 6.18 shmem/tmpfs folios')
+    .version(packageVersion(), '--version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) })
+    .showSuggestionAfterError(false);
+  root.command('run')
+    .description('run SCRIPT on the model and record it')
+    .argument('<script>', 'the workload script')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON object per command line', false)
+    .option('--no-check', 'do not check the oracle after every command')
+    .option('--seed <n>', 'seed of the run', '1')
+    .option('--policy <name>', 'what-if policy', DEFAULT_POLICY)
+    .action(async (script: string, o: { db: string; json: boolean; check: boolean; seed: string; policy: string }) => {
+      setCode(await runCommand(script, o, env));
+    });
+  root.command('runs')
+    .description('list the runs of the store')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON document', false)
+    .action(async (o: { db: string; json: boolean }) => setCode(await runsCommand(o, env)));
+  for (const cmd of root.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
+  return root;
+}
+
+/**
+ * The composition root: parse argv, run one command, map every outcome to product.md §3's exit
+ * status — 0 success, 1 a failed check, 2 bad usage or input (one line), 70 an internal error
+ * (stack trace on stderr).
+ *
+ * ### Example
+ * ```ts
+ * const code = await main(['run', 'examples/tmpfs-huge.fl', '--json'], { stdout, stderr, now: () => new Date() })
+ * ```
+ */
+export async function main(argv: readonly string[], env: CliEnv): Promise<number> {
+  let code = 0;
+  try {
+    await program(env, (c) => { code = c; }).parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // commander has printed its message; its own exit codes are replaced by ours.
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
+    }
+    if (e instanceof CliError) {
+      env.stderr.write(`foliolog: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (isStoreError(e) && (USER_STORE_ERRORS as readonly string[]).includes(e.code)) {
+      env.stderr.write(`foliolog: ${e.message}\n`);
+      return 2;
+    }
+    env.stderr.write(`foliolog: internal error\n${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    return 70;
+  }
+}

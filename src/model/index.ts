@@ -1,0 +1,15 @@
+export { PAGE_SIZE, PAGE_SHIFT, HPAGE_PMD_ORDER, HPAGE_PMD_NR, MAX_LFS_FILESIZE } from './arch.js';
+export type { Brand, Pgoff, Loff, Order, OrderMask, FolioId, FileId } from './units.js';
+export { pgoff, loff, order, orderMask } from './units.js';
+export type { Errno, OpResult } from './errno.js';
+export { InvariantError, UnsupportedError, invariant } from './errno.js';
+export type { ModelEvent, ModelEventType, FolioEvent, EventSink } from './events.js';
+export { EVENT_CODES } from './events.js';
+export type { HugeSetting, GlobalHugeSetting, SizeHugeSetting } from './settings.js';
+export { orderSizeName } from './settings.js';
+export type { StatName } from './stats.js';
+export { STAT_NAMES } from './stats.js';
+export type { FolioView } from './shmem.js';
+export { Shmem } from './shmem.js';
+export type { ReadResult } from './ops/read.js';
+export { ByteRuns } from './byte-runs.js';

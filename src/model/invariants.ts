@@ -1,0 +1,36 @@
+import { invariant } from './errno.js';
+import { folioNextIndex } from './folio.js';
+import { shrinkerTarget } from './folio-ops.js';
+import type { Inode, Superblock } from './inode.js';
+import { HPAGE_PMD_ORDER } from './arch.js';
+
+/** Folios aligned, ordered, non-overlapping; page counts and the reclaim mark agree. */
+function checkInode(inode: Inode): number {
+  let pages = 0;
+  let folios = 0;
+  let prevEnd = 0;
+  for (const f of inode.cache.all()) {
+    invariant(f.order >= 0 && f.order <= HPAGE_PMD_ORDER, `folio ${f.id}: order ${f.order}`);
+    invariant(f.index % 2 ** f.order === 0, `folio ${f.id} at ${f.index} is not aligned to its order ${f.order}`);
+    invariant(f.index >= prevEnd, `folio ${f.id} at ${f.index} overlaps the folio before it`);
+    invariant(f.file === inode.id, `folio ${f.id} belongs to file ${f.file}, found in file ${inode.id}`);
+    invariant(f.reclaimMarked === (inode.reclaimFolio === f), `folio ${f.id}: reclaim mark out of step`);
+    prevEnd = folioNextIndex(f);
+    pages += 2 ** f.order;
+    folios++;
+  }
+  invariant(pages === inode.cache.nrPages, `file ${inode.id}: ${pages} pages held, ${inode.cache.nrPages} counted`);
+  invariant(folios === inode.cache.nrFolios, `file ${inode.id}: folio count out of step`);
+  invariant(inode.reclaimFolio === shrinkerTarget(inode), `file ${inode.id}: reclaim candidate out of step`);
+  return pages;
+}
+
+/** Every superblock: its block accounting equals the pages its files hold. Throws InvariantError. */
+export function checkInvariants(superblocks: readonly Superblock[], files: Iterable<Inode> = []): void {
+  const bySb = new Map<Superblock, number>();
+  for (const inode of files) bySb.set(inode.sb, (bySb.get(inode.sb) ?? 0) + checkInode(inode));
+  for (const sb of superblocks) {
+    const pages = bySb.get(sb);
+    if (pages !== undefined) invariant(pages === sb.usedBlocks, `superblock: ${sb.usedBlocks} blocks used, files hold ${pages}`);
+  }
+}

@@ -1,0 +1,49 @@
+import { MAX_LFS_FILESIZE } from '../arch.js';
+import type { ShmemCtx } from '../context.js';
+import type { OpResult } from '../errno.js';
+import { fail, invariant, ok } from '../errno.js';
+import { folioPos, folioSize } from '../folio.js';
+import { markUptodate } from '../folio-ops.js';
+import { shmemGetFolio } from '../get-folio.js';
+import type { Inode } from '../inode.js';
+import { pageOf } from '../units.js';
+import { verifyArea } from './rw-checks.js';
+
+const CHUNK_LARGE = 2n * 1024n * 1024n;
+const CHUNK_SMALL = 4096n;
+
+/**
+ * `pwrite(fd, buf of len bytes of byte, len, pos)`. Copies chunk by chunk as
+ * generic_perform_write() does: a chunk is 2 MiB for an inode with the large-folio flag, else
+ * one page, cut at chunk-aligned boundaries; each chunk looks its folio up with
+ * `write_end = pos + chunk` and is clamped to that folio. i_size grows per chunk, which the
+ * within_size rule of the next chunk sees.
+ * @returns bytes written; EINVAL (range overflows loff_t), EFBIG (pos ≥ MAX_LFS_FILESIZE).
+ * Mirrors: mm/filemap.c generic_perform_write(), mm/shmem.c shmem_write_begin()/shmem_write_end().
+ */
+export function pwrite(ctx: ShmemCtx, inode: Inode, byte: number, pos: bigint, len: bigint): OpResult {
+  const count = verifyArea(pos, len);
+  if (count === 'EINVAL') return fail('EINVAL', 'write range overflows loff_t');
+  if (count === 0n) return ok(0n);
+  if (pos >= MAX_LFS_FILESIZE) return fail('EFBIG', 'write at MAX_LFS_FILESIZE');
+  const end = pos + count;
+  const chunk = inode.largeFolios ? CHUNK_LARGE : CHUNK_SMALL;
+  const oldSize = inode.iSize;
+  let at = pos;
+  while (at < end) {
+    const left = end - at;
+    const room = chunk - (at & (chunk - 1n));
+    const bytes = left < room ? left : room;
+    const folio = shmemGetFolio(ctx, inode, pageOf(at), at + bytes, 'write');
+    invariant(folio, 'write_begin found no folio');
+    const folioEnd = folioPos(folio) + folioSize(folio);
+    const copied = at + bytes > folioEnd ? folioEnd - at : bytes;
+    inode.content.fill(at, copied, byte);
+    // shmem_write_end(): the rest of a new folio is zeroed and the whole folio marked uptodate.
+    markUptodate(ctx, folio);
+    at += copied;
+    if (at > inode.iSize) inode.iSize = at;
+  }
+  if (inode.iSize !== oldSize) ctx.sink.emit({ type: 'i_size_changed', file: inode.id, size: inode.iSize });
+  return ok(count);
+}

@@ -1,0 +1,201 @@
+import type { ShmemCtx } from './context.js';
+import type { OpResult } from './errno.js';
+import { fail, ok } from './errno.js';
+import type { EventSink } from './events.js';
+import { updateReclaimCandidate } from './folio-ops.js';
+import type { Inode, Superblock } from './inode.js';
+import { newInode, newSuperblock } from './inode.js';
+import { checkInvariants } from './invariants.js';
+import { lseek } from './ops/lseek.js';
+import type { ReadResult } from './ops/read.js';
+import { pread } from './ops/read.js';
+import { truncate } from './ops/truncate.js';
+import { pwrite } from './ops/write.js';
+import { isHugeSetting, ThpSettings } from './settings.js';
+import { Stats } from './stats.js';
+import type { FileId, FolioId } from './units.js';
+import { pagesCeil } from './units.js';
+
+/** The mount the current file lives on: a tmpfs superblock, or the memfd namespace. */
+interface Cwd {
+  readonly sb: Superblock;
+  readonly kind: 'tmpfs' | 'memfd';
+  readonly mount: number;
+}
+
+/** `[pgoff, order, uptodate]` of one folio. */
+export type FolioView = readonly [number, number, 0 | 1];
+
+/**
+ * The simulated machine: THP controls, per-size counters, shmem superblocks, files and the
+ * current file. Each method is one syscall-level operation; results are data, events go to
+ * the sink as they happen. Deterministic: no clock, no randomness.
+ */
+export class Shmem implements ShmemCtx {
+  readonly thp = new ThpSettings();
+  readonly stats = new Stats();
+  readonly sink: EventSink;
+  readonly superblocks: Superblock[] = [];
+  /** Every inode ever created, unlinked ones included (they stay open to the end). */
+  readonly inodes: Inode[] = [];
+  #internal: Superblock | undefined;
+  #folios = 0;
+  #files = 0;
+  #mounts = 0;
+  #cwd: Cwd | undefined;
+  #file: Inode | undefined;
+
+  constructor(sink: EventSink) {
+    this.sink = sink;
+  }
+
+  /** @inheritdoc */
+  nextFolioId(): FolioId {
+    return ++this.#folios as FolioId;
+  }
+
+  /** The current file, if any. */
+  get currentFile(): Inode | undefined {
+    return this.#file;
+  }
+
+  #internalSb(): Superblock {
+    if (!this.#internal) {
+      this.#internal = newSuperblock('internal', 'never', 0);
+      this.superblocks.push(this.#internal);
+    }
+    return this.#internal;
+  }
+
+  #create(name: string, cwd: Cwd): Inode {
+    const huge = cwd.kind === 'tmpfs' ? cwd.sb.huge : this.thp.shmMntHuge;
+    const inode = newInode(++this.#files as FileId, name, cwd.sb, cwd.kind, huge !== 'never');
+    if (cwd.kind === 'tmpfs') cwd.sb.dir.set(name, inode);
+    this.inodes.push(inode);
+    this.sink.emit({ type: 'file_created', file: inode.id, name, mount: cwd.mount, kind: inode.kind });
+    return inode;
+  }
+
+  #switchTo(inode: Inode): void {
+    this.#file = inode;
+    this.sink.emit({ type: 'file_switched', file: inode.id });
+  }
+
+  /**
+   * `mount -t tmpfs -o huge=H,size=S` on a fresh folder, creating file `f`.
+   * @returns 0; EINVAL for a `huge=` value a mount refuses (deny, force, unknown).
+   * Mirrors: mm/shmem.c shmem_parse_one(), shmem_fill_super().
+   */
+  mountTmpfs(huge: string | undefined, size: bigint | undefined): OpResult {
+    this.#cwd = undefined;
+    this.#file = undefined;
+    const h = huge ?? 'never';
+    if (!isHugeSetting(h)) return fail('EINVAL', `huge=${h}`);
+    const sb = newSuperblock('tmpfs', h, size ? pagesCeil(size) : 0);
+    this.superblocks.push(sb);
+    this.#cwd = { sb, kind: 'tmpfs', mount: ++this.#mounts };
+    this.#switchTo(this.#create('f', this.#cwd));
+    return ok();
+  }
+
+  /** `memfd_create("f")` on the internal mount. @returns 0. */
+  mountMemfd(): OpResult {
+    this.#cwd = { sb: this.#internalSb(), kind: 'memfd', mount: ++this.#mounts };
+    this.#switchTo(this.#create('f', this.#cwd));
+    return ok();
+  }
+
+  /** `mount -o remount,huge=H` of the current tmpfs mount. @returns 0; EINVAL (bad value, no tmpfs mount). */
+  remount(huge: string): OpResult {
+    if (!this.#cwd || this.#cwd.kind !== 'tmpfs') return fail('EINVAL', 'no tmpfs mount to remount');
+    if (!isHugeSetting(huge)) return fail('EINVAL', `huge=${huge}`);
+    this.#cwd.sb.huge = huge;
+    return ok();
+  }
+
+  /** `echo V > K` for each pair in order; the first refusal ends the line. @returns 0 or EINVAL. */
+  writeKnobs(writes: ReadonlyArray<{ readonly key: string; readonly value: string }>): OpResult {
+    for (const w of writes) {
+      const r = this.thp.write(w.key, w.value);
+      if (!r.ok) return r;
+    }
+    return ok();
+  }
+
+  /** Switch to (creating) NAME: a tmpfs path, or another memfd. @returns 0; EBADF without a mount. */
+  open(name: string): OpResult {
+    const cwd = this.#cwd;
+    if (!cwd) return fail('EBADF', 'no mount');
+    const existing = cwd.kind === 'tmpfs' ? cwd.sb.dir.get(name) : undefined;
+    this.#switchTo(existing ?? this.#create(name, cwd));
+    return ok();
+  }
+
+  /** Unlink the current file; it stays open and current. @returns 0; EBADF; ENOENT (no name). */
+  unlink(): OpResult {
+    const f = this.#file;
+    if (!f) return fail('EBADF', 'no current file');
+    if (f.kind !== 'tmpfs' || f.sb.dir.get(f.name) !== f) return fail('ENOENT', 'the file has no name to unlink');
+    f.sb.dir.delete(f.name);
+    f.nlink = 0;
+    return ok();
+  }
+
+  /** Run `op` on the current file, then re-derive its reclaim candidate. */
+  #onFile(op: (inode: Inode) => OpResult): OpResult {
+    const f = this.#file;
+    if (!f) return fail('EBADF', 'no current file');
+    const r = op(f);
+    updateReclaimCandidate(this, f);
+    return r;
+  }
+
+  /** See ops/write.ts. */
+  pwrite(byte: number, pos: bigint, len: bigint): OpResult {
+    return this.#onFile((f) => pwrite(this, f, byte, pos, len));
+  }
+
+  /** See ops/read.ts. */
+  pread(pos: bigint, len: bigint): ReadResult {
+    const f = this.#file;
+    if (!f) return { result: fail('EBADF', 'no current file'), data: [] };
+    return pread(f, pos, len);
+  }
+
+  /** See ops/lseek.ts. */
+  lseek(whence: 'data' | 'hole', offset: bigint): OpResult {
+    return this.#onFile((f) => lseek(f, whence, offset));
+  }
+
+  /** See ops/truncate.ts. */
+  truncate(size: bigint): OpResult {
+    return this.#onFile((f) => truncate(this, f, size));
+  }
+
+  /** `fallocate(FALLOC_FL_ZERO_RANGE)`: shmem does not support it. @returns EOPNOTSUPP; EBADF. */
+  fzero(): OpResult {
+    return this.#onFile(() => fail('EOPNOTSUPP', 'shmem has no FALLOC_FL_ZERO_RANGE'));
+  }
+
+  /** The current file's folios, by index. Pure. */
+  folios(): FolioView[] {
+    const out: FolioView[] = [];
+    if (this.#file) for (const f of this.#file.cache.all()) out.push([f.index, f.order, f.uptodate ? 1 : 0]);
+    return out;
+  }
+
+  /** The current file's i_size (0 without one). Pure. */
+  size(): bigint {
+    return this.#file?.iSize ?? 0n;
+  }
+
+  /** The current file's st_blocks: 8 per page held (0 without one). Pure. */
+  blocks(): bigint {
+    return BigInt(this.#file?.cache.nrPages ?? 0) * 8n;
+  }
+
+  /** Check every structural invariant; throws InvariantError. */
+  checkInvariants(): void {
+    checkInvariants(this.superblocks, this.inodes);
+  }
+}

@@ -1,0 +1,42 @@
+import { HPAGE_PMD_ORDER } from './arch.js';
+import { orderSizeName } from './settings.js';
+
+/** Per-size counter names, as sysfs spells them under hugepages-<N>kB/stats/. */
+export const STAT_NAMES = ['shmem_alloc', 'shmem_fallback', 'shmem_fallback_charge', 'split', 'split_failed', 'split_deferred'] as const;
+/** A per-size counter name. */
+export type StatName = (typeof STAT_NAMES)[number];
+
+/** The machine's per-size counters (global to every mount and file). Mirrors: count_mthp_stat(). */
+export class Stats {
+  readonly #v = new Float64Array((HPAGE_PMD_ORDER + 1) * STAT_NAMES.length);
+
+  /** Add 1 to counter `name` of `order`. */
+  count(order: number, name: StatName): void {
+    this.#v[order * STAT_NAMES.length + STAT_NAMES.indexOf(name)]! += 1;
+  }
+
+  /** Value of one counter. Pure. */
+  get(order: number, name: StatName): number {
+    return this.#v[order * STAT_NAMES.length + STAT_NAMES.indexOf(name)]!;
+  }
+
+  /** A copy of every counter, to diff later. Pure. */
+  snapshot(): Float64Array {
+    return this.#v.slice();
+  }
+
+  /**
+   * Counters that changed since `before`, keyed like sysfs (`{"64kB": {"split": 1}}`), sizes
+   * from the largest down, counters in sysfs order. Pure.
+   */
+  delta(before: Float64Array): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (let o = HPAGE_PMD_ORDER; o >= 1; o--) {
+      for (let k = 0; k < STAT_NAMES.length; k++) {
+        const d = this.#v[o * STAT_NAMES.length + k]! - before[o * STAT_NAMES.length + k]!;
+        if (d !== 0) (out[orderSizeName(o)] ??= {})[STAT_NAMES[k]!] = d;
+      }
+    }
+    return out;
+  }
+}

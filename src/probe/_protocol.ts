@@ -1,0 +1,141 @@
+/**
+ * The line protocol between the driver and `probe.c`.
+ *
+ * Requests (one line per command; numbers are decimal `loff_t`; `-` marks an absent value,
+ * `=WORD` a huge= word as written, possibly empty; a file name travels as UTF-8 hex):
+ * ```
+ * mount tmpfs =HUGE|- SIZE|-     mount anon SIZE      mount sysv SIZE      mount memfd
+ * remount =HUGE                  thp KEY=VALUE ...    open HEXNAME         unlink
+ * pwrite BYTE OFF LEN            pread OFF LEN        falloc 0|1 OFF LEN   fpunch OFF LEN
+ * fzero OFF LEN                  truncate SIZE        seek d|h OFF
+ * mmap MISALIGN OFF|- LEN|-      munmap               mread OFF|- LEN|-    mwrite BYTE OFF|- LEN|-
+ * madvise h|n|c|r|d OFF|- LEN|-  pin OFF|- LEN|-      unpin OFF|- LEN|-    reclaim   khugepaged   quit
+ * ```
+ * Responses (one line each): `ready RELEASE` once at start, then per request
+ * `ok ret=N|ERRNO|SIGBUS stats=SIZE.COUNTER:DELTA,... size=N blocks=N folios=PGOFF:ORDER:UPTODATE,...
+ * [blind=PGOFF:NPAGES,...] [data=OFF:LEN:BYTE,...]`, or `unsupported CMD`; `warn MSG` lines may
+ * come before any response; `fatal MSG` ends the helper; `bye` answers `quit`.
+ */
+import type { ByteRange, Command } from '../script/index.js';
+
+/** A decoded `ok` response: the §2 fields the kernel produced. */
+export interface RawObservation {
+  readonly ret: bigint | string;
+  readonly stats: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly size: bigint;
+  readonly blocks: bigint;
+  readonly folios: readonly (readonly [number, number, 0 | 1])[];
+  readonly blind: readonly (readonly [number, number])[];
+  readonly data: readonly (readonly [number, number, number])[] | undefined;
+}
+
+function range(r: ByteRange | undefined): string {
+  return r === undefined ? '- -' : `${r.pos} ${r.len}`;
+}
+
+function hex(s: string): string {
+  return Buffer.from(s, 'utf8').toString('hex');
+}
+
+const ADVICE = { hugepage: 'h', nohugepage: 'n', collapse: 'c', remove: 'r', dontneed: 'd' } as const;
+
+/** The request line for one command. Pure. */
+export function encodeCommand(c: Command): string {
+  switch (c.cmd) {
+    case 'mount':
+      switch (c.kind) {
+        case 'tmpfs':
+          return `mount tmpfs ${c.huge === undefined ? '-' : `=${c.huge}`} ${c.size ?? '-'}`;
+        case 'anon':
+        case 'sysv':
+          return `mount ${c.kind} ${c.size}`;
+        case 'memfd':
+          return 'mount memfd';
+      }
+      break;
+    case 'remount':
+      return `remount =${c.huge}`;
+    case 'thp':
+      return `thp ${c.writes.map((w) => `${w.key}=${w.value}`).join(' ')}`;
+    case 'open':
+      return `open ${hex(c.name)}`;
+    case 'unlink':
+    case 'munmap':
+    case 'reclaim':
+    case 'khugepaged':
+      return c.cmd;
+    case 'pwrite':
+      return `pwrite ${c.byte} ${c.pos} ${c.len}`;
+    case 'pread':
+    case 'fpunch':
+    case 'fzero':
+      return `${c.cmd} ${c.pos} ${c.len}`;
+    case 'falloc':
+      return `falloc ${c.keepSize ? 1 : 0} ${c.pos} ${c.len}`;
+    case 'truncate':
+      return `truncate ${c.size}`;
+    case 'seek':
+      return `seek ${c.whence === 'data' ? 'd' : 'h'} ${c.offset}`;
+    case 'mmap':
+      return `mmap ${c.misalign} ${range(c.range)}`;
+    case 'mread':
+    case 'pin':
+    case 'unpin':
+      return `${c.cmd} ${range(c.range)}`;
+    case 'mwrite':
+      return `mwrite ${c.byte} ${range(c.range)}`;
+    case 'madvise':
+      return `madvise ${ADVICE[c.advice]} ${range(c.range)}`;
+  }
+  throw new Error(`unknown command ${JSON.stringify(c)}`);
+}
+
+function ints(field: string, arity: number): number[][] {
+  if (field === '') return [];
+  return field.split(',').map((t) => {
+    const parts = t.split(':').map(Number);
+    if (parts.length !== arity || parts.some((n) => !Number.isSafeInteger(n))) {
+      throw new Error(`malformed item '${t}'`);
+    }
+    return parts;
+  });
+}
+
+function parseStats(field: string): RawObservation['stats'] {
+  const out: Record<string, Record<string, number>> = {};
+  if (field === '') return out;
+  for (const item of field.split(',')) {
+    const m = /^(\d+kB)\.(\w+):(\d+)$/.exec(item);
+    if (m === null) throw new Error(`malformed stats item '${item}'`);
+    const [, size = '', counter = '', delta = ''] = m;
+    (out[size] ??= {})[counter] = Number(delta);
+  }
+  // product.md §2's example lists "2048kB" before "64kB": keys in string order.
+  return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k] ?? {}]));
+}
+
+/** Decodes the fields of an `ok` line (without the leading `ok `). Throws on a malformed line. Pure. */
+export function parseOk(rest: string): RawObservation {
+  const fields = new Map<string, string>();
+  for (const tok of rest.split(' ')) {
+    const eq = tok.indexOf('=');
+    if (eq < 0) throw new Error(`malformed field '${tok}'`);
+    fields.set(tok.slice(0, eq), tok.slice(eq + 1));
+  }
+  const get = (k: string): string => {
+    const v = fields.get(k);
+    if (v === undefined) throw new Error(`missing field '${k}'`);
+    return v;
+  };
+  const ret = get('ret');
+  const data = fields.get('data');
+  return {
+    ret: /^-?\d+$/.test(ret) ? BigInt(ret) : ret,
+    stats: parseStats(get('stats')),
+    size: BigInt(get('size')),
+    blocks: BigInt(get('blocks')),
+    folios: ints(get('folios'), 3).map(([p = 0, o = 0, u = 0]) => [p, o, u === 1 ? 1 : 0] as const),
+    blind: ints(fields.get('blind') ?? '', 2).map(([p = 0, n = 0]) => [p, n] as const),
+    data: data === undefined ? undefined : ints(data, 3).map(([o = 0, l = 0, b = 0]) => [o, l, b] as const),
+  };
+}

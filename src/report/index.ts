@@ -1,0 +1,3 @@
+export { layoutText } from './layout.js';
+export { observationTable, runsTable, statsText } from './table.js';
+export type { RunListRow } from './table.js';

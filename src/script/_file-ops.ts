@@ -1,0 +1,61 @@
+import type { Command } from './ast.js';
+import { fault } from './_fault.js';
+import { optionValue, posLen, scan, wrongArgs } from './_args.js';
+import { parseByte, parseLoff } from './_numbers.js';
+
+/** `pwrite`'s byte when there is no `-S` (xfs_io's default). */
+export const PWRITE_BYTE = 0xcd;
+
+/** `pwrite [-S BYTE] OFF LEN`. Throws a LineFault if malformed. Pure. */
+export function parsePwrite(words: readonly string[]): Command {
+  const s = scan('pwrite', words, { '-S': 'value' });
+  const { pos, len } = posLen('pwrite', s.args);
+  const b = optionValue(s, '-S');
+  return { cmd: 'pwrite', byte: b === undefined ? PWRITE_BYTE : parseByte(b), pos, len };
+}
+
+/** `pread OFF LEN`. Throws a LineFault if malformed. Pure. */
+export function parsePread(words: readonly string[]): Command {
+  const { pos, len } = posLen('pread', scan('pread', words, {}).args);
+  return { cmd: 'pread', pos, len };
+}
+
+/** `falloc [-k] OFF LEN`. Throws a LineFault if malformed. Pure. */
+export function parseFalloc(words: readonly string[]): Command {
+  const s = scan('falloc', words, { '-k': 'bool' });
+  const { pos, len } = posLen('falloc', s.args);
+  return { cmd: 'falloc', keepSize: s.options.has('-k'), pos, len };
+}
+
+/** `fpunch OFF LEN`. Throws a LineFault if malformed. Pure. */
+export function parseFpunch(words: readonly string[]): Command {
+  const { pos, len } = posLen('fpunch', scan('fpunch', words, {}).args);
+  return { cmd: 'fpunch', pos, len };
+}
+
+/** `fzero OFF LEN`. Throws a LineFault if malformed. Pure. */
+export function parseFzero(words: readonly string[]): Command {
+  const { pos, len } = posLen('fzero', scan('fzero', words, {}).args);
+  return { cmd: 'fzero', pos, len };
+}
+
+/** `truncate SIZE`. Throws a LineFault if malformed. Pure. */
+export function parseTruncate(words: readonly string[]): Command {
+  const { args } = scan('truncate', words, {});
+  const [size] = args;
+  if (size === undefined || args.length !== 1) return wrongArgs('truncate');
+  return { cmd: 'truncate', size: parseLoff(size) };
+}
+
+/**
+ * `seek -d OFF` / `seek -h OFF`. The only place a negative number is legal (the kernel
+ * answers ENXIO). Throws a LineFault if malformed. Pure.
+ */
+export function parseSeek(words: readonly string[]): Command {
+  const s = scan('seek', words, { '-d': 'bool', '-h': 'bool' });
+  const data = s.options.has('-d');
+  if (data === s.options.has('-h')) return fault('seek takes exactly one of -d or -h (usage: seek -d OFF | seek -h OFF)');
+  const [offset] = s.args;
+  if (offset === undefined || s.args.length !== 1) return wrongArgs('seek');
+  return { cmd: 'seek', whence: data ? 'data' : 'hole', offset: parseLoff(offset, true) };
+}

@@ -1,0 +1,39 @@
+import type { Script, ScriptLine } from './ast.js';
+import { parseCommand } from './_command.js';
+import { LineFault } from './_fault.js';
+import { readLine, splitLines } from './_text.js';
+import { ScriptError } from './errors.js';
+
+/**
+ * Parse a script of the workload language (product.md §1): one command per line, `#`
+ * comments, blank lines skipped, CRLF accepted, an optional `[A]` task prefix.
+ *
+ * Every line is checked in order and the first malformed one is reported. Numbers are
+ * exact `bigint` bytes; values the kernel would refuse (`huge=force`) are kept as written.
+ * Pure.
+ *
+ * @param text - the decoded UTF-8 source (invalid bytes show up as U+FFFD: not text)
+ * @param file - the file name as given on the command line, for `FILE:LINE` messages
+ * @returns the script; an empty script (no commands) is valid
+ * @throws ScriptError `FILE:LINE: reason` for the first malformed line
+ *
+ * ### Example
+ * ```ts
+ * const s = parseScript('mount tmpfs huge=always\npwrite 0 2m  # fill\n', 'x.fl');
+ * s.lines[1]; // { line: 2, op: 'pwrite 0 2m', task: undefined, command: { cmd: 'pwrite', byte: 205, pos: 0n, len: 2097152n } }
+ * ```
+ */
+export function parseScript(text: string, file: string): Script {
+  const lines: ScriptLine[] = [];
+  for (const [line, raw] of splitLines(text)) {
+    try {
+      const read = readLine(raw);
+      if (read === undefined) continue;
+      lines.push({ line, op: read.op, task: read.task, command: parseCommand(read.words) });
+    } catch (e) {
+      if (e instanceof LineFault) throw new ScriptError(file, line, e.message);
+      throw e;
+    }
+  }
+  return { file, text, lines };
+}

@@ -1,0 +1,98 @@
+import type { FolioMachineEventType } from '../../machines/index.js';
+import { birthState, FINAL_FOLIO_STATES, FOLIO_STATE_CODES, nextFolioState } from '../../machines/index.js';
+import type { EventSink, ModelEvent } from '../model/index.js';
+import { EVENT_CODES, InvariantError } from '../model/index.js';
+import type { EventRecord, RunRecorder } from './recorder.js';
+
+const FINAL_CODES = new Set<number>(FINAL_FOLIO_STATES.map((s) => FOLIO_STATE_CODES[s]));
+const STATE_NAMES = new Map<number, string>(Object.entries(FOLIO_STATE_CODES).map(([k, v]) => [v, k]));
+
+/** Integer argument stored with each event type (product.md §4 `arg`). Pure. */
+function eventArg(e: ModelEvent): bigint | null {
+  switch (e.type) {
+    case 'folio_added': return BigInt(e.order);
+    case 'folio_zeroed': return BigInt(e.index);
+    case 'folio_split': return BigInt(e.order);
+    case 'folio_collapsed': return BigInt(e.into);
+    case 'file_created':
+    case 'file_switched': return BigInt(e.file);
+    case 'i_size_changed': return e.size;
+    default: return null;
+  }
+}
+
+/**
+ * The simulator's event sink: numbers each model event, steps the folio's lifecycle through
+ * the table compiled from machines/folio.machine.ts, and hands rows to the recorder. An event
+ * the machine does not accept is an invariant failure. Also counts what the oracle compares
+ * with the model's own counters.
+ */
+export class EventLog implements EventSink {
+  #states = new Uint8Array(1024);
+  #recorder: RunRecorder | undefined;
+  seq = 0;
+  /** Command index stamped on the events. */
+  i = 0;
+  /** Live folios as the events describe them: id → [file, index, order, uptodate]. */
+  readonly live = new Map<number, [number, number, number, 0 | 1]>();
+  /** Large folios born by allocation, per order. */
+  readonly allocatedByOrder: number[] = new Array<number>(10).fill(0);
+
+  constructor(recorder?: RunRecorder) {
+    this.#recorder = recorder;
+  }
+
+  /** Lifecycle state code of a folio (0 = never born). Pure. */
+  stateOf(folio: number): number {
+    return this.#states[folio] ?? 0;
+  }
+
+  /** The folios of `file` as the events describe them, `[pgoff, order, uptodate]` by pgoff. Pure. */
+  foliosOf(file: number): Array<[number, number, 0 | 1]> {
+    const out: Array<[number, number, 0 | 1]> = [];
+    for (const [f, index, order, up] of this.live.values()) if (f === file) out.push([index, order, up]);
+    return out.sort((a, b) => a[0] - b[0]);
+  }
+
+  /** @inheritdoc */
+  emit(e: ModelEvent): void {
+    const seq = ++this.seq;
+    const code = EVENT_CODES[e.type];
+    const arg = eventArg(e);
+    if (e.type === 'file_created') {
+      this.#recorder?.file({ id: e.file, name: e.name, mount: e.mount, kind: e.kind });
+    }
+    if (!('folio' in e)) {
+      this.#recorder?.event({ seq, i: this.i, folio: null, event: code, from: null, to: null, arg });
+      return;
+    }
+    const id: number = e.folio;
+    if (id >= this.#states.length) {
+      const grown = new Uint8Array(Math.max(id + 1, this.#states.length * 2));
+      grown.set(this.#states);
+      this.#states = grown;
+    }
+    let row: EventRecord;
+    if (e.type === 'folio_added') {
+      if (this.#states[id] !== 0) throw new InvariantError(`folio ${id} born twice`);
+      const to = birthState(e.cause);
+      if (e.cause === 'alloc' && e.order > 0) this.allocatedByOrder[e.order]! += 1;
+      this.#states[id] = to;
+      this.live.set(id, [e.file, e.index, e.order, 0]);
+      row = { seq, i: this.i, folio: id, event: code, from: null, to, arg };
+      this.#recorder?.event(row, { born: { file: e.file, pgoff: e.index, order: e.order, parent: e.parent } });
+      return;
+    }
+    const from = this.#states[id]!;
+    const to = from === 0 ? 0 : nextFolioState(from, e.type as FolioMachineEventType);
+    if (to === 0) {
+      throw new InvariantError(`folio ${id}: ${e.type} is not accepted in state ${STATE_NAMES.get(from) ?? 'unborn'}`);
+    }
+    this.#states[id] = to;
+    if (e.type === 'folio_marked_uptodate') this.live.get(id)![3] = 1;
+    const ended = FINAL_CODES.has(to);
+    if (ended) this.live.delete(id);
+    row = { seq, i: this.i, folio: id, event: code, from, to, arg };
+    this.#recorder?.event(row, ended ? { ended: true } : undefined);
+  }
+}

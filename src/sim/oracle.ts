@@ -1,0 +1,68 @@
+import type { Shmem } from '../model/index.js';
+import { ByteRuns, HPAGE_PMD_ORDER, MAX_LFS_FILESIZE } from '../model/index.js';
+import type { Command, Observation } from '../script/index.js';
+import type { EventLog } from './event-log.js';
+
+/** A failed oracle check: the model disagrees with itself. */
+export class OracleError extends Error {
+  override readonly name = 'OracleError';
+  readonly code = 'E_ORACLE';
+}
+
+/**
+ * The oracle, independent of the model's page cache: the bytes every file should hold (fsx's
+ * good_buf, kept from the commands alone), checked against every read; the model's structural
+ * invariants; and the per-size allocation counters against the folios the event log saw born.
+ */
+export class Oracle {
+  readonly #expected = new Map<number, ByteRuns>();
+
+  #bytes(file: number): ByteRuns {
+    let b = this.#expected.get(file);
+    if (!b) this.#expected.set(file, (b = new ByteRuns()));
+    return b;
+  }
+
+  /** Check the state after `command` produced `obs` on the current file. Throws OracleError/InvariantError. */
+  check(model: Shmem, log: EventLog, command: Command, obs: Observation): void {
+    model.checkInvariants();
+    const file = model.currentFile;
+    if (file) {
+      const replayed = JSON.stringify(log.foliosOf(file.id));
+      if (replayed !== JSON.stringify(obs.folios)) {
+        throw new OracleError(`the event log describes folios ${replayed}, the page cache holds ${JSON.stringify(obs.folios)}`);
+      }
+    }
+    if (obs.blocks !== BigInt(obs.folios.reduce((n, f) => n + 2 ** f[1], 0)) * 8n) {
+      throw new OracleError(`st_blocks ${obs.blocks} disagrees with the folios held`);
+    }
+    if (file && typeof obs.ret === 'bigint') this.#follow(this.#bytes(file.id), command, obs);
+    for (let o = 1; o <= HPAGE_PMD_ORDER; o++) {
+      const counted = model.stats.get(o, 'shmem_alloc');
+      if (counted !== log.allocatedByOrder[o]) {
+        throw new OracleError(`order ${o}: shmem_alloc is ${counted} but ${log.allocatedByOrder[o]} folios were allocated`);
+      }
+    }
+  }
+
+  #follow(bytes: ByteRuns, c: Command, obs: Observation): void {
+    const ret = obs.ret as bigint;
+    switch (c.cmd) {
+      case 'pwrite':
+        bytes.fill(c.pos, ret, c.byte);
+        return;
+      case 'truncate':
+        bytes.clear(c.size, MAX_LFS_FILESIZE - c.size);
+        return;
+      case 'pread': {
+        const want = JSON.stringify(bytes.read(c.pos, ret));
+        const got = JSON.stringify(obs.data ?? []);
+        if (want !== got) throw new OracleError(`read returned ${got}, the written bytes are ${want}`);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}
+

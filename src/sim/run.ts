@@ -1,0 +1,42 @@
+import type { OpResult, Shmem } from '../model/index.js';
+import type { Command, Observation, Script, ScriptLine } from '../script/index.js';
+import type { ReadResult } from '../model/index.js';
+
+/** Run one command on the model. `data` is set for reads. */
+export function dispatch(model: Shmem, c: Command): { result: OpResult; data?: ReadResult['data'] } {
+  switch (c.cmd) {
+    case 'mount':
+      if (c.kind === 'tmpfs') return { result: model.mountTmpfs(c.huge, c.size) };
+      if (c.kind === 'memfd') return { result: model.mountMemfd() };
+      break;
+    case 'remount': return { result: model.remount(c.huge) };
+    case 'thp': return { result: model.writeKnobs(c.writes) };
+    case 'open': return { result: model.open(c.name) };
+    case 'unlink': return { result: model.unlink() };
+    case 'pwrite': return { result: model.pwrite(c.byte, c.pos, c.len) };
+    case 'pread': {
+      const r = model.pread(c.pos, c.len);
+      return r.result.ok ? { result: r.result, data: r.data } : { result: r.result };
+    }
+    case 'seek': return { result: model.lseek(c.whence, c.offset) };
+    case 'truncate': return { result: model.truncate(c.size) };
+    case 'fzero': return { result: model.fzero() };
+    default: break;
+  }
+  throw new Error(`dispatch: ${c.cmd} is not modelled by this build`);
+}
+
+/** The §2 observation of a command that just ran. Pure apart from reading the model. */
+export function observe(model: Shmem, line: ScriptLine, i: number, r: ReturnType<typeof dispatch>, before: Float64Array): Observation {
+  const obs: Observation = {
+    i, line: line.line, op: line.task === undefined ? line.op : `[${line.task}] ${line.op}`,
+    ret: r.result.ok ? r.result.ret : r.result.errno,
+    folios: model.folios(),
+    stats: model.stats.delta(before),
+    size: model.size(),
+    blocks: model.blocks(),
+  };
+  return r.data ? { ...obs, data: r.data } : obs;
+}
+
+export type { Script };

@@ -1,0 +1,25 @@
+import type { Command, Script, ScriptLine } from '../script/index.js';
+
+/** Commands this build models (the rest belong to later slices). */
+const MODELLED = new Set<string>([
+  'mount tmpfs', 'mount memfd', 'remount', 'thp', 'open', 'unlink',
+  'pwrite', 'pread', 'seek', 'truncate', 'fzero',
+]);
+
+/** The word a "not supported yet" message names: `mount anon`, `falloc`, ... Pure. */
+export function commandWord(c: Command): string {
+  return c.cmd === 'mount' ? `mount ${c.kind}` : c.cmd;
+}
+
+/**
+ * The first line this build cannot run at all (a command of a later slice, or a task prefix,
+ * which needs the scheduler), with what to name in the message. Pure.
+ */
+export function firstUnsupportedLine(script: Script): { readonly line: ScriptLine; readonly what: string } | undefined {
+  for (const line of script.lines) {
+    if (line.task !== undefined) return { line, what: `task prefix [${line.task}]` };
+    const word = commandWord(line.command);
+    if (!MODELLED.has(word)) return { line, what: word };
+  }
+  return undefined;
+}

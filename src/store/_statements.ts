@@ -1,0 +1,34 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+/** Values better-sqlite3 binds. */
+export type SqlValue = number | bigint | string | Uint8Array | null;
+
+/** The writer's prepared statements: positional parameters, in column order. */
+export interface WriterStatements {
+  readonly insertFile: BetterSqlite3.Statement<SqlValue[]>;
+  readonly insertOperation: BetterSqlite3.Statement<SqlValue[]>;
+  readonly insertFolio: BetterSqlite3.Statement<SqlValue[]>;
+  readonly endFolio: BetterSqlite3.Statement<SqlValue[]>;
+  readonly insertEvent: BetterSqlite3.Statement<SqlValue[]>;
+  readonly insertCheckpoint: BetterSqlite3.Statement<SqlValue[]>;
+  readonly progress: BetterSqlite3.Statement<SqlValue[]>;
+  readonly finish: BetterSqlite3.Statement<SqlValue[]>;
+}
+
+/** Prepare the writer's statements on `sqlite`. */
+export function prepareWriterStatements(sqlite: BetterSqlite3.Database): WriterStatements {
+  const p = (text: string): BetterSqlite3.Statement<SqlValue[]> => sqlite.prepare<SqlValue[]>(text);
+  return {
+    insertFile: p('insert into files (run_id, id, name, mount, kind) values (?, ?, ?, ?, ?)'),
+    insertOperation: p(`insert into operations (run_id, i, line, op, task, ret, errno, size, blocks, stats, data,
+      folios, blind, file, last_seq) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertFolio: p(`insert into folios (run_id, id, file, pgoff, "order", parent, born_seq, ended_seq, ended_state,
+      inferred) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    endFolio: p('update folios set ended_seq = ?, ended_state = ? where run_id = ? and id = ?'),
+    insertEvent: p(`insert into events (run_id, seq, i, folio, event, from_state, to_state, arg)
+      values (?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertCheckpoint: p('insert into checkpoints (run_id, seq, data) values (?, ?, ?)'),
+    progress: p('update runs set ops = ?, events = ? where id = ?'),
+    finish: p(`update runs set status = ?, failure = ?, ops = ?, events = ?, event_hash = ? where id = ?`),
+  };
+}

@@ -1,0 +1,148 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/*
+ * Kysely types of the store schema (migrations/0001_create_runs_and_events.ts).
+ *
+ * JSON columns are typed `string`, not `JSONColumnType<>`: SQLite hands back the text and we
+ * parse it in rows.ts rather than install ParseJSONResultsPlugin, which would also "parse"
+ * any text column that happens to look like JSON (a script starting with `[`).
+ *
+ * 64-bit columns (ret, size, blocks, arg) read back through Kysely as lossy `number`s past
+ * 2^53; read them exactly with `loadOperations()` / `readEvents()` (better-sqlite3
+ * safeIntegers). Writes may bind `bigint`.
+ */
+
+/** A 64-bit integer column: lossy `number` through Kysely, `bigint` accepted on write. */
+export type Int64Column = ColumnType<number, bigint | number, bigint | number>;
+/** A nullable 64-bit integer column. */
+export type NullableInt64Column = ColumnType<number | null, bigint | number | null, bigint | number | null>;
+
+/** Where a run came from. */
+export type RunSource = 'model' | 'kernel';
+/** Lifecycle of a run (product.md §4). */
+export type RunStatus = 'incomplete' | 'complete' | 'failed';
+/** What kind of shmem object a file is. */
+export type FileKind = 'tmpfs' | 'memfd' | 'anon' | 'sysv';
+
+/** `runs`: one row per recorded run; `id` is never reused (AUTOINCREMENT). */
+export interface RunsTable {
+  id: Generated<number>;
+  source: RunSource;
+  script_name: string;
+  script_text: string;
+  /** JSON text. */
+  config: string;
+  seed: number;
+  policy: string;
+  /** JSON text: an array of bug-switch names. */
+  bugs: string;
+  schedule: string | null;
+  foliolog_version: string;
+  node_version: string;
+  sqlite_version: string;
+  kernel_release: string | null;
+  status: RunStatus;
+  /** One line; only for `failed`. */
+  failure: string | null;
+  /** ISO 8601; the only wall-clock field of the store. */
+  created_at: string;
+  ops: number;
+  events: number;
+  /** Lowercase hex SHA-256 of the event log; set by the last transaction. */
+  event_hash: string | null;
+  checkpoint_interval: number;
+}
+
+/** `files`: the files (inodes) of a run, 1-based per run. */
+export interface FilesTable {
+  run_id: number;
+  id: number;
+  name: string;
+  mount: number;
+  kind: FileKind;
+}
+
+/** `operations`: one row per command line (product.md §2); exactly one of ret/errno is set. */
+export interface OperationsTable {
+  run_id: number;
+  i: number;
+  line: number;
+  op: string;
+  task: string | null;
+  ret: NullableInt64Column;
+  errno: string | null;
+  size: Int64Column;
+  blocks: Int64Column;
+  /** JSON text of the §2 `stats` object. */
+  stats: string;
+  /** JSON text of the §2 `data` runs, reads only. */
+  data: string | null;
+  /** JSON text of the §2 `folios`, kernel runs only. */
+  folios: string | null;
+  /** JSON text of the §2 `blind` runs, kernel runs only. */
+  blind: string | null;
+  file: number | null;
+  /** Seq of the last event at the end of this operation, 0 before the first event. */
+  last_seq: number;
+}
+
+/** `folios`: one row per folio a run ever had; `id` is the run's allocation counter. */
+export interface FoliosTable {
+  run_id: number;
+  id: number;
+  file: number;
+  pgoff: number;
+  order: number;
+  parent: number | null;
+  born_seq: number;
+  ended_seq: number | null;
+  ended_state: number | null;
+  /** 1 when inferred from a kernel run's layout changes. */
+  inferred: number;
+}
+
+/** `events`: the append-only event log, integers only. */
+export interface EventsTable {
+  run_id: number;
+  seq: number;
+  i: number;
+  folio: number | null;
+  event: number;
+  from_state: number | null;
+  to_state: number | null;
+  arg: NullableInt64Column;
+}
+
+/** `checkpoints`: the live folios after event `seq` (see checkpoints.ts for the encoding). */
+export interface CheckpointsTable {
+  run_id: number;
+  seq: number;
+  data: Uint8Array;
+}
+
+/** `event_types` and `folio_states`: lookup tables for SQL users. */
+export interface CodeNameTable {
+  code: number;
+  name: string;
+}
+
+/** The whole schema, for `Kysely<Database>`. */
+export interface Database {
+  runs: RunsTable;
+  files: FilesTable;
+  operations: OperationsTable;
+  folios: FoliosTable;
+  events: EventsTable;
+  checkpoints: CheckpointsTable;
+  event_types: CodeNameTable;
+  folio_states: CodeNameTable;
+}
+
+/** A `runs` row as Kysely selects it. */
+export type RunsRow = Selectable<RunsTable>;
+/** A `runs` row as inserted. */
+export type NewRunsRow = Insertable<RunsTable>;
+/** An `operations` row as Kysely selects it (64-bit columns lossy). */
+export type OperationsRow = Selectable<OperationsTable>;
+/** A `folios` row as Kysely selects it. */
+export type FoliosRow = Selectable<FoliosTable>;

@@ -1,0 +1,23 @@
+export { APPLICATION_ID } from './_recognize.js';
+export type { Clock, RunMeta } from './begin.js';
+export {
+  CHECKPOINT_INTERVAL, CHECKPOINT_LIVE_FACTOR, applyEvent, checkpointDue, decodeCheckpoint, encodeCheckpoint,
+} from './checkpoints.js';
+export type { LiveFolio, LiveTable } from './checkpoints.js';
+export type {
+  CheckpointsTable, CodeNameTable, Database, EventsTable, FileKind, FilesTable, FoliosRow, FoliosTable,
+  Int64Column, NewRunsRow, NullableInt64Column, OperationsRow, OperationsTable, RunSource, RunStatus, RunsRow, RunsTable,
+} from './database.js';
+export { StoreError, isStoreError } from './errors.js';
+export type { StoreErrorCode } from './errors.js';
+export { MIGRATION_FOLDER, createMigrator, loadMigrations } from './migrate.js';
+export type { Migrations } from './migrate.js';
+export { BUSY_TIMEOUT_MS, openStore } from './open.js';
+export type { OpenOptions } from './open.js';
+export { eventLine } from './rows.js';
+export type {
+  BornFolio, EventExtra, EventRow, FileInput, JsonValue, OperationInput, OperationRecord, RunRecord, StoredEvent,
+} from './rows.js';
+export { Store } from './store.js';
+export { BATCH_EVENTS, RunWriter } from './writer.js';
+export type { RunSummary, WriterOptions } from './writer.js';

@@ -1,0 +1,175 @@
+import { createHash, type Hash } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
+import { PendingRows } from './_pending.js';
+import { type WriterStatements, prepareWriterStatements } from './_statements.js';
+import { applyEvent, CHECKPOINT_INTERVAL, checkpointDue, encodeCheckpoint, type LiveFolio, type LiveTable } from './checkpoints.js';
+import type { RunSource } from './database.js';
+import { StoreError, wrapSqliteError } from './errors.js';
+import { type EventExtra, type EventRow, type FileInput, type OperationInput, eventLine, oneLine } from './rows.js';
+
+/** Events per write transaction (product.md §4: batches of about 10,000). */
+export const BATCH_EVENTS = 10_000;
+
+/** Tuning for tests; production code passes none. */
+export interface WriterOptions {
+  /** Events per transaction (default `BATCH_EVENTS`). */
+  readonly batchSize?: number;
+  /** K, the least number of events between checkpoints (default `CHECKPOINT_INTERVAL`). */
+  readonly checkpointInterval?: number;
+}
+
+/** What `finish()` recorded. */
+export interface RunSummary {
+  readonly runId: number;
+  readonly events: number;
+  readonly ops: number;
+  /** Lowercase hex SHA-256 of the event log. */
+  readonly hash: string;
+}
+
+/**
+ * Writes one run: buffers files, folios, events, operations and checkpoints, and flushes them
+ * in one short `BEGIN IMMEDIATE` transaction per `batchSize` events, so concurrent writers
+ * interleave. The run stays `incomplete` until `finish()`. All methods are synchronous.
+ * Created by `Store.beginRun`. After an error the writer is closed and the run stays incomplete.
+ *
+ * ### Example
+ * ```ts
+ * const w = store.beginRun(meta, { now: () => new Date() })
+ * w.file({ id: 1, name: 'f', mount: 1, kind: 'tmpfs' })
+ * w.event({ seq: 1, i: 0, folio: 1, event: 1, from: null, to: 1, arg: 0 },
+ *   { born: { file: 1, pgoff: 0, order: 9, parent: null } })
+ * w.operation({ i: 0, line: 1, op: 'pwrite 0 2m', ret: 2097152n, size: 2097152n, blocks: 4096n, stats: {}, file: 1 })
+ * const { hash } = w.finish('complete')
+ * ```
+ */
+export class RunWriter {
+  readonly runId: number;
+  readonly #stmts: WriterStatements;
+  readonly #flushTx: BetterSqlite3.Transaction<(final: (() => void) | undefined) => void>;
+  readonly #inferred: 0 | 1;
+  readonly #batchSize: number;
+  readonly #interval: number;
+  readonly #live: LiveTable = new Map();
+  readonly #hash: Hash = createHash('sha256');
+  #hashText = '';
+  #lastSeq = 0;
+  #sinceCheckpoint = 0;
+  #liveAtCheckpoint = 0;
+  #ops = 0;
+  #closed = false;
+  #pending = new PendingRows();
+
+  /** Internal: use `Store.beginRun`, which has inserted the run row `runId`. */
+  constructor(sqlite: BetterSqlite3.Database, runId: number, source: RunSource, options: WriterOptions = {}) {
+    this.runId = runId;
+    this.#stmts = prepareWriterStatements(sqlite);
+    this.#inferred = source === 'kernel' ? 1 : 0;
+    this.#batchSize = options.batchSize ?? BATCH_EVENTS;
+    this.#interval = options.checkpointInterval ?? CHECKPOINT_INTERVAL;
+    this.#flushTx = sqlite.transaction((final) => {
+      this.#pending.writeTo(this.#stmts);
+      this.#stmts.progress.run(this.#ops, this.#lastSeq, this.runId);
+      final?.();
+    });
+  }
+
+  /** Record a file (inode) of the run. */
+  file(row: FileInput): void {
+    this.#assertOpen();
+    this.#pending.files.push([this.runId, row.id, row.name, row.mount, row.kind]);
+  }
+
+  /**
+   * Record event `row.seq` (1-based, consecutive). `extra.born` inserts the folio row (born in
+   * state `to`); `extra.ended` sets its ended seq and state. A checkpoint of the live folios
+   * follows the event when `checkpointDue` says so (every K events while few folios are live).
+   * @throws StoreError `E_BAD_EVENT` (seq out of order, folio not live), `E_WRITER_CLOSED`.
+   */
+  event(row: EventRow, extra?: EventExtra): void {
+    this.#assertOpen();
+    if (row.seq !== this.#lastSeq + 1) {
+      throw new StoreError('E_BAD_EVENT', `run ${this.runId}: event seq ${row.seq} follows ${this.#lastSeq}`);
+    }
+    const id = row.folio;
+    const endedState = id === null ? null : row.to ?? this.#live.get(id)?.state ?? null;
+    applyEvent(this.#live, row, extra);
+    if (id !== null && extra?.born !== undefined) {
+      const { file, pgoff, order, parent } = extra.born;
+      this.#pending.folios.set(id, [this.runId, id, file, pgoff, order, parent, row.seq, null, null, this.#inferred]);
+    }
+    if (id !== null && extra?.ended === true) this.#pending.endFolio(this.runId, id, row.seq, endedState);
+    this.#pending.events.push([this.runId, row.seq, row.i, id, row.event, row.from, row.to, row.arg]);
+    this.#hashText += eventLine(row);
+    this.#lastSeq = row.seq;
+    if (checkpointDue(++this.#sinceCheckpoint, this.#liveAtCheckpoint, this.#interval)) {
+      this.#pending.checkpoints.push([this.runId, row.seq, encodeCheckpoint(this.#live.values())]);
+      this.#sinceCheckpoint = 0;
+      this.#liveAtCheckpoint = this.#live.size;
+    }
+    if (this.#pending.events.length >= this.#batchSize) this.#flush(undefined);
+  }
+
+  /** Record a command line's outcome; `last_seq` is the last event seq so far. */
+  operation(row: OperationInput): void {
+    this.#assertOpen();
+    const failed = typeof row.ret === 'string';
+    const keep = this.#inferred === 1;
+    this.#pending.operations.push([
+      this.runId, row.i, row.line, row.op, row.task ?? null, failed ? null : row.ret, failed ? row.ret : null,
+      row.size, row.blocks, JSON.stringify(row.stats), json(row.data), keep ? json(row.folios) : null,
+      keep ? json(row.blind) : null, row.file, this.#lastSeq,
+    ]);
+    this.#ops++;
+  }
+
+  /**
+   * Flush everything and, in the same last transaction, set the status (`failure`, one line, is
+   * kept for `failed` only), the counts and the event-log hash.
+   * @throws StoreError `E_WRITER_CLOSED`, `E_SEQ_CONFLICT`, `E_SQLITE`.
+   */
+  finish(status: 'complete' | 'failed', failure?: string): RunSummary {
+    this.#assertOpen();
+    this.#feedHash();
+    const hash = this.#hash.digest('hex');
+    const message = status === 'failed' && failure !== undefined ? oneLine(failure) : null;
+    this.#flush(() => this.#stmts.finish.run(status, message, this.#ops, this.#lastSeq, hash, this.runId));
+    this.#closed = true;
+    return { runId: this.runId, events: this.#lastSeq, ops: this.#ops, hash };
+  }
+
+  /** The live folios after the last event (a view; do not mutate). */
+  liveFolios(): ReadonlyMap<number, Readonly<LiveFolio>> {
+    return this.#live;
+  }
+
+  #flush(final: (() => void) | undefined): void {
+    try {
+      this.#flushTx.immediate(final);
+    } catch (e) {
+      this.#closed = true;
+      const code = (e as { code?: unknown }).code;
+      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new StoreError('E_SEQ_CONFLICT', `run ${this.runId}: duplicate key, two writers collided (${(e as Error).message})`, { cause: e });
+      }
+      throw wrapSqliteError(e, `run ${this.runId}: cannot write`);
+    }
+    this.#feedHash();
+    this.#pending = new PendingRows();
+  }
+
+  // Lines are hashed a batch at a time: one update per flush instead of one per event.
+  #feedHash(): void {
+    if (this.#hashText === '') return;
+    this.#hash.update(this.#hashText);
+    this.#hashText = '';
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StoreError('E_WRITER_CLOSED', `run ${this.runId}: the writer is closed`);
+  }
+}
+
+function json(v: unknown): string | null {
+  return v === undefined || v === null ? null : JSON.stringify(v);
+}

@@ -1,0 +1,132 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Shmem } from '../../src/model/index.js';
+import { cli, fileHash, jsonLines, tempDir } from './_cli.js';
+
+let t: ReturnType<typeof tempDir>;
+beforeEach(() => { t = tempDir(); });
+afterEach(() => { vi.restoreAllMocks(); t.cleanup(); });
+
+function runsOf(db: string): Array<{ id: number; status: string; events: number; event_hash: string | null; failure: string | null }> {
+  const conn = new Database(db, { readonly: true });
+  try {
+    return conn.prepare('select id, status, events, event_hash, failure from runs order by id').all() as never;
+  } finally {
+    conn.close();
+  }
+}
+
+describe('foliolog run', () => {
+  it('prints one §2 JSON object per command line and records a complete run', async () => {
+    const script = t.file('w.fl', 'mount tmpfs huge=always   # PMD first\n\npwrite 0 4k\nseek -h 0\n');
+    const db = t.file('s.db');
+    const r = await cli('run', script, '--db', db, '--json');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe([
+      '{"i":0,"line":1,"op":"mount tmpfs huge=always","ret":0,"folios":[],"stats":{},"size":0,"blocks":0}',
+      '{"i":1,"line":3,"op":"pwrite 0 4k","ret":4096,"folios":[[0,9,1]],"stats":{"2048kB":{"shmem_alloc":1}},"size":4096,"blocks":4096}',
+      '{"i":2,"line":4,"op":"seek -h 0","ret":4096,"folios":[[0,9,1]],"stats":{},"size":4096,"blocks":4096}',
+      '',
+    ].join('\n'));
+    expect(r.stderr).toMatch(/^run 1: complete, 3 ops, \d+ events, event-log sha256 [0-9a-f]{64}\n$/);
+    expect(runsOf(db)).toMatchObject([{ id: 1, status: 'complete' }]);
+  });
+
+  it('prints a readable table without --json', async () => {
+    const r = await cli('run', t.file('w.fl', 'mount tmpfs huge=within_size\npwrite 0 60k\n'), '--db', t.file('s.db'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('0:3 8:2 12:1 14:0');
+    expect(r.stdout).toContain('32kB.shmem_alloc+1');
+  });
+
+  it('gives the same event-log hash to two runs of the same script, and different run ids', async () => {
+    const script = t.file('w.fl', 'mount tmpfs huge=within_size\npwrite 0 3m\ntruncate 2m\nopen g\npwrite 4k 64k\n');
+    const db = t.file('s.db');
+    const a = await cli('run', script, '--db', db, '--json');
+    const b = await cli('run', script, '--db', db, '--json');
+    expect(a.stdout).toBe(b.stdout);
+    const [r1, r2] = runsOf(db);
+    expect(r1!.id).not.toBe(r2!.id);
+    expect(r1!.event_hash).toBe(r2!.event_hash);
+    expect(r1!.events).toBeGreaterThan(0);
+  });
+
+  it('reports a script error as FILE:LINE with exit 2 and records nothing', async () => {
+    const script = t.file('bad.fl', 'mount tmpfs\npwrite 0 4k\npwrite 0 0x\n');
+    const db = t.file('s.db');
+    const r = await cli('run', script, '--db', db);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`foliolog: ${script}:3: ${r.stderr.split(`${script}:3: `)[1]}`);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(fileHash(db)).toBe('missing');
+  });
+
+  it('refuses the first line this build does not model before recording anything', async () => {
+    const script = t.file('later.fl', 'mount tmpfs huge=always\npwrite 0 4k\nfpunch 0 4k\nmmap\n');
+    const db = t.file('s.db');
+    const r = await cli('run', script, '--db', db);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`foliolog: ${script}:3: not supported yet: fpunch\n`);
+    expect(fileHash(db)).toBe('missing');
+  });
+
+  it('stops at a truncate through a large folio and marks the run failed', async () => {
+    const script = t.file('t.fl', 'mount tmpfs huge=always\npwrite 0 2m\ntruncate 1m\npwrite 0 4k\n');
+    const db = t.file('s.db');
+    const r = await cli('run', script, '--db', db, '--json');
+    expect(r.code).toBe(2);
+    expect(jsonLines(r.stdout)).toHaveLength(2);
+    expect(r.stderr).toContain(`${script}:3: not supported yet: truncate through a large folio`);
+    expect(runsOf(db)).toMatchObject([{ status: 'failed', failure: `${script}:3: not supported yet: truncate through a large folio` }]);
+  });
+
+  it('exits 1 and keeps a failed run when the oracle check fails', async () => {
+    // A model whose page cache reports a folio its events never described.
+    vi.spyOn(Shmem.prototype, 'folios').mockReturnValue([[0, 0, 1]]);
+    const script = t.file('w.fl', 'mount tmpfs\npwrite 0 8k\n');
+    const db = t.file('s.db');
+    const r = await cli('run', script, '--db', db, '--json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${script}:1: check failed: the event log describes folios []`);
+    expect(runsOf(db)).toMatchObject([{ status: 'failed' }]);
+  });
+
+  it('skips the oracle with --no-check', async () => {
+    vi.spyOn(Shmem.prototype, 'folios').mockReturnValue([[0, 0, 1]]);
+    const r = await cli('run', t.file('w.fl', 'mount tmpfs\npwrite 0 8k\n'), '--db', t.file('s.db'), '--json', '--no-check');
+    expect(r.code).toBe(0);
+  });
+
+  it.each([
+    [['run'], /missing required argument/],
+    [['run', 'x.fl', '--frobnicate'], /unknown option/],
+    [['walk'], /unknown command/],
+    [['run', 'x.fl', '--policy', 'flag-reclaim'], /unknown policy flag-reclaim/],
+    [['run', 'x.fl', '--seed', '-3'], /--seed/],
+  ])('exits 2 on bad usage: %j', async (argv, message) => {
+    const r = await cli(...argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('exits 2 with one line for a script it cannot read', async () => {
+    const r = await cli('run', t.file('nope.fl'), '--db', t.file('s.db'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nope\.fl: cannot read the script \(ENOENT\)\n$/);
+  });
+
+  it('refuses a file that is not a foliolog store and leaves it byte-identical', async () => {
+    const db = t.file('notes.db', 'these are my notes, not a database\n');
+    const before = fileHash(db);
+    const r = await cli('run', t.file('w.fl', 'mount tmpfs\n'), '--db', db);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(fileHash(db)).toBe(before);
+  });
+
+  it('prints its version', async () => {
+    const r = await cli('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});

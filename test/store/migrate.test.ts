@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { NO_MIGRATIONS, sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EVENT_CODES } from '../../src/model/events.js';
+import { APPLICATION_ID, createMigrator, loadMigrations, openStore } from '../../src/store/index.js';
+import { tempDir } from './_helpers.js';
+
+const TABLES = ['checkpoints', 'event_types', 'events', 'files', 'folio_states', 'folios', 'operations', 'runs'];
+
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(() => { tmp = tempDir(); });
+afterEach(() => tmp.cleanup());
+
+
+describe('openStore migrations', () => {
+  it('migrates a :memory: database with the real migrations/', async () => {
+    const store = await openStore(':memory:');
+    const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely%' and name not like 'sqlite%' order by name`.execute(store.db);
+    expect(rows.map((r) => r.name)).toEqual(TABLES);
+    await store.close();
+  });
+
+  it('creates a fresh file as a WAL store with application_id, foreign keys and a 10 s busy timeout', async () => {
+    const path = tmp.file('new.db');
+    const store = await openStore(path);
+    const pragma = async (name: string): Promise<unknown> =>
+      Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(store.db)).rows[0] ?? {})[0];
+    expect(await pragma('application_id')).toBe(APPLICATION_ID);
+    expect(await pragma('journal_mode')).toBe('wal');
+    expect(await pragma('foreign_keys')).toBe(1);
+    expect(await pragma('busy_timeout')).toBeGreaterThanOrEqual(10_000);
+    const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(store.db);
+    expect(applied.rows.map((r) => r.name)).toEqual(['0001_create_runs_and_events']);
+    await store.close();
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('reopens a migrated file without migrating again', async () => {
+    const path = tmp.file('again.db');
+    await (await openStore(path)).close();
+    const store = await openStore(path);
+    const applied = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(store.db);
+    expect(applied.rows[0]?.n).toBe(1);
+    await store.close();
+  });
+
+  it('fills event_types with the frozen codes of src/model/events.ts', async () => {
+    const store = await openStore(':memory:');
+    const rows = await store.db.selectFrom('event_types').selectAll().orderBy('code').execute();
+    expect(Object.fromEntries(rows.map((r) => [r.name, r.code]))).toEqual(EVENT_CODES);
+    await store.close();
+  });
+
+  it('fills folio_states with the lifecycle state codes', async () => {
+    const store = await openStore(':memory:');
+    const rows = await store.db.selectFrom('folio_states').selectAll().orderBy('code').execute();
+    expect(rows.map((r) => [r.code, r.name])).toEqual([
+      [1, 'allocated'], [2, 'partially-punched'], [3, 'split-failed'], [4, 'reclaim-candidate'],
+      [5, 'collapsed'], [6, 'split'], [7, 'freed'], [8, 'collapsed-into'],
+    ]);
+    await store.close();
+  });
+
+  it('goes all the way back down to NO_MIGRATIONS and up again', async () => {
+    const store = await openStore(':memory:');
+    const migrations = await loadMigrations();
+    const down = await createMigrator(store.db, migrations).migrateTo(NO_MIGRATIONS);
+    expect(down.error).toBeUndefined();
+    expect(down.results?.map((r) => [r.migrationName, r.direction, r.status])).toEqual([
+      ['0001_create_runs_and_events', 'Down', 'Success'],
+    ]);
+    const left = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely%' and name not like 'sqlite%'`.execute(store.db);
+    expect(left.rows).toEqual([]);
+    const up = await createMigrator(store.db, migrations).migrateToLatest();
+    expect(up.error).toBeUndefined();
+    expect(up.results?.map((r) => r.status)).toEqual(['Success']);
+    await store.close();
+  });
+});
