@@ -1,34 +1,21 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { CLOCK, meta, tempDir } from './_helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/**
- * Child processes cannot load our `.ts` (no tsx here), so transpile src/store, src/model and
- * migrations into a temporary tree that resolves packages through a node_modules symlink.
- */
+/** The store as `npm test` builds it (pretest), which child processes can load. */
+const DIST_STORE = join(ROOT, 'dist/src/store/index.js');
+
+/** A folder where the child script runs. */
 function buildTree(out: string): void {
+  if (!existsSync(DIST_STORE)) throw new Error(`${DIST_STORE} is missing: run the tests with npm test, which builds first`);
   writeFileSync(join(out, 'package.json'), '{ "type": "module" }');
-  symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir');
-  for (const dir of ['src/store', 'src/model', 'migrations']) {
-    for (const name of readdirSync(join(ROOT, dir)).filter((n) => n.endsWith('.ts'))) {
-      const source = readFileSync(join(ROOT, dir, name), 'utf8');
-      const { outputText } = ts.transpileModule(source, {
-        compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
-        fileName: name,
-      });
-      const target = join(out, dir, name.replace(/\.ts$/, '.js'));
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, outputText);
-    }
-  }
 }
 
 /**
@@ -38,7 +25,7 @@ function buildTree(out: string): void {
  */
 const CHILD = `
 import { existsSync, writeFileSync } from 'node:fs';
-import { openStore } from './src/store/index.js';
+import { openStore } from ${JSON.stringify(DIST_STORE)};
 const [path, name, n, batch, peers] = process.argv.slice(2);
 const store = await openStore(path);
 const meta = ${JSON.stringify(meta())};
