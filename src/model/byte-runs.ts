@@ -92,10 +92,4 @@ export class ByteRuns {
     if (at < end) push(at, end, 0);
     return out;
   }
-
-  /** True when every byte of [pos, pos + len) is 0. Pure. */
-  isZero(pos: bigint, len: bigint): boolean {
-    const k = this.#firstEndingAfter(pos);
-    return k >= this.#starts.length || this.#starts[k]! >= pos + len;
-  }
 }

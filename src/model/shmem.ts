@@ -11,15 +11,22 @@ import type { ReadResult } from './ops/read.js';
 import { pread } from './ops/read.js';
 import { truncate } from './ops/truncate.js';
 import { pwrite } from './ops/write.js';
+import { madvise } from './ops/madvise.js';
+import type { Range } from './ops/mmap.js';
+import { isResult, mmap, newMapping } from './ops/mmap.js';
+import type { Pin } from './ops/pin.js';
+import { pin, unpin } from './ops/pin.js';
+import { touch } from './ops/touch.js';
+import type { Mapping } from './vma.js';
 import { isHugeSetting, ThpSettings } from './settings.js';
 import { Stats } from './stats.js';
 import type { FileId, FolioId } from './units.js';
 import { pagesCeil } from './units.js';
 
-/** The mount the current file lives on: a tmpfs superblock, or the memfd namespace. */
+/** The mount the current file lives on: a tmpfs superblock, the memfd namespace, or a region. */
 interface Cwd {
   readonly sb: Superblock;
-  readonly kind: 'tmpfs' | 'memfd';
+  readonly kind: 'tmpfs' | 'memfd' | 'anon' | 'sysv';
   readonly mount: number;
 }
 
@@ -44,6 +51,10 @@ export class Shmem implements ShmemCtx {
   #mounts = 0;
   #cwd: Cwd | undefined;
   #file: Inode | undefined;
+  /** The current mapping: at most one; `open` and every `mount` drop it. */
+  #mapping: Mapping | undefined;
+  /** Pins still held (they outlive mappings and file switches). */
+  readonly #pins: Pin[] = [];
 
   constructor(sink: EventSink) {
     this.sink = sink;
@@ -70,7 +81,9 @@ export class Shmem implements ShmemCtx {
   #create(name: string, cwd: Cwd): Inode {
     const huge = cwd.kind === 'tmpfs' ? cwd.sb.huge : this.thp.shmMntHuge;
     const inode = newInode(++this.#files as FileId, name, cwd.sb, cwd.kind, huge !== 'never');
+    // Files of the internal mount have no link (shmem_file_setup clears it).
     if (cwd.kind === 'tmpfs') cwd.sb.dir.set(name, inode);
+    else inode.nlink = 0;
     this.inodes.push(inode);
     this.sink.emit({ type: 'file_created', file: inode.id, name, mount: cwd.mount, kind: inode.kind });
     return inode;
@@ -89,6 +102,7 @@ export class Shmem implements ShmemCtx {
   mountTmpfs(huge: string | undefined, size: bigint | undefined): OpResult {
     this.#cwd = undefined;
     this.#file = undefined;
+    this.#mapping = undefined;
     const h = huge ?? 'never';
     if (!isHugeSetting(h)) return fail('EINVAL', `huge=${h}`);
     const sb = newSuperblock('tmpfs', h, size ? pagesCeil(size) : 0);
@@ -100,6 +114,7 @@ export class Shmem implements ShmemCtx {
 
   /** `memfd_create("f")` on the internal mount. @returns 0. */
   mountMemfd(): OpResult {
+    this.#mapping = undefined;
     this.#cwd = { sb: this.#internalSb(), kind: 'memfd', mount: ++this.#mounts };
     this.#switchTo(this.#create('f', this.#cwd));
     return ok();
@@ -125,7 +140,9 @@ export class Shmem implements ShmemCtx {
   /** Switch to (creating) NAME: a tmpfs path, or another memfd. @returns 0; EBADF without a mount. */
   open(name: string): OpResult {
     const cwd = this.#cwd;
+    this.#mapping = undefined;
     if (!cwd) return fail('EBADF', 'no mount');
+    if (cwd.kind === 'anon' || cwd.kind === 'sysv') return fail('EINVAL', 'a shared-memory region has no directory');
     const existing = cwd.kind === 'tmpfs' ? cwd.sb.dir.get(name) : undefined;
     this.#switchTo(existing ?? this.#create(name, cwd));
     return ok();
@@ -175,6 +192,72 @@ export class Shmem implements ShmemCtx {
   /** `fallocate(FALLOC_FL_ZERO_RANGE)`: shmem does not support it. @returns EOPNOTSUPP; EBADF. */
   fzero(): OpResult {
     return this.#onFile(() => fail('EOPNOTSUPP', 'shmem has no FALLOC_FL_ZERO_RANGE'));
+  }
+
+  /**
+   * `mmap(MAP_SHARED|MAP_ANONYMOUS)` of `size` bytes (kind `anon`), or `shmget` + `shmat`
+   * (kind `sysv`), at a 2 MiB-aligned address: an inode on the internal mount, already mapped
+   * and current. @returns 0; EINVAL for a zero size.
+   * Mirrors: mm/shmem.c shmem_zero_setup(), ipc/shm.c newseg() + do_shmat().
+   */
+  mountRegion(kind: 'anon' | 'sysv', size: bigint): OpResult {
+    this.#cwd = undefined;
+    this.#file = undefined;
+    this.#mapping = undefined;
+    if (size <= 0n) return fail('EINVAL', 'zero-sized region');
+    this.#cwd = { sb: this.#internalSb(), kind, mount: ++this.#mounts };
+    const inode = this.#create(kind, this.#cwd);
+    // The anonymous region's file spans whole pages (the VMA); a SysV segment keeps its size.
+    inode.iSize = kind === 'anon' ? BigInt(pagesCeil(size)) * 4096n : size;
+    this.sink.emit({ type: 'i_size_changed', file: inode.id, size: inode.iSize });
+    this.#switchTo(inode);
+    this.#mapping = newMapping(inode, kind, 0, 0, size);
+    return ok();
+  }
+
+  /** See ops/mmap.ts. A new mapping replaces the current one. */
+  mmap(misalign: bigint, range: Range | undefined): OpResult {
+    const f = this.#file;
+    if (!f) return fail('EBADF', 'no current file');
+    const m = mmap(f, misalign, range);
+    if (isResult(m)) return m;
+    this.#mapping = m;
+    return ok();
+  }
+
+  /** `munmap` of the current mapping. @returns 0; EINVAL without one. */
+  munmap(): OpResult {
+    if (!this.#mapping) return fail('EINVAL', 'no mapping');
+    this.#mapping = undefined;
+    return ok();
+  }
+
+  /** `mread` (no byte) / `mwrite` (byte): see ops/touch.ts. */
+  touch(range: Range | undefined, byte?: number): OpResult {
+    return this.#onMapping((m) => touch(this, m, range, byte));
+  }
+
+  /** See ops/madvise.ts. */
+  madvise(advice: 'hugepage' | 'nohugepage' | 'dontneed', range: Range | undefined): OpResult {
+    return this.#onMapping((m) => madvise(m, advice, range));
+  }
+
+  /** See ops/pin.ts. */
+  pin(range: Range | undefined): OpResult {
+    return this.#onMapping((m) => pin(this, m, range, this.#pins));
+  }
+
+  /** See ops/pin.ts. */
+  unpin(range: Range | undefined): OpResult {
+    return unpin(this.#mapping, range, this.#pins);
+  }
+
+  /** Run a mapping op, then re-derive the mapped file's reclaim candidate. */
+  #onMapping(op: (m: Mapping | undefined) => OpResult): OpResult {
+    const m = this.#mapping;
+    const r = op(m);
+    if (m) updateReclaimCandidate(this, m.vmas[0]!.inode);
+    return r;
   }
 
   /** The current file's folios, by index. Pure. */

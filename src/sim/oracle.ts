@@ -16,6 +16,8 @@ export class OracleError extends Error {
  */
 export class Oracle {
   readonly #expected = new Map<number, ByteRuns>();
+  /** The current mapping as the commands describe it: file and byte range. */
+  #mapped: { readonly file: number; readonly pos: bigint; readonly end: bigint } | undefined;
 
   #bytes(file: number): ByteRuns {
     let b = this.#expected.get(file);
@@ -37,6 +39,7 @@ export class Oracle {
       throw new OracleError(`st_blocks ${obs.blocks} disagrees with the folios held`);
     }
     if (file && typeof obs.ret === 'bigint') this.#follow(this.#bytes(file.id), command, obs);
+    this.#followMapping(file?.id, command, obs);
     for (let o = 1; o <= HPAGE_PMD_ORDER; o++) {
       const counted = model.stats.get(o, 'shmem_alloc');
       if (counted !== log.allocatedByOrder[o]) {
@@ -62,6 +65,28 @@ export class Oracle {
       }
       default:
         return;
+    }
+  }
+
+  /** Track the mapping (mmap, mount anon/sysv, dropped by open and mount) and what mwrite stores. */
+  #followMapping(file: number | undefined, c: Command, obs: Observation): void {
+    const failed = typeof obs.ret === 'string';
+    if (c.cmd === 'open' || (c.cmd === 'mount' && (failed || c.kind === 'tmpfs' || c.kind === 'memfd'))) this.#mapped = undefined;
+    if (file === undefined || (failed && obs.ret !== 'SIGBUS')) return;
+    if (c.cmd === 'mount' && (c.kind === 'anon' || c.kind === 'sysv')) {
+      this.#mapped = { file, pos: 0n, end: c.size };
+    } else if (c.cmd === 'mmap') {
+      this.#mapped = c.range ? { file, pos: c.range.pos, end: c.range.pos + c.range.len } : { file, pos: 0n, end: obs.size };
+    } else if (c.cmd === 'munmap') {
+      this.#mapped = undefined;
+    } else if (c.cmd === 'mwrite' && this.#mapped) {
+      const m = this.#mapped;
+      const pos = c.range?.pos ?? m.pos;
+      let end = c.range ? c.range.pos + c.range.len : ((m.end + 4095n) / 4096n) * 4096n;
+      // A fault at or past EOF raised SIGBUS: everything before that page was stored.
+      const eofPage = ((obs.size + 4095n) / 4096n) * 4096n;
+      if (obs.ret === 'SIGBUS' && eofPage < end) end = eofPage;
+      if (end > pos) this.#bytes(m.file).fill(pos, end - pos, c.byte);
     }
   }
 }

@@ -8,7 +8,7 @@ export function dispatch(model: Shmem, c: Command): { result: OpResult; data?: R
     case 'mount':
       if (c.kind === 'tmpfs') return { result: model.mountTmpfs(c.huge, c.size) };
       if (c.kind === 'memfd') return { result: model.mountMemfd() };
-      break;
+      return { result: model.mountRegion(c.kind, c.size) };
     case 'remount': return { result: model.remount(c.huge) };
     case 'thp': return { result: model.writeKnobs(c.writes) };
     case 'open': return { result: model.open(c.name) };
@@ -21,6 +21,17 @@ export function dispatch(model: Shmem, c: Command): { result: OpResult; data?: R
     case 'seek': return { result: model.lseek(c.whence, c.offset) };
     case 'truncate': return { result: model.truncate(c.size) };
     case 'fzero': return { result: model.fzero() };
+    case 'mmap': return { result: model.mmap(c.misalign, c.range) };
+    case 'munmap': return { result: model.munmap() };
+    case 'mread': return { result: model.touch(c.range) };
+    case 'mwrite': return { result: model.touch(c.range, c.byte) };
+    case 'pin': return { result: model.pin(c.range) };
+    case 'unpin': return { result: model.unpin(c.range) };
+    case 'madvise':
+      if (c.advice === 'hugepage' || c.advice === 'nohugepage' || c.advice === 'dontneed') {
+        return { result: model.madvise(c.advice, c.range) };
+      }
+      break;
     default: break;
   }
   throw new Error(`dispatch: ${c.cmd} is not modelled by this build`);

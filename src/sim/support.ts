@@ -4,11 +4,17 @@ import type { Command, Script, ScriptLine } from '../script/index.js';
 const MODELLED = new Set<string>([
   'mount tmpfs', 'mount memfd', 'remount', 'thp', 'open', 'unlink',
   'pwrite', 'pread', 'seek', 'truncate', 'fzero',
+  'mount anon', 'mount sysv', 'mmap', 'munmap', 'mread', 'mwrite', 'pin', 'unpin',
+  'madvise -h', 'madvise -n', 'madvise -d',
 ]);
 
-/** The word a "not supported yet" message names: `mount anon`, `falloc`, ... Pure. */
+const ADVICE_FLAGS = { hugepage: '-h', nohugepage: '-n', collapse: '-c', remove: '-r', dontneed: '-d' } as const;
+
+/** The word a "not supported yet" message names: `mount anon`, `madvise -c`, `falloc`, ... Pure. */
 export function commandWord(c: Command): string {
-  return c.cmd === 'mount' ? `mount ${c.kind}` : c.cmd;
+  if (c.cmd === 'mount') return `mount ${c.kind}`;
+  if (c.cmd === 'madvise') return `madvise ${ADVICE_FLAGS[c.advice]}`;
+  return c.cmd;
 }
 
 /**

@@ -62,11 +62,12 @@ describe('foliolog run', () => {
   });
 
   it('refuses the first line this build does not model before recording anything', async () => {
-    const script = t.file('later.fl', 'mount tmpfs huge=always\npwrite 0 4k\nfpunch 0 4k\nmmap\n');
+    // Task prefixes need the seeded scheduler, which comes with the race-reproduction issue.
+    const script = t.file('later.fl', 'mount tmpfs huge=always\npwrite 0 4k\n[A] pwrite 0 4k\n[B] mread\n');
     const db = t.file('s.db');
     const r = await cli('run', script, '--db', db);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`foliolog: ${script}:3: not supported yet: fpunch\n`);
+    expect(r.stderr).toBe(`foliolog: ${script}:3: not supported yet: task prefix [A]\n`);
     expect(fileHash(db)).toBe('missing');
   });
 

@@ -1,0 +1,47 @@
+import type { OpResult } from '../errno.js';
+import { fail, ok } from '../errno.js';
+import type { Mapping, Vma } from '../vma.js';
+import { vmaAddress } from '../vma.js';
+import type { Range } from './mmap.js';
+import { isResult, mappedRange } from './mmap.js';
+
+/**
+ * `madvise(MADV_HUGEPAGE | MADV_NOHUGEPAGE | MADV_DONTNEED)` over file range `range` of the
+ * mapping. The flags are set on exactly the pages advised: the VMA is split at the range's
+ * ends and neighbours with equal flags merge again, as vma_modify_flags() and vma_merge() do.
+ * MADV_DONTNEED only zaps page tables: shmem keeps its page cache, so nothing observable changes.
+ * @returns 0; EINVAL for an unaligned start (§11) or a range outside the mapping.
+ * Mirrors: mm/madvise.c madvise_vma_behavior(), hugepage_madvise().
+ */
+export function madvise(m: Mapping | undefined, advice: 'hugepage' | 'nohugepage' | 'dontneed', range: Range | undefined): OpResult {
+  if (range && range.pos % 4096n !== 0n) return fail('EINVAL', 'madvise start not page aligned');
+  const pages = mappedRange(m, range);
+  if (isResult(pages)) return pages;
+  const [first, end] = pages;
+  if (advice === 'dontneed' || first === end) return ok();
+  const out: Vma[] = [];
+  for (const v of m!.vmas) {
+    const a = Math.max(vmaAddress(v, first), v.start);
+    const b = Math.min(vmaAddress(v, end), v.end);
+    if (a >= b) { out.push(v); continue; }
+    if (a > v.start) out.push({ ...v, end: a });
+    out.push({ ...v, start: a, end: b, pgoff: v.pgoff + (a - v.start),
+      hugepage: advice === 'hugepage', nohugepage: advice === 'nohugepage' });
+    if (b < v.end) out.push({ ...v, start: b, pgoff: v.pgoff + (b - v.start) });
+  }
+  m!.vmas = merge(out);
+  return ok();
+}
+
+/** Merge neighbouring VMAs that continue each other with equal flags. Pure. */
+function merge(vmas: readonly Vma[]): Vma[] {
+  const out: Vma[] = [];
+  for (const v of vmas) {
+    const prev = out[out.length - 1];
+    if (prev && prev.end === v.start && prev.pgoff + (prev.end - prev.start) === v.pgoff
+      && prev.hugepage === v.hugepage && prev.nohugepage === v.nohugepage && prev.kind === v.kind) {
+      out[out.length - 1] = { ...prev, end: v.end };
+    } else out.push(v);
+  }
+  return out;
+}

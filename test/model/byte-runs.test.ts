@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ByteRuns } from '../../src/model/index.js';
+
+/** A tiny deterministic generator (tests need no cryptographic quality). */
+function lcg(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+/** Runs of a plain byte array, in ByteRuns.read's shape. */
+function runsOf(buf: Uint8Array, pos: number, len: number): Array<[number, number, number]> {
+  const out: Array<[number, number, number]> = [];
+  for (let k = pos; k < pos + len; k++) {
+    const prev = out[out.length - 1];
+    if (prev && prev[2] === buf[k]) prev[1]++;
+    else out.push([k - pos, 1, buf[k]!]);
+  }
+  return out;
+}
+
+describe('ByteRuns', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('agrees with a plain byte array over 300 random fills and clears (seed %i)', (seed) => {
+    const rnd = lcg(seed);
+    const size = 512;
+    const buf = new Uint8Array(size);
+    const runs = new ByteRuns();
+    for (let step = 0; step < 300; step++) {
+      const pos = Math.floor(rnd() * size);
+      const len = Math.floor(rnd() * (size - pos));
+      const byte = rnd() < 0.3 ? 0 : 1 + Math.floor(rnd() * 3);
+      buf.fill(byte, pos, pos + len);
+      runs.fill(BigInt(pos), BigInt(len), byte);
+      const a = Math.floor(rnd() * size);
+      const l = Math.floor(rnd() * (size - a));
+      expect(runs.read(BigInt(a), BigInt(l))).toEqual(runsOf(buf, a, l));
+    }
+    expect(runs.read(0n, BigInt(size))).toEqual(runsOf(buf, 0, size));
+  });
+
+  it('keeps positions past 2^53 exact', () => {
+    const runs = new ByteRuns();
+    const far = (1n << 62n) + 3n;
+    runs.fill(far, 5n, 0xab);
+    expect(runs.read(far - 1n, 7n)).toEqual([[0, 1, 0], [1, 5, 0xab], [6, 1, 0]]);
+    expect(runs.length).toBe(1);
+  });
+
+  it('merges touching runs of one byte and drops cleared ones', () => {
+    const runs = new ByteRuns();
+    runs.fill(0n, 10n, 7);
+    runs.fill(10n, 10n, 7);
+    expect(runs.length).toBe(1);
+    runs.clear(0n, 20n);
+    expect(runs.length).toBe(0);
+  });
+});
