@@ -3,7 +3,8 @@ import type { Folio } from './folio.js';
 import { folioNextIndex } from './folio.js';
 import { allowableOrders, suitableOrders } from './huge-orders.js';
 import type { Inode } from './inode.js';
-import { addFolio } from './folio-ops.js';
+import { acctBlocks, addFolio, markUptodate } from './folio-ops.js';
+import { unusedHugeShrink } from './shrinker.js';
 import type { OrderMask } from './units.js';
 import { highestOrder, pagesCeil, roundDown } from './units.js';
 import type { Vma } from './vma.js';
@@ -12,33 +13,72 @@ import type { Vma } from './vma.js';
 export type Sgp = 'read' | 'noalloc' | 'cache' | 'write' | 'falloc';
 
 /**
- * Allocate a folio for `index` from `orders` (highest first, PMD tried first), falling back to
- * order 0 when no large order is suitable. Allocation itself never fails in the model (no
- * memory pressure is simulated), so the fallback counters only move with a later slice.
- * Mirrors: mm/shmem.c shmem_alloc_and_add_folio().
+ * Charge a new folio of `order` at `index` to the `size=` limit; on failure run the EOF
+ * shrinker of the superblock for that many pages (the folio, locked in the kernel's page
+ * cache by then, is in its way) and retry once (kernel.md §2.3 step 6).
+ * @returns true when charged; false for ENOSPC.
+ * Mirrors: the shmem_inode_acct_blocks() retry in mm/shmem.c shmem_alloc_and_add_folio().
  */
-export function allocAndAddFolio(ctx: ShmemCtx, inode: Inode, index: number, orders: OrderMask, vma?: Vma): Folio {
-  // No suitable large order: the huge attempt is skipped (no stats) and order 0 allocated.
-  const order = Math.max(highestOrder(suitableOrders(inode, index, orders, vma)), 0);
-  const folio = addFolio(ctx, inode, roundDown(index, 2 ** order), order, 'alloc', null);
+function acctBlocksOrShrink(ctx: ShmemCtx, inode: Inode, index: number, order: number): boolean {
+  const nrPages = 2 ** order;
+  if (acctBlocks(inode, nrPages)) return true;
+  unusedHugeShrink(ctx, inode.sb, nrPages, { inode, index, order });
+  return acctBlocks(inode, nrPages);
+}
+
+/**
+ * Allocate a folio for `index` from `orders` (highest first, PMD tried first), falling back to
+ * order 0 when no large order is suitable, or when the large folio does not fit the `size=`
+ * limit even after the EOF shrinker ran (then no smaller large order is tried, and nothing is
+ * counted). Allocation itself never fails in the model (no memory pressure is simulated), so
+ * the fallback counters stay unmoved.
+ * @returns the folio; 'ENOSPC' when not even order 0 fits the `size=` limit.
+ * Mirrors: mm/shmem.c shmem_alloc_and_add_folio(), which shmem_get_folio_gfp() calls with the
+ * huge orders and then with order 0.
+ */
+export function allocAndAddFolio(ctx: ShmemCtx, inode: Inode, index: number, orders: OrderMask,
+  vma?: Vma): Folio | 'ENOSPC' {
+  const order = highestOrder(suitableOrders(inode, index, orders, vma));
   if (order > 0) {
-    ctx.stats.count(order, 'shmem_alloc');
-    // Part of the large folio lies beyond i_size: subject to the EOF shrinker.
-    if (pagesCeil(inode.iSize) < folioNextIndex(folio)) inode.sb.shrinklist.add(inode);
+    const at = roundDown(index, 2 ** order);
+    if (acctBlocksOrShrink(ctx, inode, at, order)) {
+      const folio = addFolio(ctx, inode, at, order, 'alloc', null);
+      ctx.stats.count(order, 'shmem_alloc');
+      // Part of the large folio lies beyond i_size: subject to the EOF shrinker.
+      if (pagesCeil(inode.iSize) < folioNextIndex(folio)) inode.sb.shrinklist.add(inode);
+      return folio;
+    }
   }
-  return folio;
+  // No suitable large order (the huge attempt is skipped, no stats), or ENOSPC: order 0.
+  if (!acctBlocksOrShrink(ctx, inode, index, 0)) return 'ENOSPC';
+  return addFolio(ctx, inode, index, 0, 'alloc', null);
 }
 
 /**
  * Find the folio holding page `index`, allocating one for `write`/`cache`/`falloc` lookups of a
  * hole. `writeEnd` is the byte end of the current write chunk (0n for faults and reads); `vma`
  * is the faulting VMA (none for write/fallocate: the superblock's huge setting decides).
- * @returns the folio, or undefined for a hole under `read`/`noalloc`.
+ * A not-uptodate (fallocated) folio is a hole to `read`; `noalloc`, `cache` and `falloc` zero
+ * it and mark it uptodate (a second fallocate makes the range data, kernel.md §5); `write`
+ * leaves it to write_end. A new folio is uptodate (zeroed) for `cache`, and stays not uptodate for
+ * `write` (write_end marks it) and `falloc`.
+ * @returns the folio; undefined for a hole under `read`/`noalloc`; 'ENOSPC' when the `size=`
+ *   limit refuses even an order-0 folio.
  * Mirrors: mm/shmem.c shmem_get_folio_gfp().
  */
 export function shmemGetFolio(ctx: ShmemCtx, inode: Inode, index: number, writeEnd: bigint, sgp: Sgp,
-  vma?: Vma): Folio | undefined {
-  const folio = inode.cache.lookup(index);
-  if (folio || sgp === 'read' || sgp === 'noalloc') return folio;
-  return allocAndAddFolio(ctx, inode, index, allowableOrders(ctx.thp, inode, index, writeEnd, vma), vma);
+  vma?: Vma): Folio | undefined | 'ENOSPC' {
+  const found = inode.cache.lookup(index);
+  if (found) {
+    if (found.uptodate || sgp === 'write') return found;
+    if (sgp === 'read') return undefined;
+    // `clear:` a not-uptodate folio's content is already zero in the model.
+    markUptodate(ctx, found);
+    return found;
+  }
+  if (sgp === 'read' || sgp === 'noalloc') return undefined;
+  const folio = allocAndAddFolio(ctx, inode, index, allowableOrders(ctx.thp, inode, index, writeEnd, vma), vma);
+  // SGP_CACHE clears a new folio and marks it uptodate; SGP_FALLOC takes SGP_WRITE's shortcut.
+  if (folio !== 'ENOSPC' && sgp === 'cache') markUptodate(ctx, folio);
+  return folio;
 }

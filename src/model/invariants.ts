@@ -15,6 +15,7 @@ function checkInode(inode: Inode): number {
     invariant(f.index >= prevEnd, `folio ${f.id} at ${f.index} overlaps the folio before it`);
     invariant(f.file === inode.id, `folio ${f.id} belongs to file ${f.file}, found in file ${inode.id}`);
     invariant(f.reclaimMarked === (inode.reclaimFolio === f), `folio ${f.id}: reclaim mark out of step`);
+    invariant(Number.isInteger(f.pins) && f.pins >= 0, `folio ${f.id}: ${f.pins} pins`);
     prevEnd = folioNextIndex(f);
     pages += 2 ** f.order;
     folios++;
@@ -22,15 +23,21 @@ function checkInode(inode: Inode): number {
   invariant(pages === inode.cache.nrPages, `file ${inode.id}: ${pages} pages held, ${inode.cache.nrPages} counted`);
   invariant(folios === inode.cache.nrFolios, `file ${inode.id}: folio count out of step`);
   invariant(inode.reclaimFolio === shrinkerTarget(inode), `file ${inode.id}: reclaim candidate out of step`);
+  invariant(Number.isSafeInteger(inode.fallocEnd) && inode.fallocEnd >= 0, `file ${inode.id}: fallocend ${inode.fallocEnd}`);
   return pages;
 }
 
-/** Every superblock: its block accounting equals the pages its files hold. Throws InvariantError. */
+/**
+ * Every superblock: its block accounting equals the pages its files hold and stays within its
+ * `size=` limit; its shrinklist holds only its own inodes. Throws InvariantError.
+ */
 export function checkInvariants(superblocks: readonly Superblock[], files: Iterable<Inode> = []): void {
   const bySb = new Map<Superblock, number>();
   for (const inode of files) bySb.set(inode.sb, (bySb.get(inode.sb) ?? 0) + checkInode(inode));
   for (const sb of superblocks) {
     const pages = bySb.get(sb);
     if (pages !== undefined) invariant(pages === sb.usedBlocks, `superblock: ${sb.usedBlocks} blocks used, files hold ${pages}`);
+    invariant(sb.maxBlocks === 0 || sb.usedBlocks <= sb.maxBlocks, `superblock: ${sb.usedBlocks} blocks used, limit ${sb.maxBlocks}`);
+    for (const inode of sb.shrinklist) invariant(inode.sb === sb, `file ${inode.id} is on another superblock's shrinklist`);
   }
 }

@@ -10,13 +10,18 @@ import { lseek } from './ops/lseek.js';
 import type { ReadResult } from './ops/read.js';
 import { pread } from './ops/read.js';
 import { truncate } from './ops/truncate.js';
+import { fallocate } from './ops/fallocate.js';
+import { vfsFallocateChecks } from './ops/falloc-checks.js';
+import { fpunch } from './ops/punch.js';
+import { reclaim } from './ops/reclaim.js';
 import { pwrite } from './ops/write.js';
-import { madvise } from './ops/madvise.js';
+import { madvise, madviseRemove } from './ops/madvise.js';
 import type { Range } from './ops/mmap.js';
 import { isResult, mmap, newMapping } from './ops/mmap.js';
 import type { Pin } from './ops/pin.js';
 import { pin, unpin } from './ops/pin.js';
 import { touch } from './ops/touch.js';
+import { khugepagedScan, madviseCollapse } from './ops/collapse.js';
 import type { Mapping } from './vma.js';
 import { isHugeSetting, ThpSettings } from './settings.js';
 import { Stats } from './stats.js';
@@ -189,9 +194,27 @@ export class Shmem implements ShmemCtx {
     return this.#onFile((f) => truncate(this, f, size));
   }
 
-  /** `fallocate(FALLOC_FL_ZERO_RANGE)`: shmem does not support it. @returns EOPNOTSUPP; EBADF. */
-  fzero(): OpResult {
-    return this.#onFile(() => fail('EOPNOTSUPP', 'shmem has no FALLOC_FL_ZERO_RANGE'));
+  /**
+   * `fallocate(FALLOC_FL_ZERO_RANGE)`: shmem does not support it, after vfs_fallocate()'s checks.
+   * @returns EOPNOTSUPP; EBADF; EINVAL (len ≤ 0); EFBIG (past MAX_LFS_FILESIZE).
+   */
+  fzero(pos: bigint, len: bigint): OpResult {
+    return this.#onFile(() => vfsFallocateChecks(pos, len) ?? fail('EOPNOTSUPP', 'shmem has no FALLOC_FL_ZERO_RANGE'));
+  }
+
+  /** `fallocate(0 | FALLOC_FL_KEEP_SIZE)`: see ops/fallocate.ts. */
+  fallocate(keepSize: boolean, pos: bigint, len: bigint): OpResult {
+    return this.#onFile((f) => fallocate(this, f, keepSize, pos, len));
+  }
+
+  /** `fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)`: see ops/punch.ts. */
+  fpunch(pos: bigint, len: bigint): OpResult {
+    return this.#onFile((f) => fpunch(this, f, pos, len));
+  }
+
+  /** `echo 2 > /proc/sys/vm/drop_caches`: see ops/reclaim.ts. Needs no file. @returns 0. */
+  reclaim(): OpResult {
+    return reclaim(this, this.superblocks, this.inodes);
   }
 
   /**
@@ -218,6 +241,8 @@ export class Shmem implements ShmemCtx {
   /** See ops/mmap.ts. A new mapping replaces the current one. */
   mmap(misalign: bigint, range: Range | undefined): OpResult {
     const f = this.#file;
+    // The old mapping goes first, whether or not the new one can be made.
+    this.#mapping = undefined;
     if (!f) return fail('EBADF', 'no current file');
     const m = mmap(f, misalign, range);
     if (isResult(m)) return m;
@@ -240,6 +265,21 @@ export class Shmem implements ShmemCtx {
   /** See ops/madvise.ts. */
   madvise(advice: 'hugepage' | 'nohugepage' | 'dontneed', range: Range | undefined): OpResult {
     return this.#onMapping((m) => madvise(m, advice, range));
+  }
+
+  /** `madvise(MADV_REMOVE)`: see ops/madvise.ts. */
+  madviseRemove(range: Range | undefined): OpResult {
+    return this.#onMapping((m) => madviseRemove(this, m, range));
+  }
+
+  /** `madvise(MADV_COLLAPSE)`: see ops/collapse.ts. */
+  collapse(range: Range | undefined): OpResult {
+    return this.#onMapping((m) => madviseCollapse(this, m, range));
+  }
+
+  /** One khugepaged pass over the current mapping: see ops/collapse.ts. */
+  khugepaged(): OpResult {
+    return this.#onMapping((m) => khugepagedScan(this, m));
   }
 
   /** See ops/pin.ts. */

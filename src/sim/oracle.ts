@@ -57,6 +57,10 @@ export class Oracle {
       case 'truncate':
         bytes.clear(c.size, MAX_LFS_FILESIZE - c.size);
         return;
+      case 'fpunch':
+        // A punched range reads back as zeros (falloc changes no byte).
+        bytes.clear(c.pos, c.len);
+        return;
       case 'pread': {
         const want = JSON.stringify(bytes.read(c.pos, ret));
         const got = JSON.stringify(obs.data ?? []);
@@ -71,7 +75,7 @@ export class Oracle {
   /** Track the mapping (mmap, mount anon/sysv, dropped by open and mount) and what mwrite stores. */
   #followMapping(file: number | undefined, c: Command, obs: Observation): void {
     const failed = typeof obs.ret === 'string';
-    if (c.cmd === 'open' || (c.cmd === 'mount' && (failed || c.kind === 'tmpfs' || c.kind === 'memfd'))) this.#mapped = undefined;
+    if (c.cmd === 'open' || c.cmd === 'mmap' || (c.cmd === 'mount' && (failed || c.kind === 'tmpfs' || c.kind === 'memfd'))) this.#mapped = undefined;
     if (file === undefined || (failed && obs.ret !== 'SIGBUS')) return;
     if (c.cmd === 'mount' && (c.kind === 'anon' || c.kind === 'sysv')) {
       this.#mapped = { file, pos: 0n, end: c.size };
@@ -87,6 +91,12 @@ export class Oracle {
       const eofPage = ((obs.size + 4095n) / 4096n) * 4096n;
       if (obs.ret === 'SIGBUS' && eofPage < end) end = eofPage;
       if (end > pos) this.#bytes(m.file).fill(pos, end - pos, c.byte);
+    } else if (c.cmd === 'madvise' && c.advice === 'remove' && obs.ret === 0n && this.#mapped) {
+      // MADV_REMOVE punches whole pages: the length is rounded up.
+      const m = this.#mapped;
+      const pos = c.range?.pos ?? m.pos;
+      const end = ((c.range ? c.range.pos + c.range.len : m.end) + 4095n) / 4096n * 4096n;
+      if (end > pos) this.#bytes(m.file).clear(pos, end - pos);
     }
   }
 }

@@ -20,7 +20,10 @@ export function dispatch(model: Shmem, c: Command): { result: OpResult; data?: R
     }
     case 'seek': return { result: model.lseek(c.whence, c.offset) };
     case 'truncate': return { result: model.truncate(c.size) };
-    case 'fzero': return { result: model.fzero() };
+    case 'fzero': return { result: model.fzero(c.pos, c.len) };
+    case 'falloc': return { result: model.fallocate(c.keepSize, c.pos, c.len) };
+    case 'fpunch': return { result: model.fpunch(c.pos, c.len) };
+    case 'reclaim': return { result: model.reclaim() };
     case 'mmap': return { result: model.mmap(c.misalign, c.range) };
     case 'munmap': return { result: model.munmap() };
     case 'mread': return { result: model.touch(c.range) };
@@ -31,7 +34,10 @@ export function dispatch(model: Shmem, c: Command): { result: OpResult; data?: R
       if (c.advice === 'hugepage' || c.advice === 'nohugepage' || c.advice === 'dontneed') {
         return { result: model.madvise(c.advice, c.range) };
       }
+      if (c.advice === 'collapse') return { result: model.collapse(c.range) };
+      if (c.advice === 'remove') return { result: model.madviseRemove(c.range) };
       break;
+    case 'khugepaged': return { result: model.khugepaged() };
     default: break;
   }
   throw new Error(`dispatch: ${c.cmd} is not modelled by this build`);

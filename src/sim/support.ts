@@ -3,9 +3,9 @@ import type { Command, Script, ScriptLine } from '../script/index.js';
 /** Commands this build models (the rest belong to later slices). */
 const MODELLED = new Set<string>([
   'mount tmpfs', 'mount memfd', 'remount', 'thp', 'open', 'unlink',
-  'pwrite', 'pread', 'seek', 'truncate', 'fzero',
+  'pwrite', 'pread', 'seek', 'truncate', 'fzero', 'falloc', 'fpunch', 'reclaim',
   'mount anon', 'mount sysv', 'mmap', 'munmap', 'mread', 'mwrite', 'pin', 'unpin',
-  'madvise -h', 'madvise -n', 'madvise -d',
+  'madvise -h', 'madvise -n', 'madvise -d', 'madvise -c', 'madvise -r', 'khugepaged',
 ]);
 
 const ADVICE_FLAGS = { hugepage: '-h', nohugepage: '-n', collapse: '-c', remove: '-r', dontneed: '-d' } as const;

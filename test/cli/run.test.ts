@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Shmem } from '../../src/model/index.js';
+import { Shmem, UnsupportedError } from '../../src/model/index.js';
 import { cli, fileHash, jsonLines, tempDir } from './_cli.js';
 
 let t: ReturnType<typeof tempDir>;
@@ -71,7 +71,11 @@ describe('foliolog run', () => {
     expect(fileHash(db)).toBe('missing');
   });
 
-  it('stops at a truncate through a large folio and marks the run failed', async () => {
+  it('stops at a line that reaches unmodelled behaviour and marks the run failed', async () => {
+    // Every modelled path is complete today; a model op that gives up stands in for the next gap.
+    vi.spyOn(Shmem.prototype, 'truncate').mockImplementation(() => {
+      throw new UnsupportedError('truncate through a large folio');
+    });
     const script = t.file('t.fl', 'mount tmpfs huge=always\npwrite 0 2m\ntruncate 1m\npwrite 0 4k\n');
     const db = t.file('s.db');
     const r = await cli('run', script, '--db', db, '--json');

@@ -1,7 +1,7 @@
 /**
  * ftruncate in the first slice (kernel.md §3.1–§3.2): growing allocates nothing; shrinking
  * removes whole folios past the new EOF and keeps a partly cut order-0 folio with its tail
- * zeroed. Truncates that must split a large folio are out of this slice and not tested here.
+ * zeroed. Truncates that split a large folio are in truncate-split.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { K, M, blocksOf, folios, last, titled } from './_helpers.js';

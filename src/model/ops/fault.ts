@@ -11,13 +11,15 @@ import type { Vma } from '../vma.js';
  * mapping never maps the zero page for shmem). A hole is filled with a new folio sized by the
  * VMA's policy (§2.1–§2.3), zeroed and uptodate; an existing not-uptodate (fallocated) folio is
  * zeroed and marked uptodate.
- * @returns the folio mapped, or 'SIGBUS' for a page at or past EOF.
+ * @returns the folio mapped, or 'SIGBUS' for a page at or past EOF or a `size=` limit reached.
  * Mirrors: mm/shmem.c shmem_fault() → shmem_get_folio_gfp(SGP_CACHE, write_end 0).
  */
 export function shmemFault(ctx: ShmemCtx, vma: Vma, index: number): Folio | 'SIGBUS' {
   const inode = vma.inode;
   if (pagePos(index) >= inode.iSize) return 'SIGBUS';
   const folio = shmemGetFolio(ctx, inode, index, 0n, 'cache', vma);
+  // The size= limit refused even an order-0 folio (after the shrinker): SIGBUS (kernel.md §11).
+  if (folio === 'ENOSPC') return 'SIGBUS';
   invariant(folio, 'a fault found no folio');
   markUptodate(ctx, folio);
   return folio;

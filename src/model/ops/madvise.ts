@@ -1,9 +1,12 @@
+import type { ShmemCtx } from '../context.js';
 import type { OpResult } from '../errno.js';
 import { fail, ok } from '../errno.js';
 import type { Mapping, Vma } from '../vma.js';
 import { vmaAddress } from '../vma.js';
 import type { Range } from './mmap.js';
 import { isResult, mappedRange } from './mmap.js';
+import { fpunch } from './punch.js';
+import { pagePos } from '../units.js';
 
 /**
  * `madvise(MADV_HUGEPAGE | MADV_NOHUGEPAGE | MADV_DONTNEED)` over file range `range` of the
@@ -44,4 +47,24 @@ function merge(vmas: readonly Vma[]): Vma[] {
     } else out.push(v);
   }
   return out;
+}
+
+/**
+ * `madvise(MADV_REMOVE)`: punch the advised pages out of the file, one fallocate per VMA in
+ * the range. The start must be page aligned and the length is rounded up to whole pages (§11),
+ * so a range ending inside a page removes that whole page, where `fpunch` would zero part of it.
+ * @returns 0; EINVAL for an unaligned start or a range outside the mapping.
+ * Mirrors: mm/madvise.c madvise_remove() → vfs_fallocate(PUNCH_HOLE | KEEP_SIZE).
+ */
+export function madviseRemove(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefined): OpResult {
+  if (range && range.pos % 4096n !== 0n) return fail('EINVAL', 'madvise start not page aligned');
+  const pages = mappedRange(m, range);
+  if (isResult(pages)) return pages;
+  const [first, end] = pages;
+  for (const v of [...m!.vmas]) {
+    const lo = Math.max(first, v.pgoff);
+    const hi = Math.min(end, v.pgoff + (v.end - v.start));
+    if (lo < hi) fpunch(ctx, v.inode, pagePos(lo), pagePos(hi) - pagePos(lo));
+  }
+  return ok();
 }

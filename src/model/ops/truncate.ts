@@ -1,41 +1,29 @@
-import { MAX_LFS_FILESIZE, PAGE_SIZE_N } from '../arch.js';
+import { MAX_LFS_FILESIZE } from '../arch.js';
 import type { ShmemCtx } from '../context.js';
 import type { OpResult } from '../errno.js';
-import { fail, ok, UnsupportedError } from '../errno.js';
-import { folioPos } from '../folio.js';
-import { removeFolio } from '../folio-ops.js';
+import { fail, ok } from '../errno.js';
 import type { Inode } from '../inode.js';
-import { pageOf, pagesCeil } from '../units.js';
+import { shmemTruncateRange } from '../undo-range.js';
 
 /**
- * `ftruncate(fd, size)`. Growing only moves i_size. Shrinking writes i_size first, then
- * removes every folio wholly at or past ceil(size / 4 KiB) and zeroes the tail of the page
- * holding the new EOF.
- * Divergence: a new EOF inside a large folio needs a split (truncate_inode_partial_folio with
- * folio_split), modelled by a later slice; until then it stops the run as unsupported.
+ * `ftruncate(fd, size)`. i_size is written first; then, unless the file grew, the page cache
+ * from byte `size` on is truncated (kernel.md §3.1–§3.4): whole folios past it removed, the
+ * folio holding it zeroed from `size` and, when large, split around the new EOF page with the
+ * pieces past max(EOF, fallocend) dropped; a failed split leaves the folio whole. Truncating to
+ * the current size runs the same (measured: a 4K file holding `0:9` becomes `0:0`). Growing
+ * allocates nothing.
  * @returns 0; EINVAL for a negative size; EFBIG above MAX_LFS_FILESIZE.
- * Mirrors: mm/shmem.c shmem_setattr() → shmem_truncate_range(size, -1) → shmem_undo_range().
+ * Mirrors: fs/open.c do_sys_ftruncate(), mm/shmem.c shmem_setattr() → shmem_truncate_range(size, -1).
  */
 export function truncate(ctx: ShmemCtx, inode: Inode, size: bigint): OpResult {
   if (size < 0n) return fail('EINVAL', 'negative size');
   if (size > MAX_LFS_FILESIZE) return fail('EFBIG', 'size above MAX_LFS_FILESIZE');
   const oldSize = inode.iSize;
-  inode.iSize = size;
-  if (size !== oldSize) ctx.sink.emit({ type: 'i_size_changed', file: inode.id, size });
-  if (size >= oldSize) return ok();
-  const start = pagesCeil(size);
-  // The folio holding byte `size` when the new EOF is not page aligned (looked up before the
-  // whole-folio removal, as shmem_undo_range's partial step concerns the same folio).
-  const partial = size % PAGE_SIZE_N !== 0n ? inode.cache.lookup(pageOf(size)) : undefined;
-  if (partial && partial.order > 0) throw new UnsupportedError('truncate through a large folio');
-  for (const folio of [...inode.cache.range(start)]) {
-    if (folio.index < start) throw new UnsupportedError('truncate through a large folio');
-    removeFolio(ctx, inode, folio);
+  if (size !== oldSize) {
+    inode.iSize = size;
+    ctx.sink.emit({ type: 'i_size_changed', file: inode.id, size });
   }
-  if (partial) {
-    // truncate_inode_partial_folio() on an order-0 folio: zero the bytes past EOF, keep it.
-    inode.content.clear(size, folioPos(partial) + PAGE_SIZE_N - size);
-    ctx.sink.emit({ type: 'folio_zeroed', folio: partial.id, index: partial.index });
-  }
+  // `if (info->alloced)`: nothing to truncate without pages (fallocend stays, too).
+  if (size <= oldSize && inode.cache.nrPages > 0) shmemTruncateRange(ctx, inode, size, -1n);
   return ok();
 }

@@ -18,7 +18,8 @@ const CHUNK_SMALL = 4096n;
  * one page, cut at chunk-aligned boundaries; each chunk looks its folio up with
  * `write_end = pos + chunk` and is clamped to that folio. i_size grows per chunk, which the
  * within_size rule of the next chunk sees.
- * @returns bytes written; EINVAL (range overflows loff_t), EFBIG (pos ≥ MAX_LFS_FILESIZE).
+ * @returns bytes written (fewer when the `size=` limit stops it); EINVAL (range overflows
+ *   loff_t), EFBIG (pos ≥ MAX_LFS_FILESIZE), ENOSPC (not one byte fits the `size=` limit).
  * Mirrors: mm/filemap.c generic_perform_write(), mm/shmem.c shmem_write_begin()/shmem_write_end().
  */
 export function pwrite(ctx: ShmemCtx, inode: Inode, byte: number, pos: bigint, len: bigint): OpResult {
@@ -35,6 +36,7 @@ export function pwrite(ctx: ShmemCtx, inode: Inode, byte: number, pos: bigint, l
     const room = chunk - (at & (chunk - 1n));
     const bytes = left < room ? left : room;
     const folio = shmemGetFolio(ctx, inode, pageOf(at), at + bytes, 'write');
+    if (folio === 'ENOSPC') break;
     invariant(folio, 'write_begin found no folio');
     const folioEnd = folioPos(folio) + folioSize(folio);
     const copied = at + bytes > folioEnd ? folioEnd - at : bytes;
@@ -45,5 +47,7 @@ export function pwrite(ctx: ShmemCtx, inode: Inode, byte: number, pos: bigint, l
     if (at > inode.iSize) inode.iSize = at;
   }
   if (inode.iSize !== oldSize) ctx.sink.emit({ type: 'i_size_changed', file: inode.id, size: inode.iSize });
+  // write_begin failed (the size= limit): the bytes copied before it, or the error.
+  if (at < end) return at === pos ? fail('ENOSPC', 'the size= limit is reached') : ok(at - pos);
   return ok(count);
 }

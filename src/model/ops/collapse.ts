@@ -1,0 +1,113 @@
+import { HPAGE_PMD_NR, HPAGE_PMD_ORDER } from '../arch.js';
+import type { ShmemCtx } from '../context.js';
+import type { Errno, OpResult } from '../errno.js';
+import { fail, ok } from '../errno.js';
+import { addFolio, markUptodate } from '../folio-ops.js';
+import { allowableOrders } from '../huge-orders.js';
+import type { Inode } from '../inode.js';
+import type { Mapping, Vma } from '../vma.js';
+import { vmaSuitableOrders } from '../vma.js';
+import type { Range } from './mmap.js';
+import { isResult, mappedRange } from './mmap.js';
+
+const PMD = 1 << HPAGE_PMD_ORDER;
+
+/** Outcome of one 2 MiB block: collapsed or already PMD-sized, or why not. */
+type BlockResult = 'ok' | Errno;
+
+/**
+ * May the VMA hold a PMD folio at all: the policy admits order 9 and the last PMD-sized block
+ * before the VMA's end can be mapped aligned. Pure.
+ * Mirrors: mm/huge_memory.c __thp_vma_allowable_orders() (not in a fault: the size check
+ * against vm_end − HPAGE_PMD_SIZE).
+ */
+function vmaAllowsPmd(ctx: ShmemCtx, vma: Vma, forced: boolean): boolean {
+  const orders = allowableOrders(ctx.thp, vma.inode, vma.pgoff, 0n, vma, forced);
+  return (orders & PMD) !== 0 && (vmaSuitableOrders(vma, vma.end - HPAGE_PMD_NR, PMD) & PMD) !== 0;
+}
+
+/**
+ * Collapse the block of file pages [index, index + 512) into one PMD folio: holes are filled
+ * with zeroes, small and mTHP folios merge, the new folio is uptodate and born `collapsed`.
+ * `minPresent` is khugepaged's `512 − max_ptes_none` (MADV_COLLAPSE passes 1: a block with no
+ * folio at all is not filled).
+ * @returns 'ok' (also for a block already PMD-sized); EINVAL (empty block, tmpfs block limit);
+ *   EAGAIN (a pinned page); EBUSY (too few pages present).
+ * Mirrors: mm/khugepaged.c hpage_collapse_scan_file() + collapse_file().
+ */
+function collapseBlock(ctx: ShmemCtx, inode: Inode, index: number, minPresent: number): BlockResult {
+  const folios = [...inode.cache.range(index, index + HPAGE_PMD_NR)];
+  if (folios.some((f) => f.order === HPAGE_PMD_ORDER)) return 'ok';
+  if (folios.length === 0) return 'EINVAL';
+  if (folios.some((f) => f.pins > 0)) return 'EAGAIN';
+  const present = folios.reduce((n, f) => n + 2 ** f.order, 0);
+  if (present < minPresent) return 'EBUSY';
+  // shmem_charge() of the filled holes: no shrinker retry here.
+  const sb = inode.sb;
+  const holes = HPAGE_PMD_NR - present;
+  if (sb.maxBlocks !== 0 && sb.usedBlocks + holes > sb.maxBlocks) return 'EINVAL';
+  for (const f of folios) {
+    inode.cache.remove(f);
+    sb.usedBlocks -= 2 ** f.order;
+    if (inode.reclaimFolio === f) inode.reclaimFolio = undefined;
+  }
+  const huge = addFolio(ctx, inode, index, HPAGE_PMD_ORDER, 'collapse', null);
+  sb.usedBlocks += HPAGE_PMD_NR;
+  for (const f of folios) ctx.sink.emit({ type: 'folio_collapsed', folio: f.id, into: huge.id });
+  markUptodate(ctx, huge);
+  return 'ok';
+}
+
+/** The whole aligned PMD blocks of `vma` inside virtual pages [lo, hi), as file indexes. Pure. */
+function blocks(vma: Vma, lo: number, hi: number): number[] {
+  const out: number[] = [];
+  const start = Math.ceil(Math.max(lo, vma.start) / HPAGE_PMD_NR) * HPAGE_PMD_NR;
+  for (let addr = start; addr + HPAGE_PMD_NR <= Math.min(hi, vma.end); addr += HPAGE_PMD_NR) {
+    out.push(vma.pgoff + (addr - vma.start));
+  }
+  return out;
+}
+
+/**
+ * `madvise(MADV_COLLAPSE)` over the range: every whole aligned 2 MiB block is collapsed
+ * synchronously, ignoring max_ptes_none (kernel.md §6, §11).
+ * @returns 0 when every block succeeded (or none is whole); else the errno of the last failing
+ *   block — EAGAIN (pinned page), EINVAL (empty block, block limit); EINVAL when a VMA may not
+ *   hold a PMD folio, or for an unaligned start or a range outside the mapping.
+ * Mirrors: mm/khugepaged.c madvise_collapse().
+ */
+export function madviseCollapse(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefined): OpResult {
+  if (range && range.pos % 4096n !== 0n) return fail('EINVAL', 'madvise start not page aligned');
+  const pages = mappedRange(m, range);
+  if (isResult(pages)) return pages;
+  const [first, end] = pages;
+  let last: BlockResult = 'ok';
+  for (const vma of m!.vmas) {
+    const lo = vma.start + (first - vma.pgoff);
+    const hi = vma.start + (end - vma.pgoff);
+    if (hi <= vma.start || lo >= vma.end) continue;
+    if (!vmaAllowsPmd(ctx, vma, true)) return fail('EINVAL', 'the VMA cannot hold a PMD folio');
+    for (const index of blocks(vma, lo, hi)) {
+      const r = collapseBlock(ctx, vma.inode, index, 1);
+      if (r !== 'ok') last = r;
+    }
+  }
+  return last === 'ok' ? ok() : fail(last, `a block could not be collapsed (${last})`);
+}
+
+/**
+ * One complete khugepaged pass over the current mapping: each VMA whose fault policy admits a
+ * PMD folio has its whole aligned blocks collapsed when at least 512 − max_ptes_none pages are
+ * present and none is pinned. Never fails.
+ * @returns 0.
+ * Mirrors: mm/khugepaged.c khugepaged_scan_mm_slot() → hpage_collapse_scan_file().
+ */
+export function khugepagedScan(ctx: ShmemCtx, m: Mapping | undefined): OpResult {
+  if (!m) return ok();
+  const minPresent = HPAGE_PMD_NR - ctx.thp.khugepaged.max_ptes_none;
+  for (const vma of m.vmas) {
+    if (!vmaAllowsPmd(ctx, vma, false)) continue;
+    for (const index of blocks(vma, vma.start, vma.end)) collapseBlock(ctx, vma.inode, index, Math.max(minPresent, 1));
+  }
+  return ok();
+}
