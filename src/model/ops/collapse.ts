@@ -8,7 +8,7 @@ import type { Inode } from '../inode.js';
 import type { Mapping, Vma } from '../vma.js';
 import { vmaSuitableOrders } from '../vma.js';
 import type { Range } from './mmap.js';
-import { isResult, mappedRange } from './mmap.js';
+import { advisedRange, isResult } from './mmap.js';
 
 const PMD = 1 << HPAGE_PMD_ORDER;
 
@@ -77,8 +77,7 @@ function blocks(vma: Vma, lo: number, hi: number): number[] {
  * Mirrors: mm/khugepaged.c madvise_collapse().
  */
 export function madviseCollapse(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefined): OpResult {
-  if (range && range.pos % 4096n !== 0n) return fail('EINVAL', 'madvise start not page aligned');
-  const pages = mappedRange(m, range);
+  const pages = advisedRange(m, range);
   if (isResult(pages)) return pages;
   const [first, end] = pages;
   let last: BlockResult = 'ok';

@@ -1,10 +1,10 @@
 import type { ShmemCtx } from '../context.js';
 import type { OpResult } from '../errno.js';
-import { fail, ok } from '../errno.js';
+import { ok } from '../errno.js';
 import type { Mapping, Vma } from '../vma.js';
 import { vmaAddress } from '../vma.js';
 import type { Range } from './mmap.js';
-import { isResult, mappedRange } from './mmap.js';
+import { advisedRange, isResult } from './mmap.js';
 import { fpunch } from './punch.js';
 import { pagePos } from '../units.js';
 
@@ -17,8 +17,7 @@ import { pagePos } from '../units.js';
  * Mirrors: mm/madvise.c madvise_vma_behavior(), hugepage_madvise().
  */
 export function madvise(m: Mapping | undefined, advice: 'hugepage' | 'nohugepage' | 'dontneed', range: Range | undefined): OpResult {
-  if (range && range.pos % 4096n !== 0n) return fail('EINVAL', 'madvise start not page aligned');
-  const pages = mappedRange(m, range);
+  const pages = advisedRange(m, range);
   if (isResult(pages)) return pages;
   const [first, end] = pages;
   if (advice === 'dontneed' || first === end) return ok();
@@ -57,8 +56,7 @@ function merge(vmas: readonly Vma[]): Vma[] {
  * Mirrors: mm/madvise.c madvise_remove() → vfs_fallocate(PUNCH_HOLE | KEEP_SIZE).
  */
 export function madviseRemove(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefined): OpResult {
-  if (range && range.pos % 4096n !== 0n) return fail('EINVAL', 'madvise start not page aligned');
-  const pages = mappedRange(m, range);
+  const pages = advisedRange(m, range);
   if (isResult(pages)) return pages;
   const [first, end] = pages;
   for (const v of [...m!.vmas]) {

@@ -51,6 +51,17 @@ export function mappedRange(m: Mapping | undefined, range: Range | undefined): r
   return [lo, hi];
 }
 
+/**
+ * The pages a `madvise` call covers: its start must be page aligned (§11), its length is
+ * rounded up to whole pages, and it must lie in the mapping. Pure.
+ * @returns the page range; EINVAL otherwise.
+ * Mirrors: mm/madvise.c madvise_validate() (the start and length checks).
+ */
+export function advisedRange(m: Mapping | undefined, range: Range | undefined): readonly [number, number] | OpResult {
+  if (range && range.pos % 4096n !== 0n) return fail('EINVAL', 'madvise start not page aligned');
+  return mappedRange(m, range);
+}
+
 /** True when `x` is an OpResult (a failure to pass on). Pure. */
 export function isResult(x: unknown): x is OpResult {
   return typeof x === 'object' && x !== null && 'ok' in x;
