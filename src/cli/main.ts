@@ -2,6 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { isStoreError } from '../store/index.js';
 import { runCommand, DEFAULT_POLICY } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
+import { conformanceCommand } from './commands/conformance.js';
+import { diffCommand } from './commands/diff.js';
+import { kernelCommand } from './commands/kernel.js';
 import { CliError } from './errors.js';
 import type { CliEnv } from './io.js';
 import { packageVersion } from './io.js';
@@ -36,6 +39,26 @@ function program(env: CliEnv, setCode: (code: number) => void): Command {
     .addOption(dbOption())
     .option('--json', 'print one JSON document', false)
     .action(async (o: { db: string; json: boolean }) => setCode(await runsCommand(o, env)));
+  root.command('kernel')
+    .description('run SCRIPT on this machine\'s kernel (root, tmpfs) and record it')
+    .argument('<script>', 'the workload script')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON object per command line', false)
+    .action(async (script: string, o: { db: string; json: boolean }) => setCode(await kernelCommand(script, o, env)));
+  root.command('diff')
+    .description('the first operation where two runs part, every differing field, then a summary')
+    .argument('<run_a>', 'a run id')
+    .argument('<run_b>', 'another run id')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON document', false)
+    .action(async (a: string, b: string, o: { db: string; json: boolean }) => setCode(await diffCommand(a, b, o, env)));
+  root.command('conformance')
+    .description('compare the model with the recorded kernel corpus')
+    .argument('[dir]', 'the corpus folder', 'test/conformance')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON document', false)
+    .option('--show <n>', 'how many differences to print', '10')
+    .action((dir: string, o: { json: boolean; show: string }) => setCode(conformanceCommand(dir, o, env)));
   for (const cmd of root.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
   return root;
 }

@@ -442,13 +442,17 @@ static int wait_khugepaged_asleep(long timeout_ms) {
   return 0;
 }
 
-/* The helper's own mm goes on khugepaged's list first: later eligible mappings do not wake it. */
+/* The helper's own mm goes on khugepaged's list first: later eligible mappings do not wake it.
+ * Measured on 6.18: MADV_HUGEPAGE alone does not register the mm; the first fault in the
+ * advised range does (a PMD-sized anonymous THP, never split or freed before the helper exits,
+ * so no split counter moves). */
 static void register_mm(void) {
   size_t len = 4 * PMD_BYTES;
   char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) die("mmap: %s", strerror(errno));
   char *a = (char *)round_up((uint64_t)(uintptr_t)p, PMD_BYTES);
   if (madvise(a, 2 * PMD_BYTES, MADV_HUGEPAGE)) die("madvise(MADV_HUGEPAGE): %s", strerror(errno));
+  *(volatile char *)a = 1;
 }
 
 /* ---------------------------------------------------------------- files, mounts, mapping */
@@ -829,7 +833,8 @@ static void cmd_open(struct res *r, char **av, int ac) {
   if (m->kind == K_ANON || m->kind == K_SYSV || !n || strchr(name, '/') || !strcmp(name, ".") ||
       !strcmp(name, "..") || strlen(name) != n) { r->err = EINVAL; return; }
   drop_mapping();
-  for (int i = 0; i < nfiles; i++)
+  /* memfds have no directory: `open NAME` on a memfd mount always creates another (product.md §1). */
+  for (int i = 0; m->kind != K_MEMFD && i < nfiles; i++)
     if (files[i].mnt == cur_mnt && files[i].linked && strcmp(files[i].name, name) == 0) {
       cur_file = i;
       stats_begin();

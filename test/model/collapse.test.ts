@@ -38,6 +38,13 @@ describe('madvise(MADV_COLLAPSE)', () => {
     expect(after.folios).toEqual(before.folios);
   });
 
+  it.each([
+    ['64k 1m', 'EINVAL'], ['4k 8k', 'EINVAL'], ['2112k 1m', 'EINVAL'], ['64k 1984k', '0'], ['1m 2m', '0'],
+  ])('rounds the range inward: madvise -c %s with no block between the rounded ends answers %s', (range, want) => {
+    const o = run(['mount tmpfs huge=never', 'truncate 4m', 'mmap', 'pwrite 0 4k', `madvise -c ${range}`]).at(-1)!;
+    expect([String(o.ret), layout(o)]).toEqual([want, '0:0']);
+  });
+
   it('returns 0 and does nothing when the range holds no whole aligned block', () => {
     const obs = run(['mount tmpfs huge=never', 'truncate 4m', 'mmap', 'pwrite 0 4k', 'madvise -c 0 1m', 'madvise -c 4k 2m', 'madvise -c 2m 2m']);
     expect(obs.slice(4).map((o) => [o.ret, layout(o)])).toEqual([[0n, '0:0'], [0n, '0:0'], ['EINVAL', '0:0']]);

@@ -1,13 +1,12 @@
 import type { Observation } from '../../script/index.js';
-import { formatObservation, parseScript, ScriptError } from '../../script/index.js';
-import type { RunRecorder } from '../../sim/index.js';
+import { formatObservation } from '../../script/index.js';
 import { firstUnsupportedLine, simulate } from '../../sim/index.js';
-import type { RunWriter } from '../../store/index.js';
 import { openStore } from '../../store/index.js';
 import { observationTable } from '../../report/index.js';
 import { CliError } from '../errors.js';
 import type { CliEnv } from '../io.js';
-import { packageVersion, readScriptFile } from '../io.js';
+import { packageVersion } from '../io.js';
+import { loadScript, recorderFor, summaryLine } from '../recording.js';
 
 /** Options of `foliolog run`. */
 export interface RunOptions {
@@ -21,15 +20,6 @@ export interface RunOptions {
 /** The policy this build models: Linux 6.18 itself. */
 export const DEFAULT_POLICY = 'linux-6.18';
 
-/** Adapt the simulator's recorder calls to the store's run writer. */
-function recorderFor(writer: RunWriter): RunRecorder {
-  return {
-    file: (row) => writer.file(row),
-    event: (row, extra) => writer.event(row, extra),
-    operation: (obs: Observation, task, file) => writer.operation({ ...obs, task: task ?? null, file }),
-  };
-}
-
 /**
  * `foliolog run SCRIPT`: parse the whole script (a script error records nothing), refuse a line
  * this build does not model, then simulate it into a new run of the store, printing §2 JSON
@@ -40,14 +30,7 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv):
   const seed = /^\d+$/.test(opts.seed) ? Number(opts.seed) : NaN;
   if (!Number.isSafeInteger(seed)) throw new CliError(`--seed: not a non-negative integer: ${opts.seed}`);
   if (opts.policy !== DEFAULT_POLICY) throw new CliError(`--policy: unknown policy ${opts.policy} (this build models ${DEFAULT_POLICY})`);
-  const text = readScriptFile(script);
-  let parsed;
-  try {
-    parsed = parseScript(text, script);
-  } catch (e) {
-    if (e instanceof ScriptError) throw new CliError(e.message, { cause: e });
-    throw e;
-  }
+  const { text, script: parsed } = loadScript(script);
   const unsupported = firstUnsupportedLine(parsed);
   if (unsupported) throw new CliError(`${script}:${unsupported.line.line}: not supported yet: ${unsupported.what}`);
   const store = await openStore(opts.db);
@@ -65,7 +48,7 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv):
     const summary = writer.finish(result.failure ? 'failed' : 'complete', result.failure?.message);
     if (!opts.json) env.stdout.write(`${observationTable(result.observations)}\n`);
     const status = result.failure ? 'failed' : 'complete';
-    env.stderr.write(`run ${summary.runId}: ${status}, ${summary.ops} ops, ${summary.events} events, event-log sha256 ${summary.hash}\n`);
+    env.stderr.write(summaryLine(status, summary));
     if (!result.failure) return 0;
     env.stderr.write(`${result.failure.message}\n`);
     return result.failure.kind === 'check' ? 1 : 2;

@@ -69,29 +69,46 @@ function blocks(vma: Vma, lo: number, hi: number): number[] {
 }
 
 /**
- * `madvise(MADV_COLLAPSE)` over the range: every whole aligned 2 MiB block is collapsed
- * synchronously, ignoring max_ptes_none (kernel.md §6, §11).
- * @returns 0 when every block succeeded (or none is whole); else the errno of the last failing
- *   block — EAGAIN (pinned page), EINVAL (empty block, block limit); EINVAL when a VMA may not
- *   hold a PMD folio, or for an unaligned start or a range outside the mapping.
- * Mirrors: mm/khugepaged.c madvise_collapse().
+ * MADV_COLLAPSE over virtual pages [lo, hi) of one VMA: the start is rounded up and the end
+ * down to 2 MiB. The call succeeds only when every block in between collapsed (or was already
+ * PMD-sized) — so a range whose rounded start lies past its rounded end fails, while one where
+ * they meet holds no block and succeeds (measured on 6.18).
+ * Mirrors: mm/khugepaged.c madvise_collapse() (`thps == (hend - hstart) >> HPAGE_PMD_SHIFT`).
+ */
+function collapseVma(ctx: ShmemCtx, vma: Vma, lo: number, hi: number): BlockResult {
+  if (!vmaAllowsPmd(ctx, vma, true)) return 'EINVAL';
+  const hstart = Math.ceil(lo / HPAGE_PMD_NR) * HPAGE_PMD_NR;
+  const hend = Math.floor(hi / HPAGE_PMD_NR) * HPAGE_PMD_NR;
+  if (hstart > hend) return 'EINVAL'; // last_fail starts as SCAN_FAIL
+  let last: BlockResult = 'ok';
+  for (const index of blocks(vma, hstart, hend)) {
+    const r = collapseBlock(ctx, vma.inode, index, 1);
+    if (r !== 'ok') last = r;
+  }
+  return last;
+}
+
+/**
+ * `madvise(MADV_COLLAPSE)` over the range, VMA by VMA: every whole aligned 2 MiB block is
+ * collapsed synchronously, ignoring max_ptes_none (kernel.md §6, §11).
+ * @returns 0 when every block succeeded; else the errno of the last failing block of the first
+ *   VMA that failed — EAGAIN (pinned page), EINVAL (empty block, block limit, a range with no
+ *   room for a block between its rounded ends); EINVAL when a VMA may not hold a PMD folio, for
+ *   an unaligned start or a range outside the mapping.
+ * Mirrors: mm/madvise.c madvise_walk_vmas() → mm/khugepaged.c madvise_collapse().
  */
 export function madviseCollapse(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefined): OpResult {
   const pages = advisedRange(m, range);
   if (isResult(pages)) return pages;
   const [first, end] = pages;
-  let last: BlockResult = 'ok';
   for (const vma of m!.vmas) {
-    const lo = vma.start + (first - vma.pgoff);
-    const hi = vma.start + (end - vma.pgoff);
-    if (hi <= vma.start || lo >= vma.end) continue;
-    if (!vmaAllowsPmd(ctx, vma, true)) return fail('EINVAL', 'the VMA cannot hold a PMD folio');
-    for (const index of blocks(vma, lo, hi)) {
-      const r = collapseBlock(ctx, vma.inode, index, 1);
-      if (r !== 'ok') last = r;
-    }
+    const lo = Math.max(vma.start + (first - vma.pgoff), vma.start);
+    const hi = Math.min(vma.start + (end - vma.pgoff), vma.end);
+    if (hi <= lo) continue;
+    const r = collapseVma(ctx, vma, lo, hi);
+    if (r !== 'ok') return fail(r, `a block could not be collapsed (${r})`);
   }
-  return last === 'ok' ? ok() : fail(last, `a block could not be collapsed (${last})`);
+  return ok();
 }
 
 /**

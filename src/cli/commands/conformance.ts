@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkEntry, conformanceSummary, loadCorpus } from '../conformance.js';
+import { CliError } from '../errors.js';
+import type { CliEnv } from '../io.js';
+import { fieldText } from '../field-text.js';
+import { jsonText } from '../json.js';
+
+/** Options of `foliolog conformance`. */
+export interface ConformanceOptions {
+  readonly json: boolean;
+  /** How many differences to print (default 10). */
+  readonly show: string;
+}
+
+/**
+ * `foliolog conformance [DIR]`: run the model over every script of the recorded corpus
+ * (default `test/conformance`) and compare it with the kernel's truth. Prints
+ * `agree N/M operations, K/L scripts`, what is not modelled yet, and the first differences.
+ * JSON: `{agreeing, ops, agree, scripts, notModelled, disagree: [{name, first, reason}]}`.
+ * @returns 0 when the model agrees with every operation, 1 otherwise (also while some are not
+ *   modelled yet)
+ */
+export function conformanceCommand(dir: string, opts: ConformanceOptions, env: CliEnv): number {
+  if (!existsSync(join(dir, 'RELEASE'))) throw new CliError(`${dir}: no conformance corpus here (RELEASE is missing)`);
+  const show = /^\d+$/.test(opts.show) ? Number(opts.show) : NaN;
+  if (!Number.isSafeInteger(show)) throw new CliError(`--show: not a non-negative integer: ${opts.show}`);
+  const verdicts = loadCorpus(dir).map(checkEntry);
+  const ops = verdicts.reduce((n, v) => n + v.ops, 0);
+  const agreeing = verdicts.reduce((n, v) => n + v.agreeing, 0);
+  const disagree = verdicts.filter((v) => v.status === 'disagree');
+  if (opts.json) {
+    env.stdout.write(`${jsonText({
+      agreeing, ops, agree: verdicts.filter((v) => v.status === 'agree').length, scripts: verdicts.length,
+      notModelled: verdicts.filter((v) => v.status === 'not-modelled').map((v) => v.name),
+      disagree: disagree.map((v) => ({ name: v.name, first: v.first ?? null, reason: v.reason ?? null })),
+    })}\n`);
+  } else {
+    env.stdout.write(`${conformanceSummary(verdicts)}\n`);
+    for (const v of disagree.slice(0, show)) {
+      const where = v.first === undefined ? v.reason ?? '' : `i ${v.first.i}, line ${v.first.line}: ${v.first.op}`;
+      env.stdout.write(`${v.name}: ${where}\n`);
+      for (const [name, [model, kernel]] of Object.entries(v.first?.fields ?? {})) {
+        env.stdout.write(`  ${name}: model ${fieldText(name, model)} | kernel ${fieldText(name, kernel)}\n`);
+      }
+    }
+  }
+  return agreeing === ops ? 0 : 1;
+}

@@ -1,0 +1,84 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Observation } from '../script/index.js';
+import { compareObservations, parseObservation, parseScript } from '../script/index.js';
+import { firstUnsupportedLine, simulate } from '../sim/index.js';
+
+/** One corpus script and the observations the real kernel printed for it. */
+export interface CorpusEntry {
+  /** File name without `.fl`, e.g. `201-punch-64k-at-1m`. */
+  readonly name: string;
+  readonly text: string;
+  readonly truth: readonly Observation[];
+}
+
+/** How the model fared on one corpus script. */
+export interface Verdict {
+  readonly name: string;
+  /**
+   * `agree`: every operation agrees; `disagree`: an operation the model ran differs, or an
+   * oracle check failed; `not-modelled`: the model refuses a line or stops on unmodelled
+   * behaviour, and agreed up to there.
+   */
+  readonly status: 'agree' | 'disagree' | 'not-modelled';
+  /** Operations of the truth. */
+  readonly ops: number;
+  /** Operations the model ran and agreed on. */
+  readonly agreeing: number;
+  /** The first difference (`disagree`), or why the model stopped (`not-modelled`, a failed check). */
+  readonly first?: { readonly i: number; readonly line: number; readonly op: string; readonly fields: Record<string, [unknown, unknown]> };
+  readonly reason?: string;
+}
+
+/** The corpus under `dir`: every `NNN-name.fl` with its `NNN-name.truth.jsonl`, by name. */
+export function loadCorpus(dir: string): CorpusEntry[] {
+  return readdirSync(dir).filter((f) => /^\d{3}-.*\.fl$/.test(f)).sort().map((f) => {
+    const name = f.slice(0, -3);
+    const truthText = readFileSync(join(dir, `${name}.truth.jsonl`), 'utf8');
+    return {
+      name,
+      text: readFileSync(join(dir, f), 'utf8'),
+      truth: truthText.split('\n').filter((l) => l !== '').map((l) => parseObservation(l)),
+    };
+  });
+}
+
+/**
+ * Run the model over one corpus script and compare every observation with the kernel's
+ * (`compareObservations`: product.md §2's rules).
+ */
+export function checkEntry(e: CorpusEntry): Verdict {
+  const script = parseScript(e.text, `${e.name}.fl`);
+  const ops = e.truth.length;
+  const refused = firstUnsupportedLine(script);
+  if (refused !== undefined) {
+    return { name: e.name, status: 'not-modelled', ops, agreeing: 0, reason: `line ${refused.line.line}: ${refused.what}` };
+  }
+  const r = simulate(script);
+  let agreeing = 0;
+  for (const [i, o] of r.observations.entries()) {
+    const k = e.truth[i];
+    const fields = k === undefined ? { op: [o.op, null] as [unknown, unknown] } : compareObservations(o, k);
+    if (Object.keys(fields).length > 0) {
+      return { name: e.name, status: 'disagree', ops, agreeing, first: { i, line: o.line, op: o.op, fields } };
+    }
+    agreeing++;
+  }
+  if (r.failure?.kind === 'check') return { name: e.name, status: 'disagree', ops, agreeing, reason: r.failure.message };
+  if (r.failure?.kind === 'unsupported') return { name: e.name, status: 'not-modelled', ops, agreeing, reason: r.failure.message };
+  if (agreeing !== ops) return { name: e.name, status: 'disagree', ops, agreeing, reason: `the model printed ${agreeing} of ${ops} observations` };
+  return { name: e.name, status: 'agree', ops, agreeing };
+}
+
+/** Totals over a corpus: what `npm run conformance` prints first. Pure. */
+export function conformanceSummary(verdicts: readonly Verdict[]): string {
+  const ops = verdicts.reduce((n, v) => n + v.ops, 0);
+  const agreeing = verdicts.reduce((n, v) => n + v.agreeing, 0);
+  const agree = verdicts.filter((v) => v.status === 'agree').length;
+  const notModelled = verdicts.filter((v) => v.status === 'not-modelled');
+  const disagree = verdicts.filter((v) => v.status === 'disagree').length;
+  return [
+    `agree ${agreeing}/${ops} operations, ${agree}/${verdicts.length} scripts`,
+    `not modelled yet: ${notModelled.length} scripts (${notModelled.reduce((n, v) => n + v.ops - v.agreeing, 0)} operations); disagree: ${disagree} scripts`,
+  ].join('\n');
+}

@@ -1,0 +1,34 @@
+import type { Observation, Script } from '../script/index.js';
+import { parseScript, ScriptError } from '../script/index.js';
+import type { RunRecorder } from '../sim/index.js';
+import type { RunSummary, RunWriter } from '../store/index.js';
+import { CliError } from './errors.js';
+import { readScriptFile } from './io.js';
+
+/**
+ * Read and parse a whole script before anything is recorded.
+ * @throws CliError (exit 2): an unreadable file, or the first malformed line as `FILE:LINE: message`.
+ */
+export function loadScript(path: string): { readonly text: string; readonly script: Script } {
+  const text = readScriptFile(path);
+  try {
+    return { text, script: parseScript(text, path) };
+  } catch (e) {
+    if (e instanceof ScriptError) throw new CliError(e.message, { cause: e });
+    throw e;
+  }
+}
+
+/** Hand the simulator's (or the inference's) rows to the store's run writer. */
+export function recorderFor(writer: RunWriter): RunRecorder {
+  return {
+    file: (row) => writer.file(row),
+    event: (row, extra) => writer.event(row, extra),
+    operation: (obs: Observation, task, file) => writer.operation({ ...obs, task: task ?? null, file }),
+  };
+}
+
+/** The run summary line `run` and `kernel` print on stderr. Pure. */
+export function summaryLine(status: 'complete' | 'failed', s: RunSummary, suffix = ''): string {
+  return `run ${s.runId}: ${status}, ${s.ops} ops, ${s.events} events, event-log sha256 ${s.hash}${suffix}\n`;
+}

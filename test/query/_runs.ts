@@ -1,0 +1,46 @@
+import type { Observation } from '../../src/script/index.js';
+import { parseScript } from '../../src/script/index.js';
+import type { RunRecorder } from '../../src/sim/index.js';
+import { KernelInference, simulate } from '../../src/sim/index.js';
+import type { RunMeta, RunWriter, Store } from '../../src/store/index.js';
+
+const CLOCK = { now: () => new Date('2026-01-01T00:00:00Z') };
+
+function meta(source: 'model' | 'kernel', name: string, text: string): RunMeta {
+  return {
+    source, scriptName: name, scriptText: text, config: {}, seed: source === 'model' ? 1 : 0,
+    policy: source === 'model' ? 'linux-6.18' : 'kernel', bugs: [], schedule: null, foliologVersion: '0.1.0',
+    nodeVersion: process.versions.node, kernelRelease: source === 'kernel' ? '6.18.44-test' : null,
+  };
+}
+
+function recorderFor(w: RunWriter): RunRecorder {
+  return {
+    file: (row) => w.file(row),
+    event: (row, extra) => w.event(row, extra),
+    operation: (obs, task, file) => w.operation({ ...obs, task: task ?? null, file }),
+  };
+}
+
+/** Record a model run of `text`, as `foliolog run` does; returns its id. */
+export function recordModel(store: Store, text: string, name = 's.fl'): number {
+  const w = store.beginRun(meta('model', name, text), CLOCK);
+  const r = simulate(parseScript(text, name), { recorder: recorderFor(w) });
+  w.finish(r.failure ? 'failed' : 'complete', r.failure?.message);
+  return w.runId;
+}
+
+/** Record `observations` as a kernel run of `text`, as `foliolog kernel` does; returns its id. */
+export function recordKernel(store: Store, text: string, observations: readonly Observation[], name = 's.fl'): number {
+  const script = parseScript(text, name);
+  const w = store.beginRun(meta('kernel', name, text), CLOCK);
+  const infer = new KernelInference(recorderFor(w));
+  for (const o of observations) infer.step(script.lines[o.i]!, o);
+  w.finish('complete');
+  return w.runId;
+}
+
+/** Start a run and never finish it (a killed writer). */
+export function recordIncomplete(store: Store, text: string): number {
+  return store.beginRun(meta('model', 'killed.fl', text), CLOCK).runId;
+}

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { diffRuns, runObservations } from '../../src/query/index.js';
+import type { Observation } from '../../src/script/index.js';
+import { parseObservation } from '../../src/script/index.js';
+import { simulateText } from '../../src/sim/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { tempDir } from '../store/_helpers.js';
+import { recordIncomplete, recordKernel, recordModel } from './_runs.js';
+
+const CORPUS = join(import.meta.dirname, '../conformance');
+const truth = (name: string): Observation[] =>
+  readFileSync(join(CORPUS, `${name}.truth.jsonl`), 'utf8').split('\n').filter(Boolean).map(parseObservation);
+const text = (name: string): string => readFileSync(join(CORPUS, `${name}.fl`), 'utf8');
+
+let t: ReturnType<typeof tempDir>;
+let store: Store;
+beforeEach(async () => {
+  t = tempDir();
+  store = await openStore(t.file('s.db'));
+});
+afterEach(async () => {
+  await store.close();
+  t.cleanup();
+});
+
+describe('runObservations', () => {
+  it('derives a model run\'s folios from its events at each operation\'s last seq', async () => {
+    const script = 'mount tmpfs huge=within_size\npwrite 0 60k\nopen g\npwrite 0 8k\nopen f\ntruncate 8k\n';
+    const id = recordModel(store, script);
+    expect(runObservations(store, await store.getRun(id))).toEqual(simulateText(script));
+  });
+
+  it('reads a kernel run\'s folios and blind pages as the probe printed them', async () => {
+    const k = truth('327-punch-beyond-eof-frees-more');
+    const id = recordKernel(store, text('327-punch-beyond-eof-frees-more'), k);
+    expect(runObservations(store, await store.getRun(id))).toEqual(k);
+  });
+});
+
+describe('diffRuns', () => {
+  it('finds a model run equal to the kernel run of the same script', async () => {
+    const name = '316-within-size-64k-punch-4k';
+    const a = recordModel(store, text(name), `${name}.fl`);
+    const b = recordKernel(store, text(name), truth(name), `${name}.fl`);
+    const d = await diffRuns(store, a, b);
+    expect(d).toEqual({
+      equal: true, first: null,
+      summary: {
+        a: { run: a, source: 'model', script: `${name}.fl`, release: null, status: 'complete', ops: 5, compared: 5, differing: 0, sameScript: true },
+        b: { run: b, source: 'kernel', script: `${name}.fl`, release: '6.18.44-test', status: 'complete', ops: 5, compared: 5, differing: 0, sameScript: true },
+      },
+    });
+  });
+
+  it('names the first operation where they part and every differing field', async () => {
+    const name = '301-punch-64k-at-1m';
+    const k = truth(name).map((o) => (o.i === 2 ? { ...o, folios: [[0, 9, 1]] as const, blocks: 4096n, stats: { '2048kB': { split_failed: 1 } } } : o));
+    const a = recordKernel(store, text(name), truth(name));
+    const b = recordKernel(store, text(name), k);
+    const d = await diffRuns(store, a, b);
+    expect(d.equal).toBe(false);
+    expect(d.first).toEqual({
+      i: 2, line: 4, op: 'fpunch 1m 64k',
+      fields: {
+        folios: [truth(name)[2]!.folios, [[0, 9, 1]]],
+        stats: [{ '2048kB': { split: 1 }, '64kB': { split: 1 } }, { '2048kB': { split_failed: 1 } }],
+        blocks: [3968n, 4096n],
+      },
+    });
+    expect(d.summary.a).toMatchObject({ compared: 5, differing: 1 });
+  });
+
+  it('compares runs of different scripts op by op, and reports an operation only one run has', async () => {
+    const a = recordModel(store, 'mount tmpfs huge=always\npwrite 0 4k\n', 'a.fl');
+    const b = recordModel(store, 'mount tmpfs huge=always\npwrite 0 4k\nseek -d 0\n', 'b.fl');
+    const d = await diffRuns(store, a, b);
+    expect(d.equal).toBe(false);
+    expect(d.first).toEqual({ i: 2, line: 3, op: 'seek -d 0', fields: { op: [null, 'seek -d 0'] } });
+    expect(d.summary.a).toMatchObject({ ops: 2, compared: 2, differing: 0, sameScript: false });
+    expect(d.summary.b).toMatchObject({ ops: 3, sameScript: false });
+  });
+
+  it('refuses an incomplete run and an unknown one', async () => {
+    const a = recordModel(store, 'mount tmpfs\n');
+    const dead = recordIncomplete(store, 'mount tmpfs\n');
+    await expect(diffRuns(store, a, dead)).rejects.toMatchObject({ code: 'E_INCOMPLETE', message: expect.stringContaining(`run ${dead} is incomplete`) });
+    await expect(diffRuns(store, 99, a)).rejects.toMatchObject({ code: 'E_NO_RUN' });
+  });
+});
