@@ -3,6 +3,16 @@ import { ByteRuns, HPAGE_PMD_ORDER, MAX_LFS_FILESIZE } from '../model/index.js';
 import type { Command, Observation } from '../script/index.js';
 import type { EventLog } from './event-log.js';
 
+/** Byte position of the first page at or after `page` that no folio covers. Pure. */
+function firstAbsentPage(folios: Observation['folios'], page: number): bigint {
+  let at = page;
+  for (const [index, order] of folios) {
+    if (index > at) break;
+    if (index + 2 ** order > at) at = index + 2 ** order;
+  }
+  return BigInt(at) * 4096n;
+}
+
 /** A failed oracle check: the model disagrees with itself. */
 export class OracleError extends Error {
   override readonly name = 'OracleError';
@@ -87,9 +97,14 @@ export class Oracle {
       const m = this.#mapped;
       const pos = c.range?.pos ?? m.pos;
       let end = c.range ? c.range.pos + c.range.len : ((m.end + 4095n) / 4096n) * 4096n;
-      // A fault at or past EOF raised SIGBUS: everything before that page was stored.
-      const eofPage = ((obs.size + 4095n) / 4096n) * 4096n;
-      if (obs.ret === 'SIGBUS' && eofPage < end) end = eofPage;
+      // A fault raised SIGBUS at EOF, or earlier at the size= limit (where the page cache holds
+      // nothing): everything before that page was stored.
+      if (obs.ret === 'SIGBUS') {
+        const eofPage = ((obs.size + 4095n) / 4096n) * 4096n;
+        const absent = firstAbsentPage(obs.folios, Number(pos / 4096n));
+        const stop = absent < eofPage ? absent : eofPage;
+        if (stop < end) end = stop;
+      }
       if (end > pos) this.#bytes(m.file).fill(pos, end - pos, c.byte);
     } else if (c.cmd === 'madvise' && c.advice === 'remove' && obs.ret === 0n && this.#mapped) {
       // MADV_REMOVE punches whole pages: the length is rounded up.

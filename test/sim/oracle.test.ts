@@ -1,0 +1,40 @@
+import { describe, expect, it, vi } from 'vitest';
+import { Shmem } from '../../src/model/index.js';
+import { Stats } from '../../src/model/stats.js';
+import { simulateText } from '../../src/sim/index.js';
+
+describe('the oracle', () => {
+  it('follows an mwrite stopped by SIGBUS at the size= limit, before EOF', () => {
+    const obs = simulateText('mount tmpfs huge=never size=64k\ntruncate 1m\nmmap\nmwrite 0 1m\npread 0 128k\n');
+    expect(obs[3]!.ret).toBe('SIGBUS');
+    expect(obs[4]!.data).toEqual([[0, 65536, 88], [65536, 65536, 0]]);
+  });
+
+  it('follows an mwrite stopped by SIGBUS at EOF inside a large folio', () => {
+    const obs = simulateText('mount tmpfs huge=always\npwrite 0 4k\nmmap 0 8k\nmwrite 0 8k\ntruncate 8k\npread 0 8k\n');
+    expect(obs[3]!.ret).toBe('SIGBUS');
+    expect(obs[5]!.data).toEqual([[0, 4096, 88], [4096, 4096, 0]]);
+  });
+
+  it('fails a run whose reads return bytes nobody wrote', () => {
+    const real = Shmem.prototype.pread;
+    vi.spyOn(Shmem.prototype, 'pread').mockImplementation(function (this: Shmem, pos, len) {
+      const r = real.call(this, pos, len);
+      return { ...r, data: r.data.map(([o, l]) => [o, l, 1] as const) };
+    });
+    try {
+      expect(() => simulateText('mount tmpfs\npwrite 0 4k\npread 0 4k\n')).toThrow(/script\.fl:3: check failed: read returned/);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('fails a run whose counters disagree with the folios born', () => {
+    vi.spyOn(Stats.prototype, 'count').mockImplementation(() => undefined);
+    try {
+      expect(() => simulateText('mount tmpfs huge=always\npwrite 0 4k\n')).toThrow(/shmem_alloc is 0 but 1 folios were allocated/);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+});
