@@ -2,7 +2,7 @@ import { PAGE_SHIFT } from './arch.js';
 import type { ShmemCtx } from './context.js';
 import { InvariantError } from './errno.js';
 import type { Folio } from './folio.js';
-import { folioNextIndex, folioPos, folioSize } from './folio.js';
+import { folioPos, folioSize } from './folio.js';
 import type { Inode } from './inode.js';
 import type { FolioId } from './units.js';
 import { pagesCeil } from './units.js';
@@ -85,9 +85,17 @@ export function shrinkerTarget(inode: Inode): Folio | undefined {
   if (!inode.sb.shrinklist.has(inode)) return undefined;
   const folio = inode.cache.lookup(Number(inode.iSize >> BigInt(PAGE_SHIFT)));
   if (!folio || folio.order === 0) return undefined;
+  return shrinkGain(inode, folio.index, folio.order) === undefined ? undefined : folio;
+}
+
+/**
+ * What the EOF shrinker gains from splitting the large folio (index, order) of `inode`:
+ * max(EOF, fallocend) in pages when it lies inside the folio (everything after it is freed),
+ * else undefined (nothing to gain). Pure. Mirrors: the `end` test of shmem_unused_huge_shrink().
+ */
+export function shrinkGain(inode: Inode, index: number, order: number): number | undefined {
   const end = Math.max(pagesCeil(inode.iSize), inode.fallocEnd);
-  if (end <= folio.index || end >= folioNextIndex(folio)) return undefined;
-  return folio;
+  return end > index && end < index + 2 ** order ? end : undefined;
 }
 
 /** Re-derive the inode's reclaim candidate and emit the lifecycle marks that changed. */

@@ -2,10 +2,9 @@ import { PAGE_SHIFT } from './arch.js';
 import type { ShmemCtx } from './context.js';
 import type { Folio } from './folio.js';
 import { folioNextIndex } from './folio.js';
-import { updateReclaimCandidate } from './folio-ops.js';
+import { shrinkGain, updateReclaimCandidate } from './folio-ops.js';
 import type { Inode, Superblock } from './inode.js';
 import { splitFolio } from './split.js';
-import { pagesCeil } from './units.js';
 
 /** Inodes one call takes off the list when no shrink_control gives a count. */
 const SHRINK_BATCH = 128;
@@ -33,8 +32,8 @@ function examine(inode: Inode, pending: PendingFolio | undefined): Verdict {
   // A hole, or no large folio at the end of the file: nothing to split.
   if (index < 0 || order === 0) return 'drop';
   // Anything to gain from splitting? Not when max(EOF, fallocend) lies outside the folio.
-  const end = Math.max(pagesCeil(inode.iSize), inode.fallocEnd);
-  if (end <= index || end >= index + 2 ** order) return 'drop';
+  const end = shrinkGain(inode, index, order);
+  if (end === undefined) return 'drop';
   // folio_trylock() fails on the folio being allocated: the inode goes back on the list.
   if (!folio) return 'keep';
   return { folio, end };
