@@ -15,7 +15,7 @@ export type Recognized = 'new' | 'store';
  * Recognise `path` from its first 100 bytes, read with plain fs so that SQLite never touches
  * (and never rewrites the header of) a file that is not ours.
  * @returns 'new' for `:memory:`, a missing or 0-byte file; 'store' for a foliolog store.
- * @throws StoreError `E_FOREIGN` for anything else.
+ * @throws StoreError `E_FOREIGN` for anything else; `E_UNREADABLE` when it cannot be read.
  */
 export function recognize(path: string): Recognized {
   if (path === ':memory:') return 'new';
@@ -34,18 +34,18 @@ export function recognize(path: string): Recognized {
 
 /** The first bytes of the file (fewer if it is shorter), or undefined when it does not exist. */
 function readHeader(path: string): Buffer | undefined {
-  let fd: number;
   try {
-    fd = openSync(path, 'r');
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(HEADER_BYTES);
+      const n = readSync(fd, buf, 0, HEADER_BYTES, 0);
+      return buf.subarray(0, n);
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StoreError('E_FOREIGN', `${path} cannot be read: ${(e as Error).message}`, { cause: e });
-  }
-  try {
-    const buf = Buffer.alloc(HEADER_BYTES);
-    const n = readSync(fd, buf, 0, HEADER_BYTES, 0);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new StoreError('E_UNREADABLE', `${path} cannot be read (${code ?? (e as Error).message})`, { cause: e });
   }
 }

@@ -12,6 +12,7 @@
  * - `E_BAD_EVENT`: an event out of seq order, or naming a folio that is not live.
  * - `E_WRITER_CLOSED`: a write after `finish()`.
  * - `E_CORRUPT`: a stored value does not decode (checkpoint blob, JSON column).
+ * - `E_UNREADABLE`: the path cannot be read or opened (a directory, a missing folder, no permission).
  * - `E_MIGRATION`: Kysely's migrator reported an error.
  * - `E_SQLITE`: any other driver error, wrapped as `cause`.
  */
@@ -26,6 +27,7 @@ export type StoreErrorCode =
   | 'E_BAD_EVENT'
   | 'E_WRITER_CLOSED'
   | 'E_CORRUPT'
+  | 'E_UNREADABLE'
   | 'E_MIGRATION'
   | 'E_SQLITE';
 

@@ -70,7 +70,8 @@ function connect(path: string, readonly: boolean): BetterSqlite3.Database {
   try {
     return new BetterSqlite3(path, { readonly, fileMustExist: readonly, timeout: BUSY_TIMEOUT_MS });
   } catch (e) {
-    throw wrapSqliteError(e, `cannot open ${path}`);
+    // The driver refuses before anything is written: a missing folder, no permission.
+    throw new StoreError('E_UNREADABLE', `cannot open ${path}: ${(e as Error).message}`, { cause: e });
   }
 }
 

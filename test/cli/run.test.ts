@@ -135,3 +135,15 @@ describe('foliolog run', () => {
     expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 });
+
+describe('an unreadable store', () => {
+  it.each([
+    ['a directory', () => t.dir],
+    ['a path in a missing folder', () => `${t.dir}/no/such/folder/s.db`],
+  ])('is refused with one line and exit 2: %s', async (_what, db) => {
+    const r = await cli('run', t.file('w.fl', 'mount tmpfs\n'), '--db', db());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^foliolog: .*(cannot be read|cannot open).*\n$/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
