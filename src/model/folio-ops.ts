@@ -6,6 +6,7 @@ import { folioPos, folioSize } from './folio.js';
 import type { Inode } from './inode.js';
 import type { FolioId } from './units.js';
 import { pagesCeil } from './units.js';
+import { unmapMappingRange } from './vma.js';
 
 /**
  * Charge `nrPages` to the superblock's block limit (`size=`), or refuse.
@@ -41,8 +42,12 @@ export function markUptodate(ctx: ShmemCtx, folio: Folio): void {
   ctx.sink.emit({ type: 'folio_marked_uptodate', folio: folio.id });
 }
 
-/** Take a folio out of the page cache, free its blocks and bytes. Mirrors: filemap_remove_folio(). */
+/**
+ * Take a folio out of the page cache, unmapped from every mapping first; free its blocks and
+ * bytes. Mirrors: mm/truncate.c truncate_cleanup_folio() (unmap_mapping_folio()) + filemap_remove_folio().
+ */
 export function removeFolio(ctx: ShmemCtx, inode: Inode, folio: Folio): void {
+  unmapMappingRange(inode, folio.index, folio.index + 2 ** folio.order);
   inode.cache.remove(folio);
   inode.sb.usedBlocks -= 2 ** folio.order;
   inode.content.clear(folioPos(folio), folioSize(folio));

@@ -3,6 +3,7 @@ import type { Folio } from './folio.js';
 import { PageCache } from './page-cache.js';
 import type { HugeSetting } from './settings.js';
 import type { FileId } from './units.js';
+import type { Mapping } from './vma.js';
 
 /**
  * A shmem superblock: one per `mount tmpfs`, plus the internal one (`shm_mnt`) behind memfd,
@@ -40,6 +41,8 @@ export interface Inode {
   readonly content: ByteRuns;
   /** The folio currently marked reclaim-candidate, if any (at most one: the EOF folio). */
   reclaimFolio: Folio | undefined;
+  /** The mappings of this inode (at most the current one). Mirrors: address_space.i_mmap. */
+  readonly mappings: Set<Mapping>;
 }
 
 /** A new superblock. Pure. */
@@ -51,6 +54,6 @@ export function newSuperblock(kind: Superblock['kind'], huge: HugeSetting, maxBl
 export function newInode(id: FileId, name: string, sb: Superblock, kind: Inode['kind'], largeFolios: boolean): Inode {
   return {
     id, name, sb, kind, iSize: 0n, fallocEnd: 0, largeFolios, nlink: 1,
-    cache: new PageCache(), content: new ByteRuns(), reclaimFolio: undefined,
+    cache: new PageCache(), content: new ByteRuns(), reclaimFolio: undefined, mappings: new Set(),
   };
 }

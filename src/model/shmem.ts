@@ -56,7 +56,7 @@ export class Shmem implements ShmemCtx {
   #mounts = 0;
   #cwd: Cwd | undefined;
   #file: Inode | undefined;
-  /** The current mapping: at most one; `open` and every `mount` drop it. */
+  /** The current mapping: at most one; a successful `open` and every `mount` drop it. */
   #mapping: Mapping | undefined;
   /** Pins still held (they outlive mappings and file switches). */
   readonly #pins: Pin[] = [];
@@ -94,6 +94,13 @@ export class Shmem implements ShmemCtx {
     return inode;
   }
 
+  /** Replace the current mapping (munmap of the old one), keeping each inode's i_mmap. */
+  #setMapping(m: Mapping | undefined): void {
+    if (this.#mapping) this.#mapping.vmas[0]!.inode.mappings.delete(this.#mapping);
+    this.#mapping = m;
+    if (m) m.vmas[0]!.inode.mappings.add(m);
+  }
+
   #switchTo(inode: Inode): void {
     this.#file = inode;
     this.sink.emit({ type: 'file_switched', file: inode.id });
@@ -107,7 +114,7 @@ export class Shmem implements ShmemCtx {
   mountTmpfs(huge: string | undefined, size: bigint | undefined): OpResult {
     this.#cwd = undefined;
     this.#file = undefined;
-    this.#mapping = undefined;
+    this.#setMapping(undefined);
     const h = huge ?? 'never';
     if (!isHugeSetting(h)) return fail('EINVAL', `huge=${h}`);
     const sb = newSuperblock('tmpfs', h, size ? pagesCeil(size) : 0);
@@ -119,7 +126,7 @@ export class Shmem implements ShmemCtx {
 
   /** `memfd_create("f")` on the internal mount. @returns 0. */
   mountMemfd(): OpResult {
-    this.#mapping = undefined;
+    this.#setMapping(undefined);
     this.#cwd = { sb: this.#internalSb(), kind: 'memfd', mount: ++this.#mounts };
     this.#switchTo(this.#create('f', this.#cwd));
     return ok();
@@ -142,12 +149,17 @@ export class Shmem implements ShmemCtx {
     return ok();
   }
 
-  /** Switch to (creating) NAME: a tmpfs path, or another memfd. @returns 0; EBADF without a mount. */
+  /**
+   * Switch to (creating) NAME: a tmpfs path, or another memfd; the current mapping is dropped.
+   * A refused `open` changes nothing: on an anon/SysV region (no directory) the region stays
+   * mapped and current.
+   * @returns 0; EBADF without a mount; EINVAL on an anon/SysV region.
+   */
   open(name: string): OpResult {
     const cwd = this.#cwd;
-    this.#mapping = undefined;
     if (!cwd) return fail('EBADF', 'no mount');
     if (cwd.kind === 'anon' || cwd.kind === 'sysv') return fail('EINVAL', 'a shared-memory region has no directory');
+    this.#setMapping(undefined);
     const existing = cwd.kind === 'tmpfs' ? cwd.sb.dir.get(name) : undefined;
     this.#switchTo(existing ?? this.#create(name, cwd));
     return ok();
@@ -226,7 +238,7 @@ export class Shmem implements ShmemCtx {
   mountRegion(kind: 'anon' | 'sysv', size: bigint): OpResult {
     this.#cwd = undefined;
     this.#file = undefined;
-    this.#mapping = undefined;
+    this.#setMapping(undefined);
     if (size <= 0n) return fail('EINVAL', 'zero-sized region');
     this.#cwd = { sb: this.#internalSb(), kind, mount: ++this.#mounts };
     const inode = this.#create(kind, this.#cwd);
@@ -234,7 +246,7 @@ export class Shmem implements ShmemCtx {
     inode.iSize = kind === 'anon' ? BigInt(pagesCeil(size)) * 4096n : size;
     this.sink.emit({ type: 'i_size_changed', file: inode.id, size: inode.iSize });
     this.#switchTo(inode);
-    this.#mapping = newMapping(inode, kind, 0, 0, size);
+    this.#setMapping(newMapping(inode, kind, 0, 0, size));
     return ok();
   }
 
@@ -242,18 +254,18 @@ export class Shmem implements ShmemCtx {
   mmap(misalign: bigint, range: Range | undefined): OpResult {
     const f = this.#file;
     // The old mapping goes first, whether or not the new one can be made.
-    this.#mapping = undefined;
+    this.#setMapping(undefined);
     if (!f) return fail('EBADF', 'no current file');
     const m = mmap(f, misalign, range);
     if (isResult(m)) return m;
-    this.#mapping = m;
+    this.#setMapping(m);
     return ok();
   }
 
   /** `munmap` of the current mapping. @returns 0; EINVAL without one. */
   munmap(): OpResult {
     if (!this.#mapping) return fail('EINVAL', 'no mapping');
-    this.#mapping = undefined;
+    this.#setMapping(undefined);
     return ok();
   }
 

@@ -59,6 +59,64 @@ export interface Mapping {
   vmas: Vma[];
   /** The length `mmap` was given, in bytes (the VMAs span it rounded up to pages). */
   readonly len: bigint;
+  /**
+   * File pages whose page-table entry (PTE or PMD) is present in this mapping: an access to one
+   * of them takes no fault, so it raises no SIGBUS even past EOF (kernel.md §7).
+   * Mirrors: the mm's page tables over the VMAs.
+   */
+  readonly mapped: Set<number>;
+  /**
+   * Virtual 2 MiB blocks (address / 512) that hold a PTE table; a block with mapped pages and
+   * no table is PMD-mapped. A table stays when its PTEs are zapped (only munmap frees it), and
+   * a PMD can only be installed where there is none. Mirrors: pmd_none() of each PMD entry.
+   */
+  readonly tables: Set<number>;
+}
+
+/**
+ * Zap the page-table entries of file pages [first, end) of `inode` in every mapping of it.
+ * Mirrors: mm/memory.c unmap_mapping_range() / unmap_mapping_folio() (over i_mmap).
+ */
+export function unmapMappingRange(inode: Inode, first: number, end: number): void {
+  for (const m of inode.mappings) zapPages(m, first, end);
+}
+
+/**
+ * Zap the page-table entries of file pages [first, end) in mapping `m`. A PMD mapping the range
+ * covers only in part is split first: its other pages stay mapped through a new PTE table.
+ * Mirrors: mm/memory.c zap_pmd_range() (__split_huge_pmd() on a partial range), zap_pte_range().
+ */
+export function zapPages(m: Mapping, first: number, end: number): void {
+  const hit = pagesIn(m.mapped, first, end);
+  for (const index of hit) {
+    const vma = findVma(m, index);
+    const block = vma ? Math.floor(vmaAddress(vma, index) / 512) : undefined;
+    if (block !== undefined && !m.tables.has(block)) {
+      const lo = pageOfAddress(m, block * 512);
+      if (lo !== undefined && (lo < first || lo + 512 > end)) m.tables.add(block);
+    }
+  }
+  for (const index of hit) m.mapped.delete(index);
+}
+
+/**
+ * The members of `set` in [first, end), walking whichever is smaller: the range or the set (a
+ * truncate removes folios one by one, each zapping a few pages of a mapping of millions). Pure.
+ */
+function pagesIn(set: ReadonlySet<number>, first: number, end: number): number[] {
+  const out: number[] = [];
+  if (end - first <= set.size) {
+    for (let i = first; i < end; i++) if (set.has(i)) out.push(i);
+  } else {
+    for (const i of set) if (i >= first && i < end) out.push(i);
+  }
+  return out;
+}
+
+/** The file page mapped at virtual page `addr` of mapping `m` (VMAs map it linearly). Pure. */
+function pageOfAddress(m: Mapping, addr: number): number | undefined {
+  const v = m.vmas[0];
+  return v === undefined ? undefined : v.pgoff + (addr - v.start);
 }
 
 /** Virtual page where `mmap` places a mapping: 2 MiB-aligned (a multiple of 512 pages). */
@@ -74,4 +132,17 @@ export function mappingPages(m: Mapping): readonly [number, number] {
 /** The VMA that maps file page `index`, if any. Pure. */
 export function findVma(m: Mapping, index: number): Vma | undefined {
   return m.vmas.find((v) => vmaMaps(v, index));
+}
+
+/**
+ * Remove the page tables over file pages [first, end) (one aligned 2 MiB block) from every
+ * mapping of `inode`: its pages are no longer mapped and the PMD entry is empty again.
+ * Mirrors: mm/khugepaged.c retract_page_tables().
+ */
+export function retractPageTables(inode: Inode, first: number, end: number): void {
+  for (const m of inode.mappings) {
+    for (const index of pagesIn(m.mapped, first, end)) m.mapped.delete(index);
+    const vma = findVma(m, first);
+    if (vma) m.tables.delete(Math.floor(vmaAddress(vma, first) / 512));
+  }
 }

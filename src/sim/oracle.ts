@@ -28,6 +28,12 @@ export class Oracle {
   readonly #expected = new Map<number, ByteRuns>();
   /** The current mapping as the commands describe it: file and byte range. */
   #mapped: { readonly file: number; readonly pos: bigint; readonly end: bigint } | undefined;
+  /**
+   * Byte ranges per file whose content the commands do not determine: an mwrite ended by
+   * SIGBUS may have stored past the EOF page, into pages still mapped there (kernel.md §7); the
+   * first read of such a range adopts what it returns.
+   */
+  readonly #unknown = new Map<number, Array<readonly [bigint, bigint]>>();
 
   #bytes(file: number): ByteRuns {
     let b = this.#expected.get(file);
@@ -48,7 +54,7 @@ export class Oracle {
     if (obs.blocks !== BigInt(obs.folios.reduce((n, f) => n + 2 ** f[1], 0)) * 8n) {
       throw new OracleError(`st_blocks ${obs.blocks} disagrees with the folios held`);
     }
-    if (file && typeof obs.ret === 'bigint') this.#follow(this.#bytes(file.id), command, obs);
+    if (file && typeof obs.ret === 'bigint') this.#follow(file.id, this.#bytes(file.id), command, obs);
     this.#followMapping(file?.id, command, obs);
     for (let o = 1; o <= HPAGE_PMD_ORDER; o++) {
       const counted = model.stats.get(o, 'shmem_alloc');
@@ -58,7 +64,30 @@ export class Oracle {
     }
   }
 
-  #follow(bytes: ByteRuns, c: Command, obs: Observation): void {
+  /** Take the bytes a read returned over the unknown ranges it covers as known from now on. */
+  #adoptUnknown(file: number, bytes: ByteRuns, pos: bigint, len: bigint, data: ReadonlyArray<readonly [number, number, number]>): void {
+    const ranges = this.#unknown.get(file);
+    if (!ranges) return;
+    const end = pos + len;
+    const left: Array<readonly [bigint, bigint]> = [];
+    for (const [a, b] of ranges) {
+      const lo = a > pos ? a : pos;
+      const hi = b < end ? b : end;
+      if (lo >= hi) { left.push([a, b]); continue; }
+      for (const [off, n, byte] of data) {
+        const s = pos + BigInt(off);
+        const e = s + BigInt(n);
+        const x = s > lo ? s : lo;
+        const y = e < hi ? e : hi;
+        if (x < y) bytes.fill(x, y - x, byte);
+      }
+      if (a < lo) left.push([a, lo]);
+      if (hi < b) left.push([hi, b]);
+    }
+    this.#unknown.set(file, left);
+  }
+
+  #follow(file: number, bytes: ByteRuns, c: Command, obs: Observation): void {
     const ret = obs.ret as bigint;
     switch (c.cmd) {
       case 'pwrite':
@@ -72,6 +101,7 @@ export class Oracle {
         bytes.clear(c.pos, c.len);
         return;
       case 'pread': {
+        this.#adoptUnknown(file, bytes, c.pos, ret, obs.data ?? []);
         const want = JSON.stringify(bytes.read(c.pos, ret));
         const got = JSON.stringify(obs.data ?? []);
         if (want !== got) throw new OracleError(`read returned ${got}, the written bytes are ${want}`);
@@ -82,10 +112,10 @@ export class Oracle {
     }
   }
 
-  /** Track the mapping (mmap, mount anon/sysv, dropped by open and mount) and what mwrite stores. */
+  /** Track the mapping (mmap, mount anon/sysv, dropped by a successful open and by mount) and what mwrite stores. */
   #followMapping(file: number | undefined, c: Command, obs: Observation): void {
     const failed = typeof obs.ret === 'string';
-    if (c.cmd === 'open' || c.cmd === 'mmap' || (c.cmd === 'mount' && (failed || c.kind === 'tmpfs' || c.kind === 'memfd'))) this.#mapped = undefined;
+    if ((c.cmd === 'open' && !failed) || c.cmd === 'mmap' || (c.cmd === 'mount' && (failed || c.kind === 'tmpfs' || c.kind === 'memfd'))) this.#mapped = undefined;
     if (file === undefined || (failed && obs.ret !== 'SIGBUS')) return;
     if (c.cmd === 'mount' && (c.kind === 'anon' || c.kind === 'sysv')) {
       this.#mapped = { file, pos: 0n, end: c.size };
@@ -97,14 +127,16 @@ export class Oracle {
       const m = this.#mapped;
       const pos = c.range?.pos ?? m.pos;
       let end = c.range ? c.range.pos + c.range.len : ((m.end + 4095n) / 4096n) * 4096n;
-      // A fault raised SIGBUS at EOF, or earlier at the size= limit (where the page cache holds
-      // nothing): everything before that page was stored.
-      if (obs.ret === 'SIGBUS') {
-        const eofPage = ((obs.size + 4095n) / 4096n) * 4096n;
-        const absent = firstAbsentPage(obs.folios, Number(pos / 4096n));
-        const stop = absent < eofPage ? absent : eofPage;
-        if (stop < end) end = stop;
-      }
+      // Everything before the EOF page, or before a page absent at the size= limit, was stored.
+      // Pages past EOF still mapped took no fault and were stored too (kernel.md §7); which ones
+      // the commands do not say, nor whether the shrinker drops them later: the present pages
+      // from the EOF page on are unknown.
+      const eofPage = ((obs.size + 4095n) / 4096n) * 4096n;
+      const absent = firstAbsentPage(obs.folios, Number(pos / 4096n));
+      const stop = absent < eofPage ? absent : eofPage;
+      const reach = absent < end ? absent : end;
+      if (stop < reach) this.#unknown.set(m.file, [...(this.#unknown.get(m.file) ?? []), [stop, reach]]);
+      if (stop < end) end = stop;
       if (end > pos) this.#bytes(m.file).fill(pos, end - pos, c.byte);
     } else if (c.cmd === 'madvise' && c.advice === 'remove' && obs.ret === 0n && this.#mapped) {
       // MADV_REMOVE punches whole pages: the length is rounded up.

@@ -25,6 +25,16 @@ describe('madvise(MADV_COLLAPSE)', () => {
     expect([obs[4]!.ret, layout(obs[4]!)]).toEqual(['EINVAL', '0:9']);
   });
 
+  it('stops at an empty block: the blocks after it stay as they are (conformance 643)', () => {
+    const obs = run(['mount anon 6m', 'pwrite 0 4k', 'pwrite 4m 4k', 'madvise -c']);
+    expect([obs[3]!.ret, layout(obs[3]!), obs[3]!.blocks]).toEqual(['EINVAL', '0:9 1024:0', 4104n]);
+  });
+
+  it('goes on past a pinned block (EAGAIN) to the blocks after it (conformance 643)', () => {
+    const obs = run(['mount anon 6m', 'pwrite 0 4k', 'pwrite 2m 4k', 'pwrite 4m 4k', 'pin 2m 4k', 'madvise -c']);
+    expect([obs[5]!.ret, layout(obs[5]!)]).toEqual(['EAGAIN', '0:9 512:0 1024:9']);
+  });
+
   it.each([
     ['a VMA misaligned by 64K', ['mount tmpfs huge=never', 'truncate 4m', 'mmap -m 64k', 'pwrite 0 4k', 'madvise -c']],
     ['a 2M−4K file mapped whole', ['mount tmpfs huge=never', 'truncate 2093056', 'mmap', 'pwrite 0 4k', 'madvise -c']],

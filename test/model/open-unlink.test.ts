@@ -43,6 +43,15 @@ describe('open', () => {
     expect(obs[3]?.folios).toEqual([[0, 0, 1]]);
   });
 
+  it('refuses open on an anon or SysV region and keeps the region mapped (conformance 719)', () => {
+    for (const kind of ['anon', 'sysv']) {
+      const obs = run([`mount ${kind} 2m`, 'open g', 'mread']);
+      expect(obs[1]?.ret).toBe('EINVAL');
+      expect(obs[2]?.ret).toBe(0n);
+      expect(obs[2]?.folios).toEqual(folios('0-511:0'));
+    }
+  });
+
   it('opens another memfd with open on a memfd mount', () => {
     const o = last(['mount memfd', 'pwrite 0 4k', 'open g']);
     expect(o.ret).toBe(0n);

@@ -16,6 +16,16 @@ describe('the oracle', () => {
     expect(obs[5]!.data).toEqual([[0, 4096, 88], [4096, 4096, 0]]);
   });
 
+  it('takes the bytes an mwrite stored past EOF into a still-mapped folio as unknown until read', () => {
+    // The 0:9 folio is PMD-mapped: pages past EOF take no fault and keep the bytes (kernel.md §7).
+    const obs = simulateText('mount tmpfs huge=always\ntruncate 10k\nmmap 0 4m\nmwrite -S 0x41\ntruncate 2m\npread 0 2m\n');
+    expect(obs[3]!.ret).toBe('SIGBUS');
+    expect(obs[5]!.data).toEqual([[0, 2097152, 0x41]]);
+    // After the EOF shrinker dropped them, the same read returns zeros there: both pass the oracle.
+    const dropped = simulateText('mount tmpfs huge=always\ntruncate 10k\nmmap 0 2m\nmwrite -S 0x41\nreclaim\ntruncate 2m\npread 0 2m\n');
+    expect(dropped[6]!.data).toEqual([[0, 12288, 0x41], [12288, 2084864, 0]]);
+  });
+
   it('fails a run whose reads return bytes nobody wrote', () => {
     const real = Shmem.prototype.pread;
     vi.spyOn(Shmem.prototype, 'pread').mockImplementation(function (this: Shmem, pos, len) {

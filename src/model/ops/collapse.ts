@@ -6,7 +6,7 @@ import { addFolio, markUptodate } from '../folio-ops.js';
 import { allowableOrders } from '../huge-orders.js';
 import type { Inode } from '../inode.js';
 import type { Mapping, Vma } from '../vma.js';
-import { vmaSuitableOrders } from '../vma.js';
+import { retractPageTables, vmaSuitableOrders } from '../vma.js';
 import type { Range } from './mmap.js';
 import { advisedRange, isResult } from './mmap.js';
 
@@ -46,6 +46,8 @@ function collapseBlock(ctx: ShmemCtx, inode: Inode, index: number, minPresent: n
   const sb = inode.sb;
   const holes = HPAGE_PMD_NR - present;
   if (sb.maxBlocks !== 0 && sb.usedBlocks + holes > sb.maxBlocks) return 'EINVAL';
+  // The old folios leave every page table (retract_page_tables()); the next access faults.
+  retractPageTables(inode, index, index + HPAGE_PMD_NR);
   for (const f of folios) {
     inode.cache.remove(f);
     sb.usedBlocks -= 2 ** f.order;
@@ -72,7 +74,8 @@ function blocks(vma: Vma, lo: number, hi: number): number[] {
  * MADV_COLLAPSE over virtual pages [lo, hi) of one VMA: the start is rounded up and the end
  * down to 2 MiB. The call succeeds only when every block in between collapsed (or was already
  * PMD-sized) — so a range whose rounded start lies past its rounded end fails, while one where
- * they meet holds no block and succeeds (measured on 6.18).
+ * they meet holds no block and succeeds (measured on 6.18). A block failing with EINVAL (empty,
+ * or its charge refused) ends the walk: the blocks after it are left alone.
  * Mirrors: mm/khugepaged.c madvise_collapse() (`thps == (hend - hstart) >> HPAGE_PMD_SHIFT`).
  */
 function collapseVma(ctx: ShmemCtx, vma: Vma, lo: number, hi: number): BlockResult {
@@ -84,6 +87,10 @@ function collapseVma(ctx: ShmemCtx, vma: Vma, lo: number, hi: number): BlockResu
   for (const index of blocks(vma, hstart, hend)) {
     const r = collapseBlock(ctx, vma.inode, index, 1);
     if (r !== 'ok') last = r;
+    // Only the whitelisted scan results (a pinned page: SCAN_PAGE_COUNT) go on to the next
+    // block; an empty block (SCAN_TRUNCATED) or a failed charge (SCAN_FAIL) ends the walk
+    // (measured: blocks after an empty one stay as they are).
+    if (r === 'EINVAL') return r;
   }
   return last;
 }
@@ -91,7 +98,8 @@ function collapseVma(ctx: ShmemCtx, vma: Vma, lo: number, hi: number): BlockResu
 /**
  * `madvise(MADV_COLLAPSE)` over the range, VMA by VMA: every whole aligned 2 MiB block is
  * collapsed synchronously, ignoring max_ptes_none (kernel.md §6, §11).
- * @returns 0 when every block succeeded; else the errno of the last failing block of the first
+ * @returns 0 when every block succeeded; else the errno of the last failing block (an EINVAL
+ *   block ends the walk) of the first
  *   VMA that failed — EAGAIN (pinned page), EINVAL (empty block, block limit, a range with no
  *   room for a block between its rounded ends); EINVAL when a VMA may not hold a PMD folio, for
  *   an unaligned start or a range outside the mapping.

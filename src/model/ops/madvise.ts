@@ -2,7 +2,7 @@ import type { ShmemCtx } from '../context.js';
 import type { OpResult } from '../errno.js';
 import { ok } from '../errno.js';
 import type { Mapping, Vma } from '../vma.js';
-import { vmaAddress } from '../vma.js';
+import { vmaAddress, zapPages } from '../vma.js';
 import type { Range } from './mmap.js';
 import { advisedRange, isResult } from './mmap.js';
 import { fpunch } from './punch.js';
@@ -12,7 +12,8 @@ import { pagePos } from '../units.js';
  * `madvise(MADV_HUGEPAGE | MADV_NOHUGEPAGE | MADV_DONTNEED)` over file range `range` of the
  * mapping. The flags are set on exactly the pages advised: the VMA is split at the range's
  * ends and neighbours with equal flags merge again, as vma_modify_flags() and vma_merge() do.
- * MADV_DONTNEED only zaps page tables: shmem keeps its page cache, so nothing observable changes.
+ * MADV_DONTNEED only zaps the range's page tables: shmem keeps its page cache (a later access
+ * faults again, so a page past EOF raises SIGBUS).
  * @returns 0; EINVAL for an unaligned start (§11) or a range outside the mapping.
  * Mirrors: mm/madvise.c madvise_vma_behavior(), hugepage_madvise().
  */
@@ -20,6 +21,7 @@ export function madvise(m: Mapping | undefined, advice: 'hugepage' | 'nohugepage
   const pages = advisedRange(m, range);
   if (isResult(pages)) return pages;
   const [first, end] = pages;
+  if (advice === 'dontneed') zapPages(m!, first, end);
   if (advice === 'dontneed' || first === end) return ok();
   const out: Vma[] = [];
   for (const v of m!.vmas) {

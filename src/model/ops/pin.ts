@@ -5,7 +5,7 @@ import type { Folio } from '../folio.js';
 import { pagePos } from '../units.js';
 import type { Mapping } from '../vma.js';
 import { findVma } from '../vma.js';
-import { shmemFault } from './fault.js';
+import { accessPage } from './fault.js';
 import type { Range } from './mmap.js';
 import { isResult, mappedRange } from './mmap.js';
 
@@ -17,7 +17,8 @@ export interface Pin {
 
 /**
  * `pin`: take an extra reference on every page of the range, faulting holes in as GUP does
- * (vmsplice into a pipe). A page that cannot be faulted in ends the pin there.
+ * (vmsplice into a pipe; a page already mapped needs no fault, even past EOF). A page that
+ * cannot be faulted in ends the pin there.
  * @returns the bytes pinned (from the range start to the first page that failed); EFAULT when
  *   the first page fails; EINVAL (no mapping, range outside it).
  * Mirrors: mm/gup.c __get_user_pages() via fs/splice.c vmsplice_to_pipe().
@@ -29,7 +30,7 @@ export function pin(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefi
   const pos = range?.pos ?? pagePos(first);
   const len = range?.len ?? m!.len;
   for (let index = first; index < end; index++) {
-    const folio = shmemFault(ctx, findVma(m!, index)!, index);
+    const folio = accessPage(ctx, m!, findVma(m!, index)!, index, false);
     if (folio === 'SIGBUS') {
       if (index === first) return fail('EFAULT', `page ${index} cannot be faulted in`);
       return ok(pagePos(index) - pos);

@@ -4,20 +4,25 @@ import { ok } from '../errno.js';
 import type { Inode } from '../inode.js';
 import { shmemTruncateRange } from '../undo-range.js';
 import { vfsFallocateChecks } from './falloc-checks.js';
+import { pagesCeil } from '../units.js';
+import { unmapMappingRange } from '../vma.js';
 
 /**
  * `fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, pos, len)`, also reached by
  * `madvise(MADV_REMOVE)` once it has checked and rounded its range (kernel.md §3.1, §11).
  * Frees the page cache of [pos, pos + len): folios wholly inside are removed; partly covered
  * ones are zeroed over the range and split (kernel.md §3.2–§3.4); i_size never changes and the
- * range may lie past EOF (pieces past max(EOF, fallocend) go too). Unmapping the range from
- * page tables is the mapping's business and changes no folio here.
+ * range may lie past EOF (pieces past max(EOF, fallocend) go too). The whole pages inside the
+ * range are unmapped from every mapping first.
  * @returns 0; EINVAL (pos < 0, len ≤ 0); EFBIG (pos + len past MAX_LFS_FILESIZE).
  * Mirrors: mm/shmem.c shmem_fallocate() (FALLOC_FL_PUNCH_HOLE) → shmem_truncate_range(pos, pos + len − 1).
  */
 export function fpunch(ctx: ShmemCtx, inode: Inode, pos: bigint, len: bigint): OpResult {
   const refused = vfsFallocateChecks(pos, len);
   if (refused) return refused;
+  const first = pagesCeil(pos);
+  const end = Number((pos + len) / 4096n);
+  if (end > first) unmapMappingRange(inode, first, end);
   shmemTruncateRange(ctx, inode, pos, pos + len - 1n);
   return ok();
 }

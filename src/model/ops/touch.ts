@@ -4,14 +4,14 @@ import { fail, ok } from '../errno.js';
 import { pagePos } from '../units.js';
 import type { Mapping } from '../vma.js';
 import { findVma } from '../vma.js';
-import { shmemFault } from './fault.js';
+import { accessPage } from './fault.js';
 import type { Range } from './mmap.js';
 import { isResult, mappedRange } from './mmap.js';
 
 /**
  * `mread` / `mwrite`: touch every page of the range through the mapping, in order (read
- * faults, or write faults storing `byte` in every byte of the range). A fault past EOF
- * raises SIGBUS; pages touched before it stay touched.
+ * accesses, or write accesses storing `byte` in every byte of the range). A page not mapped
+ * faults, and a fault past EOF raises SIGBUS; pages touched before it stay touched.
  * @returns 0; SIGBUS; EINVAL (no mapping, range outside it).
  */
 export function touch(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefined, byte?: number): OpResult {
@@ -20,7 +20,7 @@ export function touch(ctx: ShmemCtx, m: Mapping | undefined, range: Range | unde
   const [first, end] = pages;
   for (let index = first; index < end; index++) {
     const vma = findVma(m!, index)!;
-    const folio = shmemFault(ctx, vma, index);
+    const folio = accessPage(ctx, m!, vma, index, byte !== undefined);
     if (folio === 'SIGBUS') return fail('SIGBUS', `page ${index} is past EOF`);
     if (byte === undefined) continue;
     const lo = range && range.pos > pagePos(index) ? range.pos : pagePos(index);

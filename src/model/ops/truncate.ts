@@ -4,6 +4,8 @@ import type { OpResult } from '../errno.js';
 import { fail, ok } from '../errno.js';
 import type { Inode } from '../inode.js';
 import { shmemTruncateRange } from '../undo-range.js';
+import { pagesCeil } from '../units.js';
+import { unmapMappingRange } from '../vma.js';
 
 /**
  * `ftruncate(fd, size)`. i_size is written first; then, unless the file grew, the page cache
@@ -23,6 +25,8 @@ export function truncate(ctx: ShmemCtx, inode: Inode, size: bigint): OpResult {
     inode.iSize = size;
     ctx.sink.emit({ type: 'i_size_changed', file: inode.id, size });
   }
+  // shmem_setattr(): `if (oldsize > holebegin) unmap_mapping_range(holebegin, 0)`.
+  if (oldSize > BigInt(pagesCeil(size)) * 4096n) unmapMappingRange(inode, pagesCeil(size), Number.MAX_SAFE_INTEGER);
   // `if (info->alloced)`: nothing to truncate without pages (fallocend stays, too).
   if (size <= oldSize && inode.cache.nrPages > 0) shmemTruncateRange(ctx, inode, size, -1n);
   return ok();
