@@ -52,3 +52,10 @@ describe('page tables of a mapping', () => {
     expect(rets([...base, 'truncate 2093056', 'mwrite 2093056 4k']).at(-1)).toBe('SIGBUS');
   });
 });
+
+describe('fault-around past EOF', () => {
+  it('maps nothing when the whole 64 KiB window lies past the EOF page, so the read raises SIGBUS', () => {
+    const obs = run(['mount tmpfs huge=always', 'pwrite 2m 548864', 'mmap 2m 2m', 'mread 4034560 126976', 'mread 2m 4k', 'mread 4034560 4k']);
+    expect(obs.slice(3).map((o) => o.ret)).toEqual(['SIGBUS', 0n, 0n]);
+  });
+});

@@ -94,6 +94,8 @@ function faultAround(m: Mapping, vma: Vma, index: number): void {
   const cache = vma.inode.cache;
   const lo = index + (from - pteOff);
   const hi = Math.min(index + (to - pteOff), pagesCeil(vma.inode.iSize));
+  // The whole window lies past the EOF page: filemap_map_pages() finds nothing to map.
+  if (hi <= lo) return;
   const folios = [...cache.range(lo, hi)].filter((f) => f.uptodate);
   const first = folios[0];
   if (!first) return;
