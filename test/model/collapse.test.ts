@@ -114,3 +114,11 @@ describe('khugepaged', () => {
     expect(layout(o)).toBe(want);
   });
 });
+
+describe('MADV_COLLAPSE and fallocated folios', () => {
+  it('fails the block (EINVAL) on a fallocated folio past EOF and collapses once EOF covers it', () => {
+    const obs = run(['mount tmpfs huge=never', 'pwrite 0 40k', 'falloc -k 40k 100k', 'mmap 0 2m', 'madvise -c', 'truncate 200k', 'madvise -c']);
+    expect([obs[4]!.ret, obs[4]!.folios.length]).toEqual(['EINVAL', 35]);
+    expect([obs[6]!.ret, layout(obs[6]!)]).toEqual([0n, '0:9']);
+  });
+});

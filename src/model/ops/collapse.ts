@@ -7,6 +7,7 @@ import { allowableOrders } from '../huge-orders.js';
 import type { Inode } from '../inode.js';
 import type { Mapping, Vma } from '../vma.js';
 import { retractPageTables, vmaSuitableOrders } from '../vma.js';
+import { pagesCeil } from '../units.js';
 import type { Range } from './mmap.js';
 import { advisedRange, isResult } from './mmap.js';
 
@@ -31,7 +32,8 @@ function vmaAllowsPmd(ctx: ShmemCtx, vma: Vma, forced: boolean): boolean {
  * with zeroes, small and mTHP folios merge, the new folio is uptodate and born `collapsed`.
  * `minPresent` is khugepaged's `512 − max_ptes_none` (MADV_COLLAPSE passes 1: a block with no
  * folio at all is not filled).
- * @returns 'ok' (also for a block already PMD-sized); EINVAL (empty block, tmpfs block limit);
+ * @returns 'ok' (also for a block already PMD-sized); EINVAL (empty block, a fallocated folio
+ *   past EOF, tmpfs block limit);
  *   EAGAIN (a pinned page); EBUSY (too few pages present).
  * Mirrors: mm/khugepaged.c hpage_collapse_scan_file() + collapse_file().
  */
@@ -42,6 +44,9 @@ function collapseBlock(ctx: ShmemCtx, inode: Inode, index: number, minPresent: n
   if (folios.some((f) => f.pins > 0)) return 'EAGAIN';
   const present = folios.reduce((n, f) => n + 2 ** f.order, 0);
   if (present < minPresent) return 'EBUSY';
+  // collapse_file() instantiates a fallocated folio with shmem_get_folio(SGP_NOALLOC), which
+  // refuses a page at or past EOF (SCAN_FAIL); an uptodate folio past EOF needs no lookup.
+  if (folios.some((f) => !f.uptodate && f.index >= pagesCeil(inode.iSize))) return 'EINVAL';
   // shmem_charge() of the filled holes: no shrinker retry here.
   const sb = inode.sb;
   const holes = HPAGE_PMD_NR - present;
