@@ -1,9 +1,9 @@
 import type { Observation, Script } from '../script/index.js';
 import { parseScript, ScriptError } from '../script/index.js';
 import type { RunRecorder } from '../sim/index.js';
-import type { RunSummary, RunWriter } from '../store/index.js';
+import type { RunMeta, RunSummary, RunWriter } from '../store/index.js';
 import { CliError } from './errors.js';
-import { readScriptFile } from './io.js';
+import { packageVersion, readScriptFile } from './io.js';
 
 /**
  * Read and parse a whole script before anything is recorded.
@@ -31,4 +31,9 @@ export function recorderFor(writer: RunWriter): RunRecorder {
 /** The run summary line `run` and `kernel` print on stderr. Pure. */
 export function summaryLine(status: 'complete' | 'failed', s: RunSummary, suffix = ''): string {
   return `run ${s.runId}: ${status}, ${s.ops} ops, ${s.events} events, event-log sha256 ${s.hash}${suffix}\n`;
+}
+
+/** A run row's metadata: what the command says, plus this build's and Node's versions. */
+export function runMeta(m: Omit<RunMeta, 'foliologVersion' | 'nodeVersion' | 'bugs' | 'schedule'>): RunMeta {
+  return { ...m, bugs: [], schedule: null, foliologVersion: packageVersion(), nodeVersion: process.versions.node };
 }

@@ -2,8 +2,10 @@
  * Helpers for the model's observation tests: run a script through the simulator and read its
  * product.md §2 observations in kernel.md's layout notation (see `_layout.ts`).
  */
+import { expect } from 'vitest';
 import { simulateText } from '../../src/sim/index.js';
-import type { Observation } from '../../src/script/observation.js';
+import type { Observation, StatsDelta } from '../../src/script/observation.js';
+import { blocksOf, folios } from './_layout.js';
 
 export { G, K, M, allocStats, blocksOf, folios, layout, pagesOf, sizeKey } from './_layout.js';
 
@@ -38,4 +40,28 @@ export function nth(lines: string | readonly string[], i: number): Observation {
  */
 export function titled<T extends { readonly title: string }>(cases: readonly T[]): [string, T][] {
   return cases.map((c) => [c.title, c]);
+}
+
+/** One row of kernel.md §3.7: the layout, counters, size and SEEK_HOLE(0) after `ops`. */
+export interface Section37Row {
+  readonly title: string;
+  readonly setup: readonly string[];
+  readonly ops: readonly string[];
+  readonly layout: string;
+  readonly stats: StatsDelta;
+  readonly size: bigint;
+  /** SEEK_HOLE(0) afterwards: an offset, or an errno name. */
+  readonly hole: bigint | string;
+}
+
+/** Run a §3.7 row and assert every column of the table on its last operation. */
+export function expectSection37Row(row: Section37Row): void {
+  const obs = run([...row.setup, ...row.ops, 'seek -h 0']);
+  const op = obs[obs.length - 2]!;
+  expect(op.ret).toBe(0n);
+  expect(op.folios).toEqual(folios(row.layout));
+  expect(op.stats).toEqual(row.stats);
+  expect(op.blocks).toBe(blocksOf(row.layout));
+  expect(op.size).toBe(row.size);
+  expect(obs[obs.length - 1]!.ret).toBe(row.hole);
 }

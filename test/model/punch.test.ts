@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StatsDelta } from '../../src/script/observation.js';
-import { K, M, blocksOf, folios, last, nth, run, titled } from './_helpers.js';
+import type { Section37Row } from './_helpers.js';
+import { K, M, expectSection37Row, folios, last, nth, run, titled } from './_helpers.js';
 
 /** `{ '2048kB': { split: 1 }, ... }` for each size named. */
 function splits(...sizes: string[]): StatsDelta {
@@ -18,15 +19,7 @@ function splits(...sizes: string[]): StatsDelta {
   return out;
 }
 
-interface PunchRow {
-  readonly title: string;
-  readonly setup: readonly string[];
-  readonly ops: readonly string[];
-  readonly layout: string;
-  readonly stats: StatsDelta;
-  readonly size: bigint;
-  readonly hole: bigint;
-}
+type PunchRow = Section37Row;
 
 const PMD_FILE = ['mount tmpfs huge=always', 'pwrite 0 2m'];
 
@@ -63,16 +56,7 @@ const ROWS: readonly PunchRow[] = [
 ];
 
 describe('fpunch: kernel.md §3.7 rows', () => {
-  it.each(titled(ROWS))('%s', (_title, row) => {
-    const obs = run([...row.setup, ...row.ops, 'seek -h 0']);
-    const punch = obs[obs.length - 2]!;
-    expect(punch.ret).toBe(0n);
-    expect(punch.folios).toEqual(folios(row.layout));
-    expect(punch.stats).toEqual(row.stats);
-    expect(punch.blocks).toBe(blocksOf(row.layout));
-    expect(punch.size).toBe(row.size);
-    expect(obs[obs.length - 1]!.ret).toBe(row.hole);
-  });
+  it.each(titled(ROWS))('%s', (_title, row) => expectSection37Row(row));
 
   it('puts the first data at 4K after punching 4K@0 (SEEK_DATA)', () => {
     expect(last([...PMD_FILE, 'fpunch 0 4k', 'seek -d 0']).ret).toBe(4n * K);

@@ -6,18 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StatsDelta } from '../../src/script/observation.js';
-import { K, M, blocksOf, folios, last, run, titled } from './_helpers.js';
+import type { Section37Row } from './_helpers.js';
+import { K, M, expectSection37Row, folios, last, run, titled } from './_helpers.js';
 
-interface TruncateRow {
-  readonly title: string;
-  readonly setup: readonly string[];
-  readonly op: string;
-  readonly layout: string;
-  readonly stats: StatsDelta;
-  readonly size: bigint;
-  /** SEEK_HOLE(0) after the truncate. */
-  readonly hole: bigint | string;
-}
+/** A §3.7 row whose operation is one truncate. */
+type TruncateRow = Omit<Section37Row, 'ops'> & { readonly op: string };
 
 const PMD_FILE = ['mount tmpfs huge=always', 'pwrite 0 2m'];
 const SPLIT_2M: StatsDelta = { '2048kB': { split: 1 } };
@@ -37,16 +30,7 @@ const ROWS: readonly TruncateRow[] = [
 ];
 
 describe('truncate through a large folio: kernel.md §3.7 rows', () => {
-  it.each(titled(ROWS))('%s', (_title, row) => {
-    const obs = run([...row.setup, row.op, 'seek -h 0']);
-    const t = obs[obs.length - 2]!;
-    expect(t.ret).toBe(0n);
-    expect(t.folios).toEqual(folios(row.layout));
-    expect(t.stats).toEqual(row.stats);
-    expect(t.blocks).toBe(blocksOf(row.layout));
-    expect(t.size).toBe(row.size);
-    expect(obs[obs.length - 1]!.ret).toBe(row.hole);
-  });
+  it.each(titled(ROWS))('%s', (_title, row) => expectSection37Row({ ...row, ops: [row.op] }));
 });
 
 describe('truncate through a large folio: content', () => {

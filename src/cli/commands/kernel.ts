@@ -7,8 +7,7 @@ import { KernelInference } from '../../sim/index.js';
 import { openStore } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import type { CliEnv } from '../io.js';
-import { packageVersion } from '../io.js';
-import { loadScript, recorderFor, summaryLine } from '../recording.js';
+import { loadScript, recorderFor, runMeta, summaryLine } from '../recording.js';
 
 /** Options of `foliolog kernel`. */
 export interface KernelOptions {
@@ -49,10 +48,10 @@ export async function kernelCommand(path: string, opts: KernelOptions, env: CliE
   for (const w of warnings) env.stderr.write(`foliolog: warning: ${w}\n`);
   const store = await openStore(opts.db);
   try {
-    const writer = store.beginRun({
-      source: 'kernel', scriptName: path, scriptText: text, config: {}, seed: 0, policy: KERNEL_POLICY, bugs: [],
-      schedule: null, foliologVersion: packageVersion(), nodeVersion: process.versions.node, kernelRelease: release,
-    }, { now: env.now });
+    const writer = store.beginRun(runMeta({
+      source: 'kernel', scriptName: path, scriptText: text, config: {}, seed: 0, policy: KERNEL_POLICY,
+      kernelRelease: release,
+    }), { now: env.now });
     const infer = new KernelInference(recorderFor(writer));
     const observations: Observation[] = [];
     let run: KernelRun;

@@ -5,8 +5,7 @@ import { openStore } from '../../store/index.js';
 import { observationTable } from '../../report/index.js';
 import { CliError } from '../errors.js';
 import type { CliEnv } from '../io.js';
-import { packageVersion } from '../io.js';
-import { loadScript, recorderFor, summaryLine } from '../recording.js';
+import { loadScript, recorderFor, runMeta, summaryLine } from '../recording.js';
 
 /** Options of `foliolog run`. */
 export interface RunOptions {
@@ -35,11 +34,10 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv):
   if (unsupported) throw new CliError(`${script}:${unsupported.line.line}: not supported yet: ${unsupported.what}`);
   const store = await openStore(opts.db);
   try {
-    const writer = store.beginRun({
+    const writer = store.beginRun(runMeta({
       source: 'model', scriptName: script, scriptText: text, config: { check: opts.check }, seed,
-      policy: opts.policy, bugs: [], schedule: null, foliologVersion: packageVersion(),
-      nodeVersion: process.versions.node, kernelRelease: null,
-    }, { now: env.now });
+      policy: opts.policy, kernelRelease: null,
+    }), { now: env.now });
     const result = simulate(parsed, {
       check: opts.check,
       recorder: recorderFor(writer),
