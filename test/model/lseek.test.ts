@@ -90,7 +90,7 @@ describe('lseek: large folios are data as a whole (kernel.md §4)', () => {
       ['h', 8n * K, 16n * K],
     ]),
     // xfstests case 19 pattern on huge=always: the data starts at the folio, before the write.
-    // kernel.md silent on this exact case; derived from §4 (an uptodate folio is data as a whole).
+    // kernel.md silent; measured on 6.18.44 (agrees) on this exact case; derived from §4 (an uptodate folio is data as a whole).
     ...probeCases('huge=always data in the middle of a large hole', [
       'mount tmpfs huge=always', `pwrite ${1036n * 4096n} 4k`,
     ], [

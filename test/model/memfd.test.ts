@@ -61,7 +61,7 @@ describe('pwrite on memfd: large-folio flag from the global knob at creation (§
   });
 
   it('allocates 0:9 for 64K on a memfd created under never, after global always', () => {
-    // kernel.md silent for memfd: inferred from tmpfs §2.4 "huge=always is unaffected (W9)".
+    // kernel.md silent; measured on 6.18.44 (agrees) for memfd: inferred from tmpfs §2.4 "huge=always is unaffected (W9)".
     const o = last(['mount memfd', 'thp shmem_enabled=always', 'pwrite 0 64k']);
     expect(o.folios).toEqual([[0, 9, 1]]);
   });
