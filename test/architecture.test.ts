@@ -83,4 +83,13 @@ describe('architecture (style.md §1 import arrows)', () => {
       .some((line) => line.trim() !== '' && !/^export (type )?\{/.test(line.trim()) && !/^[\w\s,}]+$/.test(line.trim()) && !line.trim().startsWith('}')));
     expect(bad).toEqual([]);
   });
+
+  it('only *.kernel.test.ts files reach the live kernel, so npm test changes no knob unless asked', () => {
+    // The kernel project runs these one at a time, and their gate (test/probe/_kernel.ts) skips
+    // them unless FOLIOLOG_KERNEL_TESTS=1.
+    const LIVE = /\b(runOnKernel|HelperProcess|kernelCommand|writeFileSync\(\s*['"`]\/sys\/|mount\()\b|from '\.\.?\/(?:probe\/)?_kernel\.js'|\[BIN, 'kernel'/;
+    const offenders = sources('test').filter((f) => !f.endsWith('.kernel.test.ts') && f !== join('test', 'probe', '_kernel.ts') && f !== 'test/architecture.test.ts'
+      && LIVE.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Observation } from '../script/index.js';
 import { compareObservations, parseObservation, parseScript } from '../script/index.js';
@@ -10,6 +10,8 @@ export interface CorpusEntry {
   readonly name: string;
   readonly text: string;
   readonly truth: readonly Observation[];
+  /** The kernel release the truth was recorded on (`RELEASE`, or its line in `RELEASES`). */
+  readonly release: string;
 }
 
 /** How the model fared on one corpus script. */
@@ -30,8 +32,24 @@ export interface Verdict {
   readonly reason?: string;
 }
 
+/**
+ * The release of each truth: `RELEASE` holds the release of the corpus, `RELEASES` (optional,
+ * `NAME RELEASE` lines, `#` comments) the truths recorded on another one.
+ */
+function corpusReleases(dir: string): { readonly base: string; readonly of: ReadonlyMap<string, string> } {
+  const base = readFileSync(join(dir, 'RELEASE'), 'utf8').trim();
+  const path = join(dir, 'RELEASES');
+  const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n') : [];
+  const of = new Map(lines.filter((l) => l.trim() !== '' && !l.startsWith('#')).map((l) => {
+    const [name = '', release = ''] = l.trim().split(/\s+/);
+    return [name, release] as const;
+  }));
+  return { base, of };
+}
+
 /** The corpus under `dir`: every `NNN-name.fl` with its `NNN-name.truth.jsonl`, by name. */
 export function loadCorpus(dir: string): CorpusEntry[] {
+  const releases = corpusReleases(dir);
   return readdirSync(dir).filter((f) => /^\d{3}-.*\.fl$/.test(f)).sort().map((f) => {
     const name = f.slice(0, -3);
     const truthText = readFileSync(join(dir, `${name}.truth.jsonl`), 'utf8');
@@ -39,6 +57,7 @@ export function loadCorpus(dir: string): CorpusEntry[] {
       name,
       text: readFileSync(join(dir, f), 'utf8'),
       truth: truthText.split('\n').filter((l) => l !== '').map((l) => parseObservation(l)),
+      release: releases.of.get(name) ?? releases.base,
     };
   });
 }

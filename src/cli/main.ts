@@ -6,6 +6,7 @@ import { conformanceCommand } from './commands/conformance.js';
 import { diffCommand } from './commands/diff.js';
 import { kernelCommand } from './commands/kernel.js';
 import { CliError } from './errors.js';
+import { SCRIPT_HELP } from './help.js';
 import type { CliEnv } from './io.js';
 import { packageVersion } from './io.js';
 
@@ -31,6 +32,7 @@ function program(env: CliEnv, setCode: (code: number) => void): Command {
     .option('--no-check', 'do not check the oracle after every command')
     .option('--seed <n>', 'seed of the run', '1')
     .option('--policy <name>', 'what-if policy', DEFAULT_POLICY)
+    .addHelpText('after', SCRIPT_HELP)
     .action(async (script: string, o: { db: string; json: boolean; check: boolean; seed: string; policy: string }) => {
       setCode(await runCommand(script, o, env));
     });
@@ -44,6 +46,7 @@ function program(env: CliEnv, setCode: (code: number) => void): Command {
     .argument('<script>', 'the workload script')
     .addOption(dbOption())
     .option('--json', 'print one JSON object per command line', false)
+    .addHelpText('after', SCRIPT_HELP)
     .action(async (script: string, o: { db: string; json: boolean }) => setCode(await kernelCommand(script, o, env)));
   root.command('diff')
     .description('the first operation where two runs part, every differing field, then a summary')

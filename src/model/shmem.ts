@@ -1,6 +1,6 @@
 import type { ShmemCtx } from './context.js';
 import type { OpResult } from './errno.js';
-import { fail, ok } from './errno.js';
+import { fail, invariant, ok } from './errno.js';
 import type { EventSink } from './events.js';
 import { updateReclaimCandidate } from './folio-ops.js';
 import type { Inode, Superblock } from './inode.js';
@@ -15,6 +15,7 @@ import { vfsFallocateChecks } from './ops/falloc-checks.js';
 import { fpunch } from './ops/punch.js';
 import { reclaim } from './ops/reclaim.js';
 import { pwrite } from './ops/write.js';
+import type { VmaAdvice } from './ops/madvise.js';
 import { madvise, madviseRemove } from './ops/madvise.js';
 import type { Range } from './ops/mmap.js';
 import { isResult, mmap, newMapping } from './ops/mmap.js';
@@ -27,6 +28,9 @@ import { isHugeSetting, ThpSettings } from './settings.js';
 import { Stats } from './stats.js';
 import type { FileId, FolioId } from './units.js';
 import { pagesCeil } from './units.js';
+
+/** Longest memfd name, in bytes (include/uapi/linux/memfd.h: NAME_MAX − strlen("memfd:")). */
+const MFD_NAME_MAX_LEN = 249;
 
 /** The mount the current file lives on: a tmpfs superblock, the memfd namespace, or a region. */
 interface Cwd {
@@ -152,13 +156,17 @@ export class Shmem implements ShmemCtx {
   /**
    * Switch to (creating) NAME: a tmpfs path, or another memfd; the current mapping is dropped.
    * A refused `open` changes nothing: on an anon/SysV region (no directory) the region stays
-   * mapped and current.
-   * @returns 0; EBADF without a mount; EINVAL on an anon/SysV region.
+   * mapped and current. `name` is one path component (the script language guarantees it).
+   * @returns 0; EBADF without a mount; EINVAL on an anon/SysV region, or for a memfd name
+   *   longer than MFD_NAME_MAX_LEN (249 bytes: "memfd:" + name is one dentry name).
+   * Mirrors: mm/memfd.c memfd_create() (its name check).
    */
   open(name: string): OpResult {
+    invariant(name !== '' && name !== '.' && name !== '..' && !name.includes('/'), `open: not one path component: ${name}`);
     const cwd = this.#cwd;
     if (!cwd) return fail('EBADF', 'no mount');
     if (cwd.kind === 'anon' || cwd.kind === 'sysv') return fail('EINVAL', 'a shared-memory region has no directory');
+    if (cwd.kind === 'memfd' && name.length > MFD_NAME_MAX_LEN) return fail('EINVAL', 'memfd name too long');
     this.#setMapping(undefined);
     const existing = cwd.kind === 'tmpfs' ? cwd.sb.dir.get(name) : undefined;
     this.#switchTo(existing ?? this.#create(name, cwd));
@@ -275,7 +283,7 @@ export class Shmem implements ShmemCtx {
   }
 
   /** See ops/madvise.ts. */
-  madvise(advice: 'hugepage' | 'nohugepage' | 'dontneed', range: Range | undefined): OpResult {
+  madvise(advice: VmaAdvice, range: Range | undefined): OpResult {
     return this.#onMapping((m) => madvise(m, advice, range));
   }
 

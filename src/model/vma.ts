@@ -11,7 +11,8 @@ export type VmaKind = 'file' | 'anon' | 'sysv';
 /**
  * A VMA of the current mapping. Virtual addresses are in pages. `madvise` on part of a mapping
  * splits it into several VMAs, as the kernel does; neighbours with equal flags merge again.
- * Mirrors: struct vm_area_struct (vm_start, vm_end, vm_pgoff, VM_HUGEPAGE, VM_NOHUGEPAGE).
+ * Mirrors: struct vm_area_struct (vm_start, vm_end, vm_pgoff, VM_HUGEPAGE, VM_NOHUGEPAGE,
+ * VM_RAND_READ, VM_SEQ_READ).
  */
 export interface Vma {
   readonly inode: Inode;
@@ -24,7 +25,12 @@ export interface Vma {
   readonly pgoff: number;
   readonly hugepage: boolean;
   readonly nohugepage: boolean;
+  /** VM_RAND_READ / VM_SEQ_READ (MADV_RANDOM / MADV_SEQUENTIAL), else 'normal'. */
+  readonly readahead: ReadAhead;
 }
+
+/** The readahead hint of a VMA: none, VM_RAND_READ or VM_SEQ_READ (at most one is set). */
+export type ReadAhead = 'normal' | 'random' | 'sequential';
 
 /** The virtual page of file page `index` in `vma`. Pure. */
 export function vmaAddress(vma: Vma, index: number): number {

@@ -2,14 +2,15 @@
  * The line protocol between the driver and `probe.c`.
  *
  * Requests (one line per command; numbers are decimal `loff_t`; `-` marks an absent value,
- * `=WORD` a huge= word as written, possibly empty; a file name travels as UTF-8 hex):
+ * `=WORD` a huge= word as written, possibly empty; a file name travels as UTF-8 hex, and only
+ * a name `isFileName` accepts is ever sent; BSIZE `-` is one call of LEN bytes):
  * ```
  * mount tmpfs =HUGE|- SIZE|-     mount anon SIZE      mount sysv SIZE      mount memfd
  * remount =HUGE                  thp KEY=VALUE ...    open HEXNAME         unlink
- * pwrite BYTE OFF LEN            pread OFF LEN        falloc 0|1 OFF LEN   fpunch OFF LEN
+ * pwrite BYTE OFF LEN BSIZE|-    pread OFF LEN BSIZE|-  falloc 0|1 OFF LEN   fpunch OFF LEN
  * fzero OFF LEN                  truncate SIZE        seek d|h OFF
  * mmap MISALIGN OFF|- LEN|-      munmap               mread OFF|- LEN|-    mwrite BYTE OFF|- LEN|-
- * madvise h|n|c|r|d OFF|- LEN|-  pin OFF|- LEN|-      unpin OFF|- LEN|-    reclaim   khugepaged   quit
+ * madvise h|n|c|R|d|r|s|w OFF|- LEN|-   pin OFF|- LEN|-   unpin OFF|- LEN|-   reclaim   khugepaged   quit
  * ```
  * Responses (one line each): `ready RELEASE` once at start, then per request
  * `ok ret=N|ERRNO|SIGBUS stats=SIZE.COUNTER:DELTA,... size=N blocks=N folios=PGOFF:ORDER:UPTODATE,...
@@ -17,6 +18,7 @@
  * come before any response; `fatal MSG` ends the helper; `bye` answers `quit`.
  */
 import type { ByteRange, Command } from '../script/index.js';
+import { ADVICE_FLAG, fileNameProblem } from '../script/index.js';
 
 /** A decoded `ok` response: the §2 fields the kernel produced. */
 export interface RawObservation {
@@ -37,7 +39,6 @@ function hex(s: string): string {
   return Buffer.from(s, 'utf8').toString('hex');
 }
 
-const ADVICE = { hugepage: 'h', nohugepage: 'n', collapse: 'c', remove: 'r', dontneed: 'd' } as const;
 
 /** The request line for one command. Pure. */
 export function encodeCommand(c: Command): string {
@@ -57,16 +58,21 @@ export function encodeCommand(c: Command): string {
       return `remount =${c.huge}`;
     case 'thp':
       return `thp ${c.writes.map((w) => `${w.key}=${w.value}`).join(' ')}`;
-    case 'open':
+    case 'open': {
+      // Defence in depth: the parser already refused it; the helper would refuse it too.
+      const problem = fileNameProblem(c.name);
+      if (problem !== undefined) throw new Error(`refusing to open ${JSON.stringify(c.name)}: ${problem}`);
       return `open ${hex(c.name)}`;
+    }
     case 'unlink':
     case 'munmap':
     case 'reclaim':
     case 'khugepaged':
       return c.cmd;
     case 'pwrite':
-      return `pwrite ${c.byte} ${c.pos} ${c.len}`;
+      return `pwrite ${c.byte} ${c.pos} ${c.len} ${c.bsize ?? '-'}`;
     case 'pread':
+      return `pread ${c.pos} ${c.len} ${c.bsize ?? '-'}`;
     case 'fpunch':
     case 'fzero':
       return `${c.cmd} ${c.pos} ${c.len}`;
@@ -85,7 +91,8 @@ export function encodeCommand(c: Command): string {
     case 'mwrite':
       return `mwrite ${c.byte} ${range(c.range)}`;
     case 'madvise':
-      return `madvise ${ADVICE[c.advice]} ${range(c.range)}`;
+      // The helper's letter is the script's flag without its dash.
+      return `madvise ${ADVICE_FLAG[c.advice].slice(1)} ${range(c.range)}`;
   }
   throw new Error(`unknown command ${JSON.stringify(c)}`);
 }

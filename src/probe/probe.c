@@ -820,18 +820,27 @@ static void cmd_thp(struct res *r, char **av, int ac) {
 
 static int hexval(char c) { return isdigit((unsigned char)c) ? c - '0' : (c | 32) - 'a' + 10; }
 
+static int valid_name(const char *name, size_t n) {
+  if (n == 0 || strlen(name) != n || !strcmp(name, ".") || !strcmp(name, "..")) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isalnum((unsigned char)name[i]) && name[i] != '.' && name[i] != '_' && name[i] != '-') return 0;
+  return 1;
+}
+
 static void cmd_open(struct res *r, char **av, int ac) {
   if (ac != 2 || strlen(av[1]) % 2 || strlen(av[1]) / 2 >= 256) bad_request("open HEXNAME");
   char name[256];
   size_t n = strlen(av[1]) / 2;
   for (size_t i = 0; i < n; i++) name[i] = (char)(hexval(av[1][2 * i]) << 4 | hexval(av[1][2 * i + 1]));
   name[n] = 0;
+  /* The script language allows one path component of letters, digits, '.', '_', '-' (not
+   * "." or ".."); the driver sends nothing else, and a name that could leave the private
+   * folder is refused here too, before any syscall sees it. */
+  if (!valid_name(name, n)) bad_request("open NAME: not one path component");
   if (cur_mnt < 0) { r->err = EBADF; return; }
   struct mnt *m = &mnts[cur_mnt];
-  /* Divergence: anon/SysV regions have no directory to create files in; names that would
-   * leave the private folder are refused. */
-  if (m->kind == K_ANON || m->kind == K_SYSV || !n || strchr(name, '/') || !strcmp(name, ".") ||
-      !strcmp(name, "..") || strlen(name) != n) { r->err = EINVAL; return; }
+  /* Divergence: anon/SysV regions have no directory to create files in. */
+  if (m->kind == K_ANON || m->kind == K_SYSV) { r->err = EINVAL; return; }
   drop_mapping();
   /* memfds have no directory: `open NAME` on a memfd mount always creates another (product.md §1). */
   for (int i = 0; m->kind != K_MEMFD && i < nfiles; i++)
@@ -867,25 +876,49 @@ static void cmd_unlink(struct res *r) {
 static int overflows(int64_t pos, int64_t len) { return pos > INT64_MAX - len; }
 
 /* One pwrite(2), issued in pieces cut at 16 MiB file offsets: each piece's 2 MiB copy
- * chunks (and so write_end) are those of the single call. */
+ * chunks (and so write_end) are those of the single call. Returns the bytes written, or -1
+ * with errno set when the call fails before writing any. */
+static int64_t one_pwrite(int fd, const char *buf, int64_t pos, int64_t len) {
+  if (overflows(pos, len) || len == 0) return pwrite(fd, buf, (size_t)len, pos);
+  int64_t done = 0;
+  while (done < len) {
+    uint64_t at = (uint64_t)(pos + done), n = IO_PIECE - at % IO_PIECE;
+    if (n > (uint64_t)(len - done)) n = (uint64_t)(len - done);
+    ssize_t w = pwrite(fd, buf, n, (off_t)at);
+    if (w < 0) return done ? done : -1;
+    done += w;
+    if ((uint64_t)w < n) break;
+  }
+  return done;
+}
+
+/* xfs_io's -b BSIZE ("-" for one call): calls of BSIZE bytes, stopping at a short or empty one;
+ * a failed call makes the line fail with its errno (xfs_io prints the error, not the bytes),
+ * the bytes of earlier calls staying written. */
+static int64_t block_size(char **av, int i, int ac, int64_t len) {
+  if (i >= ac) bad_request("missing BSIZE");
+  if (strcmp(av[i], "-") == 0) return len;
+  int64_t b = arg(av, i, ac);
+  if (b <= 0) bad_request("BSIZE");
+  return b;
+}
+
 static void cmd_pwrite(struct res *r, char **av, int ac) {
   int byte = (int)arg(av, 1, ac);
-  int64_t pos = arg(av, 2, ac), len = arg(av, 3, ac);
+  int64_t pos = arg(av, 2, ac), len = arg(av, 3, ac), bs = block_size(av, 4, ac, len);
   NEED_FILE(r);
   static char *buf;
   static int buf_byte = -1;
   if (!buf && !(buf = malloc(IO_PIECE))) die("out of memory");
   if (buf_byte != byte) { memset(buf, byte, IO_PIECE); buf_byte = byte; }
-  if (overflows(pos, len) || len == 0) { SYS(r, pwrite(cur()->fd, buf, (size_t)len, pos)); return; }
   int64_t done = 0;
   stats_begin();
-  while (done < len) {
-    uint64_t at = (uint64_t)(pos + done), n = IO_PIECE - at % IO_PIECE;
-    if (n > (uint64_t)(len - done)) n = (uint64_t)(len - done);
-    ssize_t w = pwrite(cur()->fd, buf, n, (off_t)at);
-    if (w < 0) { if (!done) r->err = errno; break; }
+  for (;;) {
+    int64_t want = len - done < bs ? len - done : bs;
+    int64_t w = one_pwrite(cur()->fd, buf, pos + done, want);
+    if (w < 0) { r->err = errno; break; }
     done += w;
-    if ((uint64_t)w < n) break;
+    if (w == 0 || w < want || done == len) break;
   }
   stats_end();
   r->ret = done;
@@ -900,24 +933,40 @@ static void rle(struct sb *d, const unsigned char *p, size_t n, int64_t base, in
   }
 }
 
-static void cmd_pread(struct res *r, char **av, int ac) {
-  int64_t pos = arg(av, 1, ac), len = arg(av, 2, ac);
-  NEED_FILE(r);
+/* One pread(2) in 16 MiB pieces, appending runs to r->data relative to `base`. Returns the
+ * bytes read, or -1 with errno set when the call fails before reading any. */
+static int64_t one_pread(struct res *r, int64_t pos, int64_t len, int64_t base, int64_t *rs, int *rb) {
   static unsigned char *buf;
   if (!buf && !(buf = malloc(IO_PIECE))) die("out of memory");
-  sb_reset(&r->data);
-  int64_t done = 0, rs = 0;
-  int rb = -1;
-  if (overflows(pos, len) || len == 0) { SYS(r, pread(cur()->fd, buf, (size_t)len, pos)); return; }
-  stats_begin();
+  if (overflows(pos, len) || len == 0) return pread(cur()->fd, buf, (size_t)len, pos);
+  int64_t done = 0;
   while (done < len) {
     uint64_t at = (uint64_t)(pos + done), n = IO_PIECE - at % IO_PIECE;
     if (n > (uint64_t)(len - done)) n = (uint64_t)(len - done);
     ssize_t g = pread(cur()->fd, buf, n, (off_t)at);
-    if (g < 0) { if (!done) r->err = errno; break; }
-    rle(&r->data, buf, (size_t)g, done, &rs, &rb);
+    if (g < 0) return done ? done : -1;
+    rle(&r->data, buf, (size_t)g, base + done, rs, rb);
     done += g;
     if ((uint64_t)g < n) break;
+  }
+  return done;
+}
+
+/* pread with xfs_io's -b BSIZE as pwrite has it, except that xfs_io makes no call for LEN 0. */
+static void cmd_pread(struct res *r, char **av, int ac) {
+  int64_t pos = arg(av, 1, ac), len = arg(av, 2, ac), bs = block_size(av, 3, ac, len);
+  int one = strcmp(av[3], "-") == 0;
+  NEED_FILE(r);
+  sb_reset(&r->data);
+  int64_t done = 0, rs = 0;
+  int rb = -1;
+  stats_begin();
+  while (one || done < len) {
+    int64_t want = len - done < bs ? len - done : bs;
+    int64_t g = one_pread(r, pos + done, want, done, &rs, &rb);
+    if (g < 0) { r->err = errno; break; }
+    done += g;
+    if (one || g == 0 || g < want) break;
   }
   stats_end();
   if (rb >= 0) sb_printf(&r->data, "%s%" PRId64 ":%" PRId64 ":%d", r->data.n ? "," : "", rs, done - rs, rb);
@@ -1006,8 +1055,10 @@ static void cmd_mtouch(struct res *r, char **av, int ac, int write) {
 }
 
 static void cmd_madvise(struct res *r, char **av, int ac) {
-  static const char *letters = "hncrd";
-  static const int advice[] = { MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_COLLAPSE, MADV_REMOVE, MADV_DONTNEED };
+  /* The script's flags: -h -n -c -R -d, and xfs_io's -r -s -w. */
+  static const char *letters = "hncRdrsw";
+  static const int advice[] = { MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_COLLAPSE, MADV_REMOVE, MADV_DONTNEED,
+                                MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED };
   const char *l = ac > 1 && strlen(av[1]) == 1 ? strchr(letters, av[1][0]) : NULL;
   if (!l) bad_request("madvise letter");
   uint64_t pos, len;

@@ -1,23 +1,35 @@
 import type { Command } from './ast.js';
 import { fault } from './_fault.js';
-import { optionValue, posLen, scan, wrongArgs } from './_args.js';
+import { optionValue, posLen, scan, type Scanned, wrongArgs } from './_args.js';
 import { parseByte, parseLoff } from './_numbers.js';
 
 /** `pwrite`'s byte when there is no `-S` (xfs_io's default). */
 export const PWRITE_BYTE = 0xcd;
 
-/** `pwrite [-S BYTE] OFF LEN`. Throws a LineFault if malformed. Pure. */
-export function parsePwrite(words: readonly string[]): Command {
-  const s = scan('pwrite', words, { '-S': 'value' });
-  const { pos, len } = posLen('pwrite', s.args);
-  const b = optionValue(s, '-S');
-  return { cmd: 'pwrite', byte: b === undefined ? PWRITE_BYTE : parseByte(b), pos, len };
+/** xfs_io's `-b BSIZE`: a positive size, or undefined without `-b`. Throws a LineFault otherwise. Pure. */
+function parseBsize(s: Scanned): bigint | undefined {
+  const b = optionValue(s, '-b');
+  if (b === undefined) return undefined;
+  const v = parseLoff(b);
+  return v > 0n ? v : fault(`-b BSIZE must be positive, got '${b}'`);
 }
 
-/** `pread OFF LEN`. Throws a LineFault if malformed. Pure. */
+/**
+ * `pwrite [-b BSIZE] [-S BYTE] OFF LEN`: one call of LEN bytes, or calls of BSIZE bytes as in
+ * xfs_io. Throws a LineFault if malformed. Pure.
+ */
+export function parsePwrite(words: readonly string[]): Command {
+  const s = scan('pwrite', words, { '-S': 'value', '-b': 'value' });
+  const { pos, len } = posLen('pwrite', s.args);
+  const b = optionValue(s, '-S');
+  return { cmd: 'pwrite', byte: b === undefined ? PWRITE_BYTE : parseByte(b), pos, len, bsize: parseBsize(s) };
+}
+
+/** `pread [-b BSIZE] OFF LEN`. Throws a LineFault if malformed. Pure. */
 export function parsePread(words: readonly string[]): Command {
-  const { pos, len } = posLen('pread', scan('pread', words, {}).args);
-  return { cmd: 'pread', pos, len };
+  const s = scan('pread', words, { '-b': 'value' });
+  const { pos, len } = posLen('pread', s.args);
+  return { cmd: 'pread', pos, len, bsize: parseBsize(s) };
 }
 
 /** `falloc [-k] OFF LEN`. Throws a LineFault if malformed. Pure. */

@@ -1,6 +1,8 @@
 import type { ByteRange, Command } from './ast.js';
 import { isKnob } from './_knobs.js';
+import { ADVICE_FLAG } from './advice.js';
 import { MWRITE_BYTE } from './_map-ops.js';
+import { fileNameProblem } from './file-name.js';
 import { PWRITE_BYTE } from './_file-ops.js';
 import { formatByte, formatLoff } from './_numbers.js';
 import { isText } from './_text.js';
@@ -24,11 +26,15 @@ function range(r: ByteRange | undefined): string {
   return r === undefined ? '' : ` ${n(r.pos)} ${n(r.len)}`;
 }
 
+function bsizeOpt(b: bigint | undefined): string {
+  if (b === undefined) return '';
+  if (b <= 0n) throw new RangeError(`-b BSIZE must be positive: ${b}`);
+  return ` -b ${n(b)}`;
+}
+
 function byteOpt(b: number, dflt: number): string {
   return b === dflt ? '' : ` -S ${formatByte(b)}`;
 }
-
-const ADVICE_FLAG = { hugepage: '-h', nohugepage: '-n', collapse: '-c', remove: '-r', dontneed: '-d' } as const;
 
 function formatMount(c: Extract<Command, { cmd: 'mount' }>): string {
   switch (c.kind) {
@@ -59,7 +65,8 @@ function formatThp(c: Extract<Command, { cmd: 'thp' }>): string {
  * back. Pure.
  *
  * @throws RangeError if `c` cannot be written in a script (a number outside `loff_t`, a byte
- *   outside 0..255, a word with a blank or `#`, an unknown knob, an empty `thp` or `open`, a negative number outside `seek`)
+ *   outside 0..255, a word with a blank or `#`, an unknown knob, an empty `thp`, a file name
+ *   that is not one path component, a BSIZE that is not positive, a negative number outside `seek`)
  *
  * ### Example
  * ```ts
@@ -74,12 +81,15 @@ export function formatCommand(c: Command): string {
       return `remount huge=${word(c.huge, 'huge value')}`;
     case 'thp':
       return formatThp(c);
-    case 'open':
-      if (c.name === '' || /^-[^0-9]/.test(c.name)) throw new RangeError(`bad file name ${JSON.stringify(c.name)}`);
-      return `open ${word(c.name, 'file name')}`;
+    case 'open': {
+      const problem = /^-[^0-9]/.test(c.name) ? 'reads as an option' : fileNameProblem(c.name);
+      if (problem !== undefined) throw new RangeError(`bad file name ${JSON.stringify(c.name)}: ${problem}`);
+      return `open ${c.name}`;
+    }
     case 'pwrite':
-      return `pwrite${byteOpt(c.byte, PWRITE_BYTE)} ${n(c.pos)} ${n(c.len)}`;
+      return `pwrite${bsizeOpt(c.bsize)}${byteOpt(c.byte, PWRITE_BYTE)} ${n(c.pos)} ${n(c.len)}`;
     case 'pread':
+      return `pread${bsizeOpt(c.bsize)} ${n(c.pos)} ${n(c.len)}`;
     case 'fpunch':
     case 'fzero':
       return `${c.cmd} ${n(c.pos)} ${n(c.len)}`;

@@ -1,4 +1,5 @@
 import type { Advice, Command } from './ast.js';
+import { ADVICE_FLAG } from './advice.js';
 import { fault } from './_fault.js';
 import { noArgs, optionalRange, optionValue, scan } from './_args.js';
 import { parseByte, parseLoff } from './_numbers.js';
@@ -6,16 +7,9 @@ import { parseByte, parseLoff } from './_numbers.js';
 /** `mwrite`'s byte when there is no `-S` (xfs_io's default, 'X'). */
 export const MWRITE_BYTE = 0x58;
 
-/** `madvise` option → advice, in product.md §1 order. */
-export const ADVICE_FLAGS: Readonly<Record<string, Advice>> = {
-  '-h': 'hugepage',
-  '-n': 'nohugepage',
-  '-c': 'collapse',
-  '-r': 'remove',
-  '-d': 'dontneed',
-};
-
-const ADVICE_OPTIONS = Object.fromEntries(Object.keys(ADVICE_FLAGS).map((f) => [f, 'bool' as const]));
+const FLAG_ADVICE: ReadonlyMap<string, Advice> = new Map(Object.entries(ADVICE_FLAG).map(([a, f]) => [f, a as Advice]));
+const ADVICE_OPTIONS = Object.fromEntries([...FLAG_ADVICE.keys()].map((f) => [f, 'bool' as const]));
+const FLAG_LIST = [...FLAG_ADVICE.keys()].join(' ');
 
 /** `mmap [-m MISALIGN] [OFF LEN]`. Throws a LineFault if malformed. Pure. */
 export function parseMmap(words: readonly string[]): Command {
@@ -36,12 +30,12 @@ export function parseMwrite(words: readonly string[]): Command {
   return { cmd: 'mwrite', byte: b === undefined ? MWRITE_BYTE : parseByte(b), range: optionalRange('mwrite', s.args) };
 }
 
-/** `madvise -h|-n|-c|-r|-d [OFF LEN]`: exactly one advice. Throws a LineFault if malformed. Pure. */
+/** `madvise -h|-n|-c|-R|-d|-r|-s|-w [OFF LEN]`: exactly one advice. Throws a LineFault if malformed. Pure. */
 export function parseMadvise(words: readonly string[]): Command {
   const s = scan('madvise', words, ADVICE_OPTIONS);
   const flags = [...s.options.keys()];
-  const advice = flags.length === 1 ? ADVICE_FLAGS[flags[0] ?? ''] : undefined;
-  if (advice === undefined) return fault('madvise takes exactly one of -h -n -c -r -d');
+  const advice = flags.length === 1 ? FLAG_ADVICE.get(flags[0] ?? '') : undefined;
+  if (advice === undefined) return fault(`madvise takes exactly one of ${FLAG_LIST}`);
   return { cmd: 'madvise', advice, range: optionalRange('madvise', s.args) };
 }
 

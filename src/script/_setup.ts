@@ -3,6 +3,7 @@ import { fault } from './_fault.js';
 import { noArgs, scan, wrongArgs } from './_args.js';
 import { isKnob } from './_knobs.js';
 import { parseLoff } from './_numbers.js';
+import { fileNameProblem } from './file-name.js';
 
 /** Mount kinds of product.md §1. */
 const MOUNT_KINDS = 'tmpfs, anon, memfd or sysv';
@@ -77,12 +78,17 @@ export function parseThp(words: readonly string[]): Command {
   return { cmd: 'thp', writes };
 }
 
-/** `open NAME`: NAME is required. Throws a LineFault if malformed. Pure. */
+/**
+ * `open NAME`: NAME is required and is one path component (see file-name.ts), so that no
+ * script can reach outside its mount. Throws a LineFault if malformed. Pure.
+ */
 export function parseOpen(words: readonly string[]): Command {
   const { args } = scan('open', words, {});
   const [name] = args;
   if (name === undefined) return fault('open needs a NAME (usage: open NAME)');
   if (args.length !== 1) return wrongArgs('open');
+  const problem = fileNameProblem(name);
+  if (problem !== undefined) return fault(`open: ${problem}`);
   return { cmd: 'open', name };
 }
 

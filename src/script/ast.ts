@@ -19,10 +19,16 @@ export interface KnobWrite {
   readonly value: string;
 }
 
-/** `madvise` flags: -h -n -c -r -d. */
-export type Advice = 'hugepage' | 'nohugepage' | 'collapse' | 'remove' | 'dontneed';
+/**
+ * `madvise` flags: -h -n -c -R -d, and xfs_io's -r -s -w (MADV_HUGEPAGE, MADV_NOHUGEPAGE,
+ * MADV_COLLAPSE, MADV_REMOVE, MADV_DONTNEED, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED).
+ */
+export type Advice = 'hugepage' | 'nohugepage' | 'collapse' | 'remove' | 'dontneed' | 'random' | 'sequential' | 'willneed';
 
-/** A command of the language, tagged on `cmd`. */
+/**
+ * A command of the language, tagged on `cmd`. `bsize` of `pwrite`/`pread` is xfs_io's
+ * `-b BSIZE` (calls of BSIZE bytes); undefined means one call of LEN bytes.
+ */
 export type Command =
   | { readonly cmd: 'mount'; readonly kind: 'tmpfs'; readonly huge: string | undefined; readonly size: bigint | undefined }
   | { readonly cmd: 'mount'; readonly kind: 'anon' | 'sysv'; readonly size: bigint }
@@ -31,8 +37,8 @@ export type Command =
   | { readonly cmd: 'thp'; readonly writes: readonly KnobWrite[] }
   | { readonly cmd: 'open'; readonly name: string }
   | { readonly cmd: 'unlink' }
-  | { readonly cmd: 'pwrite'; readonly byte: number; readonly pos: bigint; readonly len: bigint }
-  | { readonly cmd: 'pread'; readonly pos: bigint; readonly len: bigint }
+  | { readonly cmd: 'pwrite'; readonly byte: number; readonly pos: bigint; readonly len: bigint; readonly bsize: bigint | undefined }
+  | { readonly cmd: 'pread'; readonly pos: bigint; readonly len: bigint; readonly bsize: bigint | undefined }
   | { readonly cmd: 'falloc'; readonly keepSize: boolean; readonly pos: bigint; readonly len: bigint }
   | { readonly cmd: 'fpunch'; readonly pos: bigint; readonly len: bigint }
   | { readonly cmd: 'fzero'; readonly pos: bigint; readonly len: bigint }

@@ -55,6 +55,12 @@ export class Oracle {
       throw new OracleError(`st_blocks ${obs.blocks} disagrees with the folios held`);
     }
     if (file && typeof obs.ret === 'bigint') this.#follow(file.id, this.#bytes(file.id), command, obs);
+    else if (file && command.cmd === 'pwrite' && command.bsize !== undefined) {
+      // A `pwrite -b` whose later call failed kept the bytes of its earlier calls, and its
+      // errno does not say how many: the range is unknown until read.
+      const end = command.pos + command.len;
+      this.#unknown.set(file.id, [...(this.#unknown.get(file.id) ?? []), [command.pos, end < MAX_LFS_FILESIZE ? end : MAX_LFS_FILESIZE]]);
+    }
     this.#followMapping(file?.id, command, obs);
     for (let o = 1; o <= HPAGE_PMD_ORDER; o++) {
       const counted = model.stats.get(o, 'shmem_alloc');

@@ -1,19 +1,19 @@
 import type { Command, Script, ScriptLine } from '../script/index.js';
+import { ADVICE_FLAG } from '../script/index.js';
 
 /** Commands this build models (the rest belong to later slices). */
 const MODELLED = new Set<string>([
   'mount tmpfs', 'mount memfd', 'remount', 'thp', 'open', 'unlink',
   'pwrite', 'pread', 'seek', 'truncate', 'fzero', 'falloc', 'fpunch', 'reclaim',
   'mount anon', 'mount sysv', 'mmap', 'munmap', 'mread', 'mwrite', 'pin', 'unpin',
-  'madvise -h', 'madvise -n', 'madvise -d', 'madvise -c', 'madvise -r', 'khugepaged',
+  'madvise -h', 'madvise -n', 'madvise -d', 'madvise -c', 'madvise -R', 'madvise -r', 'madvise -s', 'madvise -w',
+  'khugepaged',
 ]);
-
-const ADVICE_FLAGS = { hugepage: '-h', nohugepage: '-n', collapse: '-c', remove: '-r', dontneed: '-d' } as const;
 
 /** The word a "not supported yet" message names: `mount anon`, `madvise -c`, `falloc`, ... Pure. */
 export function commandWord(c: Command): string {
   if (c.cmd === 'mount') return `mount ${c.kind}`;
-  if (c.cmd === 'madvise') return `madvise ${ADVICE_FLAGS[c.advice]}`;
+  if (c.cmd === 'madvise') return `madvise ${ADVICE_FLAG[c.advice]}`;
   return c.cmd;
 }
 

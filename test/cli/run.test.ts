@@ -61,6 +61,28 @@ describe('foliolog run', () => {
     expect(fileHash(db)).toBe('missing');
   });
 
+  it.each([
+    ['a name that leaves the mount', 'open ../../etc/x'],
+    ['a path of two components', 'open a/b'],
+    ['a zero -b BSIZE', 'pwrite -b 0 0 4k'],
+  ])('refuses %s as a script error with exit 2, recording nothing', async (_what, line) => {
+    const script = t.file('bad.fl', `mount tmpfs\n${line}\n`);
+    const db = t.file('s.db');
+    const r = await cli('run', script, '--db', db);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^foliolog: ${script.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: .+\n$`));
+    expect(fileHash(db)).toBe('missing');
+  });
+
+  it('says in --help that pwrite makes one call where xfs_io makes -b 4096 calls', async () => {
+    for (const cmd of ['run', 'kernel']) {
+      const r = await cli(cmd, '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('pwrite and pread issue ONE call of LEN bytes');
+      expect(r.stdout).toContain('"pwrite -b 4k 0 60k"');
+    }
+  });
+
   it('refuses the first line this build does not model before recording anything', async () => {
     // Task prefixes need the seeded scheduler, which comes with the race-reproduction issue.
     const script = t.file('later.fl', 'mount tmpfs huge=always\npwrite 0 4k\n[A] pwrite 0 4k\n[B] mread\n');

@@ -7,9 +7,12 @@
 // Each script runs twice through the built CLI (`foliolog kernel SCRIPT --json`); its truth,
 // NNN-name.truth.jsonl, is the §2 JSON Lines exactly as printed. A script whose two recordings
 // differ (or that printed a warning about what it observed, or failed) is not kept: it moves
-// to unstable/ and UNSTABLE.md says why. RELEASE receives `uname -r`.
+// to unstable/ and UNSTABLE.md says why. Recording every script writes `uname -r` to RELEASE
+// and empties RELEASES; recording some writes, in RELEASES, the release of each one kept when
+// it differs from RELEASE (`NAME RELEASE` lines), so every truth keeps the release it was
+// recorded on.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { release, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +60,23 @@ function unstable(name, reason) {
   console.log(`${name}: NOT KEPT: ${reason.split('\n')[0]}`);
 }
 
+/** RELEASES: truths recorded on another release than RELEASE, `NAME RELEASE` per line. */
+function readReleases() {
+  const path = join(HERE, 'RELEASES');
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  return new Map(text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#')).map((l) => l.trim().split(/\s+/)));
+}
+
+function writeReleases(map) {
+  const path = join(HERE, 'RELEASES');
+  if (map.size === 0) {
+    if (existsSync(path)) unlinkSync(path);
+    return;
+  }
+  const lines = [...map].sort(([a], [b]) => a.localeCompare(b)).map(([n, r]) => `${n} ${r}`);
+  writeFileSync(path, `# truths recorded on another release than RELEASE (written by record.mjs)\n${lines.join('\n')}\n`);
+}
+
 let kept = 0;
 try {
   for (const name of todo) {
@@ -71,7 +91,18 @@ try {
       console.log(`${name}: ok (${a.out.split('\n').filter(Boolean).length} operations)`);
     }
   }
-  writeFileSync(join(HERE, 'RELEASE'), `${release()}\n`);
+  if (names.length === 0) {
+    writeFileSync(join(HERE, 'RELEASE'), `${release()}\n`);
+    writeReleases(new Map());
+  } else {
+    const base = readFileSync(join(HERE, 'RELEASE'), 'utf8').trim();
+    const releases = readReleases();
+    for (const name of todo.filter((n) => existsSync(join(HERE, `${n}.truth.jsonl`)))) {
+      if (release() === base) releases.delete(name);
+      else releases.set(name, release());
+    }
+    writeReleases(releases);
+  }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -8,7 +8,7 @@ const helper = spawn(process.argv[2], [], { stdio: ['pipe', 'pipe', 'inherit'] }
 const lines = [
   'mount tmpfs =always -',
   'thp shmem_enabled=within_size hugepages-64kB=always khugepaged.max_ptes_none=7',
-  'pwrite 205 0 4096',
+  'pwrite 205 0 4096 -',
 ];
 let sent = 0;
 createInterface({ input: helper.stdout }).on('line', (l) => {

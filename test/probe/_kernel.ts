@@ -6,11 +6,19 @@ import { parseScript } from '../../src/script/index.js';
 
 const THP = '/sys/kernel/mm/transparent_hugepage';
 
+/** The switch that lets tests change this machine's THP knobs and mount tmpfs. */
+export const KERNEL_TESTS_ENV = 'FOLIOLOG_KERNEL_TESTS';
+
 /**
- * Why the kernel tests cannot run here, or undefined when they can. Builds the helper first
- * when it is missing or older than probe.c (and a compiler exists). Printed once.
+ * Why the kernel tests cannot run here, or undefined when they can. They are opt-in: they
+ * write the machine-wide THP knobs and mount tmpfs (restoring both when they end), so they run
+ * only with FOLIOLOG_KERNEL_TESTS=1. Builds the helper first when it is missing or older than
+ * probe.c (and a compiler exists). Printed once.
  */
 export const kernelSkipReason: string | undefined = (() => {
+  if (process.env[KERNEL_TESTS_ENV] !== '1') {
+    return `${KERNEL_TESTS_ENV}=1 is not set (these tests change THP knobs and mount tmpfs, then restore them)`;
+  }
   if (process.getuid?.() !== 0) return 'not root';
   const bin = helperPath();
   if (!existsSync(bin) || statSync(probeSourcePath()).mtimeMs > statSync(bin).mtimeMs) {

@@ -132,7 +132,7 @@ describe.skipIf(kernelSkipReason !== undefined)('runOnKernel observations (produ
       thp hugepages-64kB=always hugepages-16kB=always
       mount anon 2m
       mwrite -S 7 0 100k
-      madvise -r 0 4k
+      madvise -R 0 4k
       reclaim
       khugepaged`;
     const a = await run(script);

@@ -20,9 +20,11 @@ describe('encodeCommand', () => {
     ['thp shmem_enabled=force hugepages-64kB=inherit khugepaged.max_ptes_none=0', 'thp shmem_enabled=force hugepages-64kB=inherit khugepaged.max_ptes_none=0'],
     ['open g', 'open 67'],
     ['unlink', 'unlink'],
-    ['pwrite 0 4k', 'pwrite 205 0 4096'],
-    ['pwrite -S 0x41 1m 64k', 'pwrite 65 1048576 65536'],
-    ['pread 0 1g', 'pread 0 1073741824'],
+    ['pwrite 0 4k', 'pwrite 205 0 4096 -'],
+    ['pwrite -S 0x41 1m 64k', 'pwrite 65 1048576 65536 -'],
+    ['pwrite -b 4k 0 60k', 'pwrite 205 0 61440 4096'],
+    ['pread 0 1g', 'pread 0 1073741824 -'],
+    ['pread -b 7000 0 1g', 'pread 0 1073741824 7000'],
     ['falloc 0 2m', 'falloc 0 0 2097152'],
     ['falloc -k 2m 4k', 'falloc 1 2097152 4096'],
     ['fpunch 1m 64k', 'fpunch 1048576 65536'],
@@ -37,13 +39,20 @@ describe('encodeCommand', () => {
     ['mwrite -S 7 0 100k', 'mwrite 7 0 102400'],
     ['mwrite', 'mwrite 88 - -'],
     ['madvise -c 0 2m', 'madvise c 0 2097152'],
-    ['madvise -r', 'madvise r - -'],
+    ['madvise -R', 'madvise R - -'],
+    ['madvise -r 0 4k', 'madvise r 0 4096'],
+    ['madvise -s', 'madvise s - -'],
+    ['madvise -w 4k 4k', 'madvise w 4096 4096'],
     ['pin 0 4k', 'pin 0 4096'],
     ['unpin', 'unpin - -'],
     ['reclaim', 'reclaim'],
     ['khugepaged', 'khugepaged'],
   ])('encodes %s as %s', (line, request) => {
     expect(encode(line)).toBe(request);
+  });
+
+  it.each(['../x', 'a/b', '..', '.', '', 'x\ny'])('refuses to send open %j, which could leave the mount', (name) => {
+    expect(() => encodeCommand({ cmd: 'open', name })).toThrow(/refusing to open/);
   });
 });
 

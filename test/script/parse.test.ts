@@ -44,10 +44,16 @@ describe('parseScript commands', () => {
     ['thp khugepaged.defrag=a=b', { cmd: 'thp', writes: [{ key: 'khugepaged.defrag', value: 'a=b' }] }],
     ['open g', { cmd: 'open', name: 'g' }],
     ['unlink', { cmd: 'unlink' }],
-    ['pwrite 0 4k', { cmd: 'pwrite', byte: 0xcd, pos: 0n, len: 4n * K }],
-    ['pwrite -S 0 1m 64k', { cmd: 'pwrite', byte: 0, pos: M, len: 64n * K }],
-    ['pwrite 1m 64k -S 0xff', { cmd: 'pwrite', byte: 255, pos: M, len: 64n * K }],
-    ['pread 0 2m', { cmd: 'pread', pos: 0n, len: 2n * M }],
+    ['pwrite 0 4k', { cmd: 'pwrite', byte: 0xcd, pos: 0n, len: 4n * K, bsize: undefined }],
+    ['pwrite -S 0 1m 64k', { cmd: 'pwrite', byte: 0, pos: M, len: 64n * K, bsize: undefined }],
+    ['pwrite 1m 64k -S 0xff', { cmd: 'pwrite', byte: 255, pos: M, len: 64n * K, bsize: undefined }],
+    ['pread 0 2m', { cmd: 'pread', pos: 0n, len: 2n * M, bsize: undefined }],
+    ['pwrite -b 4k 0 60k', { cmd: 'pwrite', byte: 0xcd, pos: 0n, len: 60n * K, bsize: 4n * K }],
+    ['pwrite 0 60k -S 1 -b 0x10', { cmd: 'pwrite', byte: 1, pos: 0n, len: 60n * K, bsize: 16n }],
+    ['pread -b 1 0 2m', { cmd: 'pread', pos: 0n, len: 2n * M, bsize: 1n }],
+    ['open A-Z_a.z-09', { cmd: 'open', name: 'A-Z_a.z-09' }],
+    ['open ...', { cmd: 'open', name: '...' }],
+    [`open ${'n'.repeat(255)}`, { cmd: 'open', name: 'n'.repeat(255) }],
     ['falloc 0 2m', { cmd: 'falloc', keepSize: false, pos: 0n, len: 2n * M }],
     ['falloc -k 4k 8k', { cmd: 'falloc', keepSize: true, pos: 4n * K, len: 8n * K }],
     ['fpunch 1m 64k', { cmd: 'fpunch', pos: M, len: 64n * K }],
@@ -68,7 +74,10 @@ describe('parseScript commands', () => {
     ['madvise -h', { cmd: 'madvise', advice: 'hugepage', range: undefined }],
     ['madvise -n 0 2m', { cmd: 'madvise', advice: 'nohugepage', range: { pos: 0n, len: 2n * M } }],
     ['madvise -c', { cmd: 'madvise', advice: 'collapse', range: undefined }],
-    ['madvise -r 0 4k', { cmd: 'madvise', advice: 'remove', range: { pos: 0n, len: 4n * K } }],
+    ['madvise -R 0 4k', { cmd: 'madvise', advice: 'remove', range: { pos: 0n, len: 4n * K } }],
+    ['madvise -r 0 4k', { cmd: 'madvise', advice: 'random', range: { pos: 0n, len: 4n * K } }],
+    ['madvise -s', { cmd: 'madvise', advice: 'sequential', range: undefined }],
+    ['madvise -w 4k 4k', { cmd: 'madvise', advice: 'willneed', range: { pos: 4n * K, len: 4n * K } }],
     ['madvise -d', { cmd: 'madvise', advice: 'dontneed', range: undefined }],
     ['pin', { cmd: 'pin', range: undefined }],
     ['pin 0 64k', { cmd: 'pin', range: { pos: 0n, len: 64n * K } }],
@@ -94,7 +103,7 @@ describe('parseScript layout', () => {
   it('accepts CRLF line ends and keeps them out of op', () => {
     const s = parseScript('mount memfd\r\npwrite 0 4k\r\n', 'x.fl');
     expect(s.lines.map((l) => l.op)).toStrictEqual(['mount memfd', 'pwrite 0 4k']);
-    expect(s.lines[1]?.command).toStrictEqual({ cmd: 'pwrite', byte: 0xcd, pos: 0n, len: 4096n });
+    expect(s.lines[1]?.command).toStrictEqual({ cmd: 'pwrite', byte: 0xcd, pos: 0n, len: 4096n, bsize: undefined });
   });
 
   it('takes a task prefix into task and out of op, keeping inner whitespace', () => {
@@ -112,8 +121,8 @@ describe('parseScript layout', () => {
   });
 
   it('accepts a last line without a newline, a byte-order mark and non-ASCII text in comments', () => {
-    const s = parseScript('\uFEFFmount memfd # größe ✓\nopen ß', 'x.fl');
-    expect(s.lines.map((l) => l.command)).toStrictEqual([{ cmd: 'mount', kind: 'memfd' }, { cmd: 'open', name: 'ß' }]);
+    const s = parseScript('\uFEFFmount memfd # größe ✓\nopen s_1', 'x.fl');
+    expect(s.lines.map((l) => l.command)).toStrictEqual([{ cmd: 'mount', kind: 'memfd' }, { cmd: 'open', name: 's_1' }]);
   });
 
   it('keeps the source text', () => {

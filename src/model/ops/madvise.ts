@@ -8,29 +8,46 @@ import { advisedRange, isResult } from './mmap.js';
 import { fpunch } from './punch.js';
 import { pagePos } from '../units.js';
 
+/** The advice `madvise` takes here: the ones that change VMA flags, zap, or do nothing on shmem. */
+export type VmaAdvice = 'hugepage' | 'nohugepage' | 'random' | 'sequential' | 'dontneed' | 'willneed';
+
+/** The VMA flags after `advice`. Pure. Mirrors: madvise_vma_behavior(), hugepage_madvise(). */
+function advised(v: Vma, advice: 'hugepage' | 'nohugepage' | 'random' | 'sequential'): Pick<Vma, 'hugepage' | 'nohugepage' | 'readahead'> {
+  switch (advice) {
+    case 'hugepage':
+    case 'nohugepage':
+      return { hugepage: advice === 'hugepage', nohugepage: advice === 'nohugepage', readahead: v.readahead };
+    case 'random':
+    case 'sequential':
+      return { hugepage: v.hugepage, nohugepage: v.nohugepage, readahead: advice };
+  }
+}
+
 /**
- * `madvise(MADV_HUGEPAGE | MADV_NOHUGEPAGE | MADV_DONTNEED)` over file range `range` of the
- * mapping. The flags are set on exactly the pages advised: the VMA is split at the range's
- * ends and neighbours with equal flags merge again, as vma_modify_flags() and vma_merge() do.
- * MADV_DONTNEED only zaps the range's page tables: shmem keeps its page cache (a later access
- * faults again, so a page past EOF raises SIGBUS).
+ * `madvise(MADV_HUGEPAGE | MADV_NOHUGEPAGE | MADV_RANDOM | MADV_SEQUENTIAL | MADV_DONTNEED |
+ * MADV_WILLNEED)` over file range `range` of the mapping. The flags are set on exactly the
+ * pages advised: the VMA is split at the range's ends and neighbours with equal flags merge
+ * again, as vma_modify_flags() and vma_merge() do — so MADV_RANDOM and MADV_SEQUENTIAL, which
+ * change nothing else on shmem, still decide which orders a fault's VMA can hold and where
+ * fault-around stops. MADV_DONTNEED only zaps the range's page tables: shmem keeps its page
+ * cache (a later access faults again, so a page past EOF raises SIGBUS). MADV_WILLNEED on
+ * shmem only swaps in swap entries (shmem_swapin_range()), and there is no swap: nothing.
  * @returns 0; EINVAL for an unaligned start (§11) or a range outside the mapping.
- * Mirrors: mm/madvise.c madvise_vma_behavior(), hugepage_madvise().
+ * Mirrors: mm/madvise.c madvise_vma_behavior(), hugepage_madvise(), madvise_willneed().
  */
-export function madvise(m: Mapping | undefined, advice: 'hugepage' | 'nohugepage' | 'dontneed', range: Range | undefined): OpResult {
+export function madvise(m: Mapping | undefined, advice: VmaAdvice, range: Range | undefined): OpResult {
   const pages = advisedRange(m, range);
   if (isResult(pages)) return pages;
   const [first, end] = pages;
   if (advice === 'dontneed') zapPages(m!, first, end);
-  if (advice === 'dontneed' || first === end) return ok();
+  if (advice === 'dontneed' || advice === 'willneed' || first === end) return ok();
   const out: Vma[] = [];
   for (const v of m!.vmas) {
     const a = Math.max(vmaAddress(v, first), v.start);
     const b = Math.min(vmaAddress(v, end), v.end);
     if (a >= b) { out.push(v); continue; }
     if (a > v.start) out.push({ ...v, end: a });
-    out.push({ ...v, start: a, end: b, pgoff: v.pgoff + (a - v.start),
-      hugepage: advice === 'hugepage', nohugepage: advice === 'nohugepage' });
+    out.push({ ...v, start: a, end: b, pgoff: v.pgoff + (a - v.start), ...advised(v, advice) });
     if (b < v.end) out.push({ ...v, start: b, pgoff: v.pgoff + (b - v.start) });
   }
   m!.vmas = merge(out);
@@ -43,7 +60,8 @@ function merge(vmas: readonly Vma[]): Vma[] {
   for (const v of vmas) {
     const prev = out[out.length - 1];
     if (prev && prev.end === v.start && prev.pgoff + (prev.end - prev.start) === v.pgoff
-      && prev.hugepage === v.hugepage && prev.nohugepage === v.nohugepage && prev.kind === v.kind) {
+      && prev.hugepage === v.hugepage && prev.nohugepage === v.nohugepage && prev.readahead === v.readahead
+      && prev.kind === v.kind) {
       out[out.length - 1] = { ...prev, end: v.end };
     } else out.push(v);
   }

@@ -32,7 +32,7 @@ export function mmap(inode: Inode, misalign: bigint, range: Range | undefined): 
 /** A mapping of one VMA of `len` bytes at MAP_BASE + `misalignPages`. Pure. */
 export function newMapping(inode: Inode, kind: VmaKind, misalignPages: number, pgoff: number, len: bigint): Mapping {
   const start = MAP_BASE + misalignPages;
-  return { len, vmas: [{ inode, kind, start, end: start + pagesCeil(len), pgoff, hugepage: false, nohugepage: false }], mapped: new Set(), tables: new Set() };
+  return { len, vmas: [{ inode, kind, start, end: start + pagesCeil(len), pgoff, hugepage: false, nohugepage: false, readahead: 'normal' }], mapped: new Set(), tables: new Set() };
 }
 
 /**
