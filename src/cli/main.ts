@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isStoreError } from '../store/index.js';
 import { runCommand, DEFAULT_POLICY } from './commands/run.js';
-import { runsCommand } from './commands/runs.js';
+import { type RunsOptions, runsCommand } from './commands/runs.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { diffCommand } from './commands/diff.js';
 import { kernelCommand } from './commands/kernel.js';
@@ -11,7 +11,9 @@ import type { CliEnv } from './io.js';
 import { packageVersion } from './io.js';
 
 /** Store failures that are the user's input (exit 2), not our bug. */
-const USER_STORE_ERRORS = ['E_FOREIGN', 'E_NEWER', 'E_NEEDS_MIGRATION', 'E_NO_RUN', 'E_INCOMPLETE', 'E_UNREADABLE'] as const;
+const USER_STORE_ERRORS = [
+  'E_FOREIGN', 'E_NEWER', 'E_NO_STORE', 'E_NEEDS_MIGRATION', 'E_DAMAGED', 'E_NO_RUN', 'E_INCOMPLETE', 'E_UNREADABLE',
+] as const;
 
 function dbOption(): Option {
   return new Option('--db <file>', 'the store').default('./foliolog.db');
@@ -37,10 +39,12 @@ function program(env: CliEnv, setCode: (code: number) => void): Command {
       setCode(await runCommand(script, o, env));
     });
   root.command('runs')
-    .description('list the runs of the store')
+    .description('list the runs of the store; --delete removes runs first, --vacuum shrinks the file')
     .addOption(dbOption())
     .option('--json', 'print one JSON document', false)
-    .action(async (o: { db: string; json: boolean }) => setCode(await runsCommand(o, env)));
+    .option('--delete <id...>', 'delete these runs (any status) with all their rows, in one transaction')
+    .option('--vacuum', 'give the space of deleted runs back to the file system', false)
+    .action(async (o: RunsOptions) => setCode(await runsCommand(o, env)));
   root.command('kernel')
     .description('run SCRIPT on this machine\'s kernel (root, tmpfs) and record it')
     .argument('<script>', 'the workload script')

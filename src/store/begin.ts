@@ -47,6 +47,6 @@ export function beginRun(sqlite: BetterSqlite3.Database, meta: RunMeta, clock: C
       meta.kernelRelease, clock.now().toISOString(), interval);
     return new RunWriter(sqlite, Number(lastInsertRowid), meta.source, options);
   } catch (e) {
-    throw wrapSqliteError(e, `cannot start a run of ${meta.scriptName}`);
+    throw wrapSqliteError(e, sqlite.name, `cannot start a run of ${meta.scriptName}`);
   }
 }

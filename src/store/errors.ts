@@ -4,7 +4,10 @@
  *
  * - `E_FOREIGN`: the file is not SQLite, or another application's SQLite file.
  * - `E_NEWER`: the store carries migrations this build does not know (made by a newer foliolog).
- * - `E_NEEDS_MIGRATION`: a read-only open of a store that is missing, empty or not migrated.
+ * - `E_NO_STORE`: a command that only reads found a missing or 0-byte file (and created nothing).
+ * - `E_NEEDS_MIGRATION`: a read-only open of a store that is not migrated yet.
+ * - `E_DAMAGED`: the file is a damaged store: SQLite reports SQLITE_CORRUPT* or SQLITE_NOTADB, the
+ *   header is cut short or impossible, or `kysely_migration` holds an impossible row.
  * - `E_NO_RUN`: no run has that id.
  * - `E_INCOMPLETE`: the run's writer stopped before finishing.
  * - `E_READONLY`: a write through a store opened read-only.
@@ -19,7 +22,9 @@
 export type StoreErrorCode =
   | 'E_FOREIGN'
   | 'E_NEWER'
+  | 'E_NO_STORE'
   | 'E_NEEDS_MIGRATION'
+  | 'E_DAMAGED'
   | 'E_NO_RUN'
   | 'E_INCOMPLETE'
   | 'E_READONLY'
@@ -37,7 +42,7 @@ export type StoreErrorCode =
  * ### Example
  * ```ts
  * try {
- *   await openStore('notes.txt')
+ *   await openStore('notes.txt', 'existing')
  * } catch (e) {
  *   if (isStoreError(e) && e.code === 'E_FOREIGN') console.error(e.message)
  * }
@@ -58,9 +63,29 @@ export function isStoreError(e: unknown, code?: StoreErrorCode): e is StoreError
   return e instanceof StoreError && (code === undefined || e.code === code);
 }
 
-/** Wrap a driver error as `StoreError` `E_SQLITE` unless it already is a `StoreError`. */
-export function wrapSqliteError(e: unknown, what: string): StoreError {
+/** `E_DAMAGED` for `path`, with what was found wrong (one line). */
+export function damaged(path: string, detail: string, options?: { readonly cause?: unknown }): StoreError {
+  return new StoreError('E_DAMAGED', `${path} is damaged: ${detail}`, options);
+}
+
+/**
+ * The driver error `e` as `E_DAMAGED` when SQLite says the file does not parse as a database
+ * (SQLITE_CORRUPT and its extended codes, SQLITE_NOTADB), else undefined. Pure.
+ */
+export function damageOf(e: unknown, path: string): StoreError | undefined {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string' || !/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return undefined;
+  return damaged(path, `${(e as Error).message} (${code})`, { cause: e });
+}
+
+/**
+ * Wrap a driver error: `E_DAMAGED` naming `path` when SQLite reports a damaged file (see
+ * `damageOf`), else `E_SQLITE` as `what: message`. A `StoreError` passes through.
+ */
+export function wrapSqliteError(e: unknown, path: string, what: string): StoreError {
   if (e instanceof StoreError) return e;
+  const damage = damageOf(e, path);
+  if (damage !== undefined) return damage;
   const detail = e instanceof Error ? e.message : String(e);
   return new StoreError('E_SQLITE', `${what}: ${detail}`, { cause: e });
 }

@@ -8,12 +8,13 @@ export type {
   CheckpointsTable, CodeNameTable, Database, EventsTable, FileKind, FilesTable, FoliosRow, FoliosTable,
   Int64Column, NewRunsRow, NullableInt64Column, OperationsRow, OperationsTable, RunSource, RunStatus, RunsRow, RunsTable,
 } from './database.js';
+export type { DeletedRun, VacuumResult } from './delete.js';
 export { StoreError, isStoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
 export { MIGRATION_FOLDER, createMigrator, loadMigrations } from './migrate.js';
 export type { Migrations } from './migrate.js';
 export { BUSY_TIMEOUT_MS, openStore } from './open.js';
-export type { OpenOptions } from './open.js';
+export type { OpenMode } from './open.js';
 export { eventLine } from './rows.js';
 export type {
   BornFolio, EventExtra, EventRow, FileInput, JsonValue, OperationInput, OperationRecord, RunRecord, StoredEvent,

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { MigrationFolderProvider } from './_migration-provider.js';
-import { StoreError, wrapSqliteError } from './errors.js';
+import { StoreError, damaged, wrapSqliteError } from './errors.js';
 
 /**
  * The `migrations/` folder, resolved from this module: `src/store/` → `migrations/` under
@@ -36,11 +36,28 @@ export function createMigrator<DB>(db: Kysely<DB>, migrations: Migrations): Migr
   return new Migrator({ db, provider, disableTransactions: true });
 }
 
-/** Names recorded in `kysely_migration`, or none when the table does not exist yet. Sync. */
-export function executedMigrations(sqlite: BetterSqlite3.Database): string[] {
+/**
+ * Names recorded in `kysely_migration`, or none when the table does not exist yet. Sync.
+ * Reads both columns, so the table's own pages are read as well as its index's.
+ * @throws StoreError `E_DAMAGED` for a row Kysely cannot have written (a name or timestamp that
+ *   is not text, an empty name).
+ */
+export function executedMigrations(sqlite: BetterSqlite3.Database, path: string): string[] {
   const table = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'").get();
   if (table === undefined) return [];
-  return sqlite.prepare('select name from kysely_migration order by name').pluck().all() as string[];
+  const rows = sqlite.prepare('select name, timestamp from kysely_migration order by name').raw(true).all() as unknown[][];
+  return rows.map(([name, timestamp]) => {
+    if (typeof name !== 'string' || name === '' || typeof timestamp !== 'string') {
+      throw damaged(path, `impossible kysely_migration row (name ${shown(name)}, timestamp ${shown(timestamp)})`);
+    }
+    return name;
+  });
+}
+
+/** A stored value in one line: strings quoted, blobs by kind. Pure. */
+function shown(v: unknown): string {
+  if (v instanceof Uint8Array) return 'a blob';
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
 /**
@@ -77,12 +94,13 @@ async function migrateLocked<DB>(sqlite: BetterSqlite3.Database, db: Kysely<DB>,
   try {
     sqlite.exec('BEGIN IMMEDIATE');
   } catch (e) {
-    throw wrapSqliteError(e, `cannot lock ${path} to migrate it`);
+    throw wrapSqliteError(e, path, `cannot lock ${path} to migrate it`);
   }
   try {
-    if (needsMigration(path, executedMigrations(sqlite), migrations)) {
+    if (needsMigration(path, executedMigrations(sqlite, path), migrations)) {
       const { error } = await createMigrator(db, migrations).migrateToLatest();
       if (error !== undefined) {
+        if (error instanceof StoreError) throw error; // E_DAMAGED, from a guarded statement
         const detail = error instanceof Error ? error.message : String(error);
         throw new StoreError('E_MIGRATION', `cannot migrate ${path}: ${detail}`, { cause: error });
       }
@@ -90,6 +108,6 @@ async function migrateLocked<DB>(sqlite: BetterSqlite3.Database, db: Kysely<DB>,
     sqlite.exec('COMMIT');
   } catch (e) {
     if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
-    throw wrapSqliteError(e, `cannot migrate ${path}`);
+    throw wrapSqliteError(e, path, `cannot migrate ${path}`);
   }
 }

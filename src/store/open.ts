@@ -1,5 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { guardedDatabase } from './_guard.js';
+import { probeAppendPaths } from './_probe.js';
 import { APPLICATION_ID, recognize } from './_recognize.js';
 import type { Database } from './database.js';
 import { StoreError, wrapSqliteError } from './errors.js';
@@ -9,60 +11,74 @@ import { Store } from './store.js';
 /** Busy timeout of every connection, ms (product.md §4: at least 10 s). */
 export const BUSY_TIMEOUT_MS = 10_000;
 
-/** Options of `openStore`. */
-export interface OpenOptions {
-  /** Open read-only (`foliolog query`): refuse a store that needs migrating instead of migrating it. */
-  readonly readonly?: boolean;
-}
+/**
+ * How a command opens the store (product.md §4); every caller picks one.
+ * - `'create'`: commands that record (`run`, `kernel`, later `fuzz`, `compare`, `push`). A
+ *   missing or 0-byte file becomes a new store; an older store is migrated forward.
+ * - `'existing'`: commands that read (`runs`, `diff`, later `at`, `history`) or delete runs. A
+ *   missing or 0-byte file is refused and nothing is created; an existing store is opened
+ *   writable, so an older one is migrated forward as with `'create'`.
+ * - `'readonly'`: `query`. A read-only connection: refuses a missing file, and a store that
+ *   needs migrating instead of migrating it.
+ */
+export type OpenMode = 'create' | 'existing' | 'readonly';
 
 /**
- * Open the store at `path` (or `:memory:`). Recognises the file before any write: a missing or
- * 0-byte file becomes a new store (application_id 0x466f6c67 'Folg'); a foliolog store is opened;
- * anything else is refused, untouched. Then `journal_mode = WAL`, `foreign_keys = ON`, a
- * 10 s busy timeout, and the migrations, inside `BEGIN IMMEDIATE`.
- * @throws StoreError `E_FOREIGN` (not SQLite, or another application's), `E_NEWER` (unknown
- *   migrations), `E_NEEDS_MIGRATION` (read-only and missing, empty or behind), `E_MIGRATION`, `E_SQLITE`.
+ * Open the store at `path` (or `:memory:`) in `mode`. Recognises the file before any write: a
+ * missing or 0-byte file becomes a new store (application_id 0x466f6c67 'Folg') in `'create'`
+ * mode only; a foliolog store is opened; anything else is refused, untouched. A store about to
+ * be recorded into has the pages new rows go to read first (`probeAppendPaths`). Then
+ * `journal_mode = WAL`, `foreign_keys = ON`, a 10 s busy timeout, and the migrations it lacks,
+ * inside `BEGIN IMMEDIATE` (a store already up to date takes no write lock).
+ * @throws StoreError `E_NO_STORE` (missing or 0-byte file, mode not `'create'`), `E_FOREIGN`
+ *   (not SQLite, or another application's), `E_DAMAGED`, `E_NEWER` (unknown migrations),
+ *   `E_NEEDS_MIGRATION` (`'readonly'` and behind), `E_UNREADABLE`, `E_MIGRATION`, `E_SQLITE`.
  *
  * ### Example
  * ```ts
- * const store = await openStore('./foliolog.db')
- * const reader = await openStore('./foliolog.db', { readonly: true })
+ * const recorder = await openStore('./foliolog.db', 'create')
+ * const lister = await openStore('./foliolog.db', 'existing') // throws E_NO_STORE for a typo
+ * const reader = await openStore('./foliolog.db', 'readonly')
  * ```
  */
-export async function openStore(path: string, options: OpenOptions = {}): Promise<Store> {
+export async function openStore(path: string, mode: OpenMode): Promise<Store> {
   const kind = recognize(path);
-  const migrations = await loadMigrations();
-  if (options.readonly === true) {
-    if (kind === 'new') throw new StoreError('E_NEEDS_MIGRATION', `${path} holds no foliolog store yet (nothing to read)`);
-    return openReadonly(path, migrations);
+  if (kind === 'new' && mode !== 'create') {
+    throw new StoreError('E_NO_STORE', `${path}: no foliolog store here (run or kernel creates one)`);
   }
+  const migrations = await loadMigrations();
+  if (mode === 'readonly') return openReadonly(path, migrations);
   const sqlite = connect(path, false);
   try {
+    let behind = true;
     if (kind === 'new') claim(sqlite, path);
-    // A newer foliolog's store is refused before the pragmas below could rewrite anything;
-    // migrateToLatest checks again under the write lock.
-    else needsMigration(path, executedMigrations(sqlite), migrations);
+    else {
+      // Before the pragmas below could rewrite anything: a newer foliolog's store is refused
+      // (migrateToLatest checks again under the write lock), and damage is found where we read.
+      behind = needsMigration(path, executedMigrations(sqlite, path), migrations);
+      if (mode === 'create') probeAppendPaths(sqlite);
+    }
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
-    const db = kysely(sqlite);
-    await migrateToLatest(sqlite, db, path, migrations);
+    const db = kysely(sqlite, path);
+    if (behind) await migrateToLatest(sqlite, db, path, migrations);
     return new Store(sqlite, db, path, false);
   } catch (e) {
     sqlite.close();
-    throw wrapSqliteError(e, `cannot open ${path}`);
+    throw wrapSqliteError(e, path, `cannot open ${path}`);
   }
 }
 
 function openReadonly(path: string, migrations: Migrations): Store {
   const sqlite = connect(path, true);
   try {
-    if (needsMigration(path, executedMigrations(sqlite), migrations)) {
-      throw new StoreError('E_NEEDS_MIGRATION', `${path} needs migrating: open it once with a command that writes`);
+    if (needsMigration(path, executedMigrations(sqlite, path), migrations)) {
+      throw new StoreError('E_NEEDS_MIGRATION', `${path} needs migrating: run any other foliolog command on it first (e.g. foliolog runs)`);
     }
-    return new Store(sqlite, kysely(sqlite), path, true);
+    return new Store(sqlite, kysely(sqlite, path), path, true);
   } catch (e) {
     sqlite.close();
-    throw wrapSqliteError(e, `cannot open ${path}`);
+    throw wrapSqliteError(e, path, `cannot open ${path}`);
   }
 }
 
@@ -75,8 +91,8 @@ function connect(path: string, readonly: boolean): BetterSqlite3.Database {
   }
 }
 
-function kysely(sqlite: BetterSqlite3.Database): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+function kysely(sqlite: BetterSqlite3.Database, path: string): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: guardedDatabase(sqlite, path) }) });
 }
 
 /**

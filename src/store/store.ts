@@ -3,7 +3,9 @@ import type { Kysely } from 'kysely';
 import { type Clock, type RunMeta, beginRun } from './begin.js';
 import type { LiveTable } from './checkpoints.js';
 import type { Database } from './database.js';
+import { type DeletedRun, type VacuumResult, deleteRuns, vacuum } from './delete.js';
 import { StoreError } from './errors.js';
+import { guarded } from './_guard.js';
 import { liveFoliosAt, loadCheckpoint, readEvents } from './log.js';
 import type { OperationRecord, RunRecord, StoredEvent } from './rows.js';
 import { getRun, listRuns, loadOperations, requireFinishedRun } from './runs.js';
@@ -11,11 +13,12 @@ import type { RunWriter, WriterOptions } from './writer.js';
 
 /**
  * An open foliolog store: one better-sqlite3 connection, typed reads through `db`
- * (Kysely), synchronous writes through `beginRun`. Get one from `openStore`.
+ * (Kysely), synchronous writes through `beginRun`. Get one from `openStore`. Every read,
+ * through `db` or a method, reports a damaged file as StoreError `E_DAMAGED`.
  *
  * ### Example
  * ```ts
- * const store = await openStore('foliolog.db')
+ * const store = await openStore('foliolog.db', 'existing')
  * const runs = await store.listRuns()
  * const rows = await store.db.selectFrom('folios').selectAll().where('run_id', '=', 1).execute()
  * await store.close()
@@ -45,7 +48,7 @@ export class Store {
     return this.#path;
   }
 
-  /** True when opened with `{ readonly: true }`. */
+  /** True when opened in `'readonly'` mode. */
   get readonly(): boolean {
     return this.#readonly;
   }
@@ -55,8 +58,32 @@ export class Store {
    * @throws StoreError `E_READONLY`, `E_SQLITE`.
    */
   beginRun(meta: RunMeta, clock: Clock, options?: WriterOptions): RunWriter {
-    if (this.#readonly) throw new StoreError('E_READONLY', `${this.#path} is open read-only`);
+    this.#assertWritable();
     return beginRun(this.#sqlite, meta, clock, options);
+  }
+
+  /**
+   * Delete runs `ids` with all their rows, in one transaction; unknown ids delete nothing.
+   * The file keeps the space until `vacuum()`. Sync.
+   * @throws StoreError `E_READONLY`, `E_NO_RUN` (naming every unknown id), `E_DAMAGED`, `E_SQLITE`.
+   *
+   * ### Example
+   * ```ts
+   * for (const run of store.deleteRuns([3, 4])) console.log(`deleted run ${run.id} (${run.events} events)`)
+   * ```
+   */
+  deleteRuns(ids: readonly number[]): DeletedRun[] {
+    this.#assertWritable();
+    return deleteRuns(this.#sqlite, ids);
+  }
+
+  /**
+   * Rewrite the store without its free pages and shrink the file to it. Sync.
+   * @throws StoreError `E_READONLY`, `E_DAMAGED`, `E_SQLITE`.
+   */
+  vacuum(): VacuumResult {
+    this.#assertWritable();
+    return vacuum(this.#sqlite);
   }
 
   /** Every run, oldest first. */
@@ -76,22 +103,26 @@ export class Store {
 
   /** Operations of a run, 64-bit values exact. Sync. @throws StoreError `E_NO_RUN`. */
   loadOperations(runId: number): OperationRecord[] {
-    return loadOperations(this.#sqlite, runId);
+    return guarded(this.#path, () => loadOperations(this.#sqlite, runId));
   }
 
   /** Events with `afterSeq < seq ≤ uptoSeq`, `arg` exact. Sync. */
   readEvents(runId: number, afterSeq: number, uptoSeq: number): StoredEvent[] {
-    return readEvents(this.#sqlite, runId, afterSeq, uptoSeq);
+    return guarded(this.#path, () => readEvents(this.#sqlite, runId, afterSeq, uptoSeq));
   }
 
   /** The nearest checkpoint at or before `seq` (seq 0, empty, if none). Sync. */
   loadCheckpoint(runId: number, seq: number): { readonly seq: number; readonly table: LiveTable } {
-    return loadCheckpoint(this.#sqlite, runId, seq);
+    return guarded(this.#path, () => loadCheckpoint(this.#sqlite, runId, seq));
   }
 
   /** The live folios after event `seq`: the nearest checkpoint plus the events after it. Sync. */
   liveFoliosAt(runId: number, seq: number): LiveTable {
-    return liveFoliosAt(this.#sqlite, runId, seq);
+    return guarded(this.#path, () => liveFoliosAt(this.#sqlite, runId, seq));
+  }
+
+  #assertWritable(): void {
+    if (this.#readonly) throw new StoreError('E_READONLY', `${this.#path} is open read-only`);
   }
 
   /** Close the connection (Kysely's destroy closes better-sqlite3's database). */

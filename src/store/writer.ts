@@ -45,6 +45,7 @@ export interface RunSummary {
  */
 export class RunWriter {
   readonly runId: number;
+  readonly #path: string;
   readonly #stmts: WriterStatements;
   readonly #flushTx: BetterSqlite3.Transaction<(final: (() => void) | undefined) => void>;
   readonly #inferred: 0 | 1;
@@ -63,6 +64,7 @@ export class RunWriter {
   /** Internal: use `Store.beginRun`, which has inserted the run row `runId`. */
   constructor(sqlite: BetterSqlite3.Database, runId: number, source: RunSource, options: WriterOptions = {}) {
     this.runId = runId;
+    this.#path = sqlite.name;
     this.#stmts = prepareWriterStatements(sqlite);
     this.#inferred = source === 'kernel' ? 1 : 0;
     this.#batchSize = options.batchSize ?? BATCH_EVENTS;
@@ -84,7 +86,8 @@ export class RunWriter {
    * Record event `row.seq` (1-based, consecutive). `extra.born` inserts the folio row (born in
    * state `to`); `extra.ended` sets its ended seq and state. A checkpoint of the live folios
    * follows the event when `checkpointDue` says so (every K events while few folios are live).
-   * @throws StoreError `E_BAD_EVENT` (seq out of order, folio not live), `E_WRITER_CLOSED`.
+   * @throws StoreError `E_BAD_EVENT` (seq out of order, folio not live), `E_WRITER_CLOSED`, and
+   *   those of `finish()` when the event completes a batch.
    */
   event(row: EventRow, extra?: EventExtra): void {
     this.#assertOpen();
@@ -126,7 +129,8 @@ export class RunWriter {
   /**
    * Flush everything and, in the same last transaction, set the status (`failure`, one line, is
    * kept for `failed` only), the counts and the event-log hash.
-   * @throws StoreError `E_WRITER_CLOSED`, `E_SEQ_CONFLICT`, `E_SQLITE`.
+   * @throws StoreError `E_WRITER_CLOSED`, `E_SEQ_CONFLICT`, `E_NO_RUN` (the run was deleted
+   *   meanwhile), `E_DAMAGED`, `E_SQLITE`.
    */
   finish(status: 'complete' | 'failed', failure?: string): RunSummary {
     this.#assertOpen();
@@ -152,7 +156,10 @@ export class RunWriter {
       if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw new StoreError('E_SEQ_CONFLICT', `run ${this.runId}: duplicate key, two writers collided (${(e as Error).message})`, { cause: e });
       }
-      throw wrapSqliteError(e, `run ${this.runId}: cannot write`);
+      if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        throw new StoreError('E_NO_RUN', `run ${this.runId} was deleted while it was being recorded`, { cause: e });
+      }
+      throw wrapSqliteError(e, this.#path, `run ${this.runId}: cannot write`);
     }
     this.#feedHash();
     this.#pending = new PendingRows();

@@ -19,7 +19,7 @@ async function fixture(): Promise<string> {
   const text = readFileSync(join(CORPUS, `${NAME}.fl`), 'utf8');
   const script = t.file(`${NAME}.fl`, text);
   expect((await cli('run', script, '--db', db)).code).toBe(0);
-  const store = await openStore(db);
+  const store = await openStore(db, 'create');
   try {
     const truth = readFileSync(join(CORPUS, `${NAME}.truth.jsonl`), 'utf8').split('\n').filter(Boolean).map(parseObservation);
     recordKernel(store, text, truth, script);
@@ -27,7 +27,7 @@ async function fixture(): Promise<string> {
     await store.close();
   }
   expect((await cli('run', t.file('other.fl', '# another script\nmount tmpfs huge=always\npwrite 0 2m\nfpunch 4k 4k\n'), '--db', db)).code).toBe(0);
-  const s2 = await openStore(db);
+  const s2 = await openStore(db, 'create');
   try {
     recordIncomplete(s2, 'mount tmpfs\n');
   } finally {

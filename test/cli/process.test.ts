@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, truncateSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, tempDir } from './_cli.js';
@@ -54,6 +54,20 @@ describe('foliolog run as a process', () => {
     const listed = spawnSync(process.execPath, [BIN, 'runs', '--db', db, '--json'], { encoding: 'utf8' });
     expect(listed.status).toBe(0);
     expect((JSON.parse(listed.stdout) as Array<{ status: string }>).map((r) => r.status)).toEqual(['complete', 'incomplete']);
+    const deleted = spawnSync(process.execPath, [BIN, 'runs', '--delete', '2', '--db', db, '--json'], { encoding: 'utf8' });
+    expect(deleted.status).toBe(0);
+    expect(deleted.stderr).toMatch(/^deleted run 2 \(\d+ events, incomplete\)\n$/);
+    expect((JSON.parse(deleted.stdout) as Array<{ id: number }>).map((r) => r.id)).toEqual([1]);
+    expect(eventCount(db, 2)).toBe(0);
+  });
+
+  it('exits 2 with one line, no stack trace, for a damaged store', () => {
+    const db = t.file('s.db');
+    expect(spawnSync(process.execPath, [BIN, 'run', t.file('short.fl', 'mount tmpfs\npwrite 0 1m\n'), '--db', db]).status).toBe(0);
+    truncateSync(db, 4096);
+    const r = spawnSync(process.execPath, [BIN, 'runs', '--db', db], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`foliolog: ${db} is damaged: database disk image is malformed (SQLITE_CORRUPT)\n`);
   });
 
   it('lets two processes record runs into one store at the same time', async () => {

@@ -18,7 +18,7 @@ let t: ReturnType<typeof tempDir>;
 let store: Store;
 beforeEach(async () => {
   t = tempDir();
-  store = await openStore(t.file('s.db'));
+  store = await openStore(t.file('s.db'), 'create');
 });
 afterEach(async () => {
   await store.close();

@@ -1,5 +1,6 @@
 import { EVENT_CODES } from '../../src/model/events.js';
-import type { EventExtra, EventRow } from '../../src/store/index.js';
+import type { EventExtra, EventRow, Store } from '../../src/store/index.js';
+import { CLOCK, meta } from './_helpers.js';
 
 /** One generated event with what the writer needs besides the row. */
 export interface StreamItem {
@@ -86,4 +87,36 @@ export function* eventStream(n: number, seed = 1, files = 2, maxLive = 400): Gen
       yield { row: row(null, EVENT_CODES.i_size_changed, null, null, size) };
     }
   }
+}
+
+/** Options of `recordRun`. */
+export interface RecordOptions {
+  readonly name?: string;
+  readonly seed?: number;
+  /** Events per write transaction (the writer's default otherwise). */
+  readonly batchSize?: number;
+  /** false: stop without `finish()`, as a killed writer does, leaving the run incomplete. */
+  readonly finish?: boolean;
+}
+
+/**
+ * Record a run of `n` generated events over two files, one operation per command index, through
+ * `store`'s writer. Returns its id.
+ */
+export function recordRun(store: Store, n: number, options: RecordOptions = {}): number {
+  const writer = store.beginRun(meta(options.name ?? 't.fl'), CLOCK, options.batchSize === undefined ? {} : { batchSize: options.batchSize });
+  writer.file({ id: 1, name: 'f', mount: 1, kind: 'tmpfs' });
+  writer.file({ id: 2, name: 'g', mount: 1, kind: 'tmpfs' });
+  let op = 0;
+  const operation = (): void => {
+    writer.operation({ i: op, line: op + 1, op: `pwrite ${op}`, ret: 4096n, size: 4096n, blocks: 8n, stats: {}, file: 1 });
+    op++;
+  };
+  for (const { row, extra } of eventStream(n, options.seed)) {
+    while (op < row.i) operation();
+    writer.event(row, extra);
+  }
+  operation();
+  if (options.finish !== false) writer.finish('complete');
+  return writer.runId;
 }

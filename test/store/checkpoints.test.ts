@@ -82,7 +82,7 @@ describe('checkpoints stored by the writer', () => {
   let runId: number;
   const targets = new Set<number>([0, 1, K - 1, K, K + 1, 3 * K + 77, 10_001, ITEMS.at(-1)!.row.seq]);
   beforeAll(async () => {
-    store = await openStore(':memory:');
+    store = await openStore(':memory:', 'create');
     const w = store.beginRun(meta(), CLOCK, { checkpointInterval: K, batchSize: 3000 });
     for (let f = 1; f <= 3; f++) w.file({ id: f, name: `f${f}`, mount: 1, kind: 'tmpfs' });
     for (const { row, extra } of ITEMS) w.event(row, extra);

@@ -27,7 +27,7 @@ const CHILD = `
 import { existsSync, writeFileSync } from 'node:fs';
 import { openStore } from ${JSON.stringify(DIST_STORE)};
 const [path, name, n, batch, peers] = process.argv.slice(2);
-const store = await openStore(path);
+const store = await openStore(path, 'create');
 const meta = ${JSON.stringify(meta())};
 const w = store.beginRun({ ...meta, scriptName: name }, { now: () => new Date(0) }, { batchSize: Number(batch) });
 w.file({ id: 1, name: 'f', mount: 1, kind: 'tmpfs' });
@@ -81,7 +81,7 @@ describe('concurrent writers', () => {
     expect(summaries.map((s) => s.inFlight)).toEqual([3, 3, 3]);
     // How many distinct states of the other runs each child saw between its own batches.
     console.log(`concurrent writers: other runs' progress seen per child ${summaries.map((s) => s.othersSeen).join(', ')}`);
-    const store = await openStore(path);
+    const store = await openStore(path, 'create');
     const runs = await store.listRuns();
     expect(runs.map((r) => [r.status, r.events, r.ops])).toEqual(Array(3).fill(['complete', n, 600]));
     expect((await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(store.db)).rows[0]?.n).toBe(1);
@@ -91,7 +91,7 @@ describe('concurrent writers', () => {
 
   it('two stores on two connections in one process interleave their batches', async () => {
     const path = tmp.file('alternating.db');
-    const [s1, s2] = [await openStore(path), await openStore(path)];
+    const [s1, s2] = [await openStore(path, 'create'), await openStore(path, 'create')];
     const w1 = s1.beginRun(meta('one.fl'), CLOCK, { batchSize: 100 });
     const w2 = s2.beginRun(meta('two.fl'), CLOCK, { batchSize: 100 });
     for (let seq = 1; seq <= 5000; seq++) {

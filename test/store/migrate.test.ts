@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { NO_MIGRATIONS, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EVENT_CODES } from '../../src/model/events.js';
@@ -14,7 +14,7 @@ afterEach(() => tmp.cleanup());
 
 describe('openStore migrations', () => {
   it('migrates a :memory: database with the real migrations/', async () => {
-    const store = await openStore(':memory:');
+    const store = await openStore(':memory:', 'create');
     const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely%' and name not like 'sqlite%' order by name`.execute(store.db);
     expect(rows.map((r) => r.name)).toEqual(TABLES);
     await store.close();
@@ -22,7 +22,7 @@ describe('openStore migrations', () => {
 
   it('creates a fresh file as a WAL store with application_id, foreign keys and a 10 s busy timeout', async () => {
     const path = tmp.file('new.db');
-    const store = await openStore(path);
+    const store = await openStore(path, 'create');
     const pragma = async (name: string): Promise<unknown> =>
       Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(store.db)).rows[0] ?? {})[0];
     expect(await pragma('application_id')).toBe(APPLICATION_ID);
@@ -37,22 +37,39 @@ describe('openStore migrations', () => {
 
   it('reopens a migrated file without migrating again', async () => {
     const path = tmp.file('again.db');
-    await (await openStore(path)).close();
-    const store = await openStore(path);
+    await (await openStore(path, 'create')).close();
+    const store = await openStore(path, 'create');
     const applied = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(store.db);
     expect(applied.rows[0]?.n).toBe(1);
     await store.close();
   });
 
+  it("migrates a store that is behind in 'existing' mode, and refuses it, byte-identical, in 'readonly' mode", async () => {
+    const path = tmp.file('old.db');
+    const store = await openStore(path, 'create');
+    const down = await createMigrator(store.db, await loadMigrations()).migrateTo(NO_MIGRATIONS);
+    expect(down.error).toBeUndefined();
+    await store.close();
+    const before = readFileSync(path);
+    const refused: unknown = await openStore(path, 'readonly').catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'E_NEEDS_MIGRATION' });
+    expect(readFileSync(path).equals(before)).toBe(true);
+    const reopened = await openStore(path, 'existing');
+    const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(reopened.db);
+    expect(applied.rows.map((r) => r.name)).toEqual(['0001_create_runs_and_events']);
+    expect(await reopened.listRuns()).toEqual([]);
+    await reopened.close();
+  });
+
   it('fills event_types with the frozen codes of src/model/events.ts', async () => {
-    const store = await openStore(':memory:');
+    const store = await openStore(':memory:', 'create');
     const rows = await store.db.selectFrom('event_types').selectAll().orderBy('code').execute();
     expect(Object.fromEntries(rows.map((r) => [r.name, r.code]))).toEqual(EVENT_CODES);
     await store.close();
   });
 
   it('fills folio_states with the lifecycle state codes', async () => {
-    const store = await openStore(':memory:');
+    const store = await openStore(':memory:', 'create');
     const rows = await store.db.selectFrom('folio_states').selectAll().orderBy('code').execute();
     expect(rows.map((r) => [r.code, r.name])).toEqual([
       [1, 'allocated'], [2, 'partially-punched'], [3, 'split-failed'], [4, 'reclaim-candidate'],
@@ -62,7 +79,7 @@ describe('openStore migrations', () => {
   });
 
   it('goes all the way back down to NO_MIGRATIONS and up again', async () => {
-    const store = await openStore(':memory:');
+    const store = await openStore(':memory:', 'create');
     const migrations = await loadMigrations();
     const down = await createMigrator(store.db, migrations).migrateTo(NO_MIGRATIONS);
     expect(down.error).toBeUndefined();

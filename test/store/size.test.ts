@@ -12,7 +12,7 @@ let tmp: ReturnType<typeof tempDir>;
 let store: Store;
 beforeEach(async () => {
   tmp = tempDir();
-  store = await openStore(tmp.file('size.db'));
+  store = await openStore(tmp.file('size.db'), 'create');
 });
 afterEach(async () => {
   await store.close();

@@ -10,7 +10,7 @@ let tmp: ReturnType<typeof tempDir>;
 let store: Store;
 beforeEach(async () => {
   tmp = tempDir();
-  store = await openStore(tmp.file('w.db'));
+  store = await openStore(tmp.file('w.db'), 'create');
 });
 afterEach(async () => {
   await store.close();

@@ -1,21 +1,15 @@
 import type { DiffSide, RunDiff } from '../../query/index.js';
 import { diffRuns } from '../../query/index.js';
 import { openStore } from '../../store/index.js';
-import { CliError } from '../errors.js';
 import type { CliEnv } from '../io.js';
 import { fieldText } from '../field-text.js';
 import { jsonText } from '../json.js';
+import { parseRunId } from '../run-id.js';
 
 /** Options of `foliolog diff`. */
 export interface DiffOptions {
   readonly db: string;
   readonly json: boolean;
-}
-
-function runId(text: string): number {
-  const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new CliError(`not a run id: ${text}`);
-  return n;
 }
 
 function sideText(label: string, s: DiffSide): string {
@@ -47,11 +41,12 @@ export function diffText(d: RunDiff): string {
  * line; `summary.a`/`summary.b` are `{run, source, script, release, status, ops, compared,
  * differing, sameScript}`.
  * @returns 0 when the runs agree, 1 when they part
- * @throws CliError (exit 2) for a malformed id; StoreError `E_NO_RUN`/`E_INCOMPLETE` (exit 2)
+ * @throws CliError (exit 2) for a malformed id; StoreError (exit 2) `E_NO_STORE` (a missing or
+ *   0-byte file: nothing is created), `E_DAMAGED`, `E_NO_RUN`, `E_INCOMPLETE`
  */
 export async function diffCommand(a: string, b: string, opts: DiffOptions, env: CliEnv): Promise<number> {
-  const [ia, ib] = [runId(a), runId(b)];
-  const store = await openStore(opts.db, { readonly: true });
+  const [ia, ib] = [parseRunId(a), parseRunId(b)];
+  const store = await openStore(opts.db, 'existing');
   try {
     const d = await diffRuns(store, ia, ib);
     env.stdout.write(`${opts.json ? jsonText(d) : diffText(d)}\n`);

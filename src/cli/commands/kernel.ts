@@ -46,7 +46,7 @@ function prepare(path: string): { readonly text: string; readonly script: Script
 export async function kernelCommand(path: string, opts: KernelOptions, env: CliEnv): Promise<number> {
   const { text, script, release, warnings } = prepare(path);
   for (const w of warnings) env.stderr.write(`foliolog: warning: ${w}\n`);
-  const store = await openStore(opts.db);
+  const store = await openStore(opts.db, 'create');
   try {
     const writer = store.beginRun(runMeta({
       source: 'kernel', scriptName: path, scriptText: text, config: {}, seed: 0, policy: KERNEL_POLICY,

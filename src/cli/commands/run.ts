@@ -32,7 +32,7 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv):
   const { text, script: parsed } = loadScript(script);
   const unsupported = firstUnsupportedLine(parsed);
   if (unsupported) throw new CliError(`${script}:${unsupported.line.line}: not supported yet: ${unsupported.what}`);
-  const store = await openStore(opts.db);
+  const store = await openStore(opts.db, 'create');
   try {
     const writer = store.beginRun(runMeta({
       source: 'model', scriptName: script, scriptText: text, config: { check: opts.check }, seed,
