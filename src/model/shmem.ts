@@ -37,6 +37,11 @@ interface Cwd {
   readonly sb: Superblock;
   readonly kind: 'tmpfs' | 'memfd' | 'anon' | 'sysv';
   readonly mount: number;
+  /**
+   * memfd mounts: the memfds the script made here, by the name it gave them (its handles; a
+   * memfd has no directory entry). Each `mount memfd` starts its own.
+   */
+  readonly handles: Map<string, Inode>;
 }
 
 /** `[pgoff, order, uptodate]` of one folio. */
@@ -93,6 +98,7 @@ export class Shmem implements ShmemCtx {
     // Files of the internal mount have no link (shmem_file_setup clears it).
     if (cwd.kind === 'tmpfs') cwd.sb.dir.set(name, inode);
     else inode.nlink = 0;
+    if (cwd.kind === 'memfd') cwd.handles.set(name, inode);
     this.inodes.push(inode);
     this.sink.emit({ type: 'file_created', file: inode.id, name, mount: cwd.mount, kind: inode.kind });
     return inode;
@@ -123,7 +129,7 @@ export class Shmem implements ShmemCtx {
     if (!isHugeSetting(h)) return fail('EINVAL', `huge=${h}`);
     const sb = newSuperblock('tmpfs', h, size ? pagesCeil(size) : 0);
     this.superblocks.push(sb);
-    this.#cwd = { sb, kind: 'tmpfs', mount: ++this.#mounts };
+    this.#cwd = { sb, kind: 'tmpfs', mount: ++this.#mounts, handles: new Map() };
     this.#switchTo(this.#create('f', this.#cwd));
     return ok();
   }
@@ -131,7 +137,7 @@ export class Shmem implements ShmemCtx {
   /** `memfd_create("f")` on the internal mount. @returns 0. */
   mountMemfd(): OpResult {
     this.#setMapping(undefined);
-    this.#cwd = { sb: this.#internalSb(), kind: 'memfd', mount: ++this.#mounts };
+    this.#cwd = { sb: this.#internalSb(), kind: 'memfd', mount: ++this.#mounts, handles: new Map() };
     this.#switchTo(this.#create('f', this.#cwd));
     return ok();
   }
@@ -154,10 +160,12 @@ export class Shmem implements ShmemCtx {
   }
 
   /**
-   * Switch to (creating) NAME: a tmpfs path, or another memfd; the current mapping is dropped.
+   * Switch to NAME on the current mount, creating it when the script has not made it there
+   * (product.md §1): a tmpfs path, or a memfd the script made on this memfd mount under NAME
+   * (its handle; a new name is another `memfd_create(NAME)`). The current mapping is dropped.
    * A refused `open` changes nothing: on an anon/SysV region (no directory) the region stays
    * mapped and current. `name` is one path component (the script language guarantees it).
-   * @returns 0; EBADF without a mount; EINVAL on an anon/SysV region, or for a memfd name
+   * @returns 0; EBADF without a mount; EINVAL on an anon/SysV region, or for a new memfd name
    *   longer than MFD_NAME_MAX_LEN (249 bytes: "memfd:" + name is one dentry name).
    * Mirrors: mm/memfd.c memfd_create() (its name check).
    */
@@ -166,9 +174,9 @@ export class Shmem implements ShmemCtx {
     const cwd = this.#cwd;
     if (!cwd) return fail('EBADF', 'no mount');
     if (cwd.kind === 'anon' || cwd.kind === 'sysv') return fail('EINVAL', 'a shared-memory region has no directory');
-    if (cwd.kind === 'memfd' && name.length > MFD_NAME_MAX_LEN) return fail('EINVAL', 'memfd name too long');
+    const existing = cwd.kind === 'tmpfs' ? cwd.sb.dir.get(name) : cwd.handles.get(name);
+    if (!existing && cwd.kind === 'memfd' && name.length > MFD_NAME_MAX_LEN) return fail('EINVAL', 'memfd name too long');
     this.#setMapping(undefined);
-    const existing = cwd.kind === 'tmpfs' ? cwd.sb.dir.get(name) : undefined;
     this.#switchTo(existing ?? this.#create(name, cwd));
     return ok();
   }
@@ -248,7 +256,7 @@ export class Shmem implements ShmemCtx {
     this.#file = undefined;
     this.#setMapping(undefined);
     if (size <= 0n) return fail('EINVAL', 'zero-sized region');
-    this.#cwd = { sb: this.#internalSb(), kind, mount: ++this.#mounts };
+    this.#cwd = { sb: this.#internalSb(), kind, mount: ++this.#mounts, handles: new Map() };
     const inode = this.#create(kind, this.#cwd);
     // The anonymous region's file spans whole pages (the VMA); a SysV segment keeps its size.
     inode.iSize = kind === 'anon' ? BigInt(pagesCeil(size)) * 4096n : size;

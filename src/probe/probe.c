@@ -842,8 +842,11 @@ static void cmd_open(struct res *r, char **av, int ac) {
   /* Divergence: anon/SysV regions have no directory to create files in. */
   if (m->kind == K_ANON || m->kind == K_SYSV) { r->err = EINVAL; return; }
   drop_mapping();
-  /* memfds have no directory: `open NAME` on a memfd mount always creates another (product.md §1). */
-  for (int i = 0; m->kind != K_MEMFD && i < nfiles; i++)
+  /* A name the script already made on this mount switches back to that file (product.md §1):
+   * a tmpfs path while it is linked, or on a memfd mount the memfd made under that name (the
+   * name is the script's handle: memfds have no directory, and cmd_unlink refuses them, so
+   * they keep it). Only a new name creates. */
+  for (int i = 0; i < nfiles; i++)
     if (files[i].mnt == cur_mnt && files[i].linked && strcmp(files[i].name, name) == 0) {
       cur_file = i;
       stats_begin();

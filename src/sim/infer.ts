@@ -148,8 +148,8 @@ export class KernelInference {
       this.#switch(this.#create('f', this.#mount));
     } else if (c.cmd === 'open' && this.#mount !== undefined) {
       const mount = this.#mount;
-      // Divergence: like the probe, `open` of a name this mount already holds switches to it,
-      // a memfd too (the model creates another memfd: known-disagreements.json, 129).
+      // As in the probe and the model, `open` of a name the script made on this mount switches
+      // back to it, a memfd too (product.md §1); a memfd is never unlinked (ENOENT).
       const existing = this.#files.find((f) => f.mount === mount.number && f.linked && f.name === c.name);
       this.#switch(existing ?? this.#create(c.name, mount));
     } else if (c.cmd === 'unlink' && this.#current !== undefined) {

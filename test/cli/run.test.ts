@@ -51,6 +51,21 @@ describe('foliolog run', () => {
     expect(r1!.events).toBeGreaterThan(0);
   });
 
+  it('records one files row per memfd the script made, and operations on a switched-back memfd name it', async () => {
+    const script = t.file('m.fl', 'mount memfd\npwrite 0 4k\nopen g\nopen f\npwrite 4k 4k\n');
+    const db = t.file('s.db');
+    expect((await cli('run', script, '--db', db, '--json')).code).toBe(0);
+    const conn = new Database(db, { readonly: true });
+    try {
+      expect(conn.prepare('select id, name, mount, kind from files order by id').all())
+        .toEqual([{ id: 1, name: 'f', mount: 1, kind: 'memfd' }, { id: 2, name: 'g', mount: 1, kind: 'memfd' }]);
+      expect(conn.prepare('select file from operations order by i').pluck().all()).toEqual([1, 1, 2, 1, 1]);
+      expect(conn.prepare('select count(*) from folios where file = 1').pluck().get()).toBe(2);
+    } finally {
+      conn.close();
+    }
+  });
+
   it('reports a script error as FILE:LINE with exit 2 and records nothing', async () => {
     const script = t.file('bad.fl', 'mount tmpfs\npwrite 0 4k\npwrite 0 0x\n');
     const db = t.file('s.db');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_CODES } from '../../src/model/index.js';
 import type { Observation } from '../../src/script/index.js';
 import { parseObservation, parseScript } from '../../src/script/index.js';
-import type { EventRecord, RunRecorder } from '../../src/sim/index.js';
+import type { EventRecord, FileRecord, RunRecorder } from '../../src/sim/index.js';
 import { inferKernelRun, simulate } from '../../src/sim/index.js';
 
 const NAMES = new Map(Object.entries(EVENT_CODES).map(([k, v]) => [v, k]));
@@ -91,6 +91,25 @@ describe('KernelInference', () => {
     const r = capture();
     inferKernelRun(script, model.observations, r);
     expect(r.layouts).toEqual(model.observations.map(shown));
+  });
+
+  it('gives a memfd switched back to by open the files and operation files of the model run', () => {
+    const script = parseScript('mount memfd\npwrite 0 4k\nopen g\npwrite 0 8k\nopen f\nmount memfd\nopen g\nopen f\n', 'd.fl');
+    const files = (): RunRecorder & { files: FileRecord[]; ops: Array<number | null> } => {
+      const r = { files: [] as FileRecord[], ops: [] as Array<number | null> };
+      return { ...r, file: (f) => { r.files.push(f); }, event: () => undefined, operation: (_o, _t, file) => { r.ops.push(file); } };
+    };
+    const model = files();
+    const observations = simulate(script, { recorder: model }).observations;
+    const kernel = files();
+    inferKernelRun(script, observations, kernel);
+    expect(model.files).toEqual([
+      { id: 1, name: 'f', mount: 1, kind: 'memfd' }, { id: 2, name: 'g', mount: 1, kind: 'memfd' },
+      { id: 3, name: 'f', mount: 2, kind: 'memfd' }, { id: 4, name: 'g', mount: 2, kind: 'memfd' },
+    ]);
+    expect(model.ops).toEqual([1, 1, 2, 2, 1, 3, 4, 3]);
+    expect(kernel.files).toEqual(model.files);
+    expect(kernel.ops).toEqual(model.ops);
   });
 });
 
