@@ -117,6 +117,9 @@ function probeEvent(type: FolioMachineEventType): FolioMachineEvent {
       return { type, folio: PROBE_FOLIO, order: 0 };
     case 'folio_collapsed':
       return { type, folio: PROBE_FOLIO, into: 2 as FolioId };
+    case 'folio_pinned':
+    case 'folio_unpinned':
+      return { type, folio: PROBE_FOLIO, pins: 1 };
     default:
       return { type, folio: PROBE_FOLIO };
   }

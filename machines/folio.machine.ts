@@ -54,6 +54,8 @@ const EVENT_TYPE_SET: Readonly<Record<FolioMachineEventType, true>> = {
   folio_reclaim_cleared: true,
   folio_removed: true,
   folio_collapsed: true,
+  folio_pinned: true,
+  folio_unpinned: true,
 };
 
 /** Every {@link FolioMachineEventType}, in the order given above (that of `EVENT_CODES`). */
@@ -69,6 +71,19 @@ const LIVE_EXITS = {
   folio_collapsed: { target: 'collapsed-into' },
 } as const;
 
+/**
+ * The events a live state takes without leaving it: uptodate and the pin count are flags the
+ * model keeps (a pin changes no state; the split it makes fail does). XState's `can()` says
+ * false for a transition without target or actions, so each names its own state.
+ */
+function loops<S extends string>(state: S) {
+  return {
+    folio_marked_uptodate: { target: state },
+    folio_pinned: { target: state },
+    folio_unpinned: { target: state },
+  } as const;
+}
+
 /** Transitions of the four live states that are not on the reclaim list. */
 const RESIDENT_EXITS = {
   ...LIVE_EXITS,
@@ -81,8 +96,8 @@ const RESIDENT_EXITS = {
  *
  * Start it with `input: { cause }`: a folio born by a collapse starts in `collapsed`, one
  * allocated or born as a split piece in `allocated` (through the transient `born` state).
- * `folio_marked_uptodate` is a self-transition in every live state (uptodate is a flag of the
- * model). `folio_reclaim_marked` is refused in `reclaim-candidate`: marking twice is a simulator bug.
+ * `folio_marked_uptodate`, `folio_pinned` and `folio_unpinned` are self-transitions in every
+ * live state (uptodate and pins are flags of the model). `folio_reclaim_marked` is refused in `reclaim-candidate`: marking twice is a simulator bug.
  *
  * `folio_reclaim_cleared` always returns to `allocated`, not to the state the folio was marked
  * in. The machine stays a pure function of (state, event), so the compiled table is exact;
@@ -111,20 +126,20 @@ export const folioMachine = setup({
       always: [{ guard: 'isBornByCollapse', target: 'collapsed' }, { target: 'allocated' }],
     },
     allocated: {
-      on: { folio_marked_uptodate: { target: 'allocated' }, ...RESIDENT_EXITS },
+      on: { ...loops('allocated'), ...RESIDENT_EXITS },
     },
     'partially-punched': {
-      on: { folio_marked_uptodate: { target: 'partially-punched' }, ...RESIDENT_EXITS },
+      on: { ...loops('partially-punched'), ...RESIDENT_EXITS },
     },
     'split-failed': {
-      on: { folio_marked_uptodate: { target: 'split-failed' }, ...RESIDENT_EXITS },
+      on: { ...loops('split-failed'), ...RESIDENT_EXITS },
     },
     collapsed: {
-      on: { folio_marked_uptodate: { target: 'collapsed' }, ...RESIDENT_EXITS },
+      on: { ...loops('collapsed'), ...RESIDENT_EXITS },
     },
     'reclaim-candidate': {
       on: {
-        folio_marked_uptodate: { target: 'reclaim-candidate' },
+        ...loops('reclaim-candidate'),
         ...LIVE_EXITS,
         // The EOF shrinker could not split a pinned folio: it stays on the list.
         folio_split_failed: { target: 'reclaim-candidate' },

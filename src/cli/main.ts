@@ -4,6 +4,7 @@ import { runCommand, DEFAULT_POLICY } from './commands/run.js';
 import { type RunsOptions, runsCommand } from './commands/runs.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { diffCommand } from './commands/diff.js';
+import { atCommand } from './commands/at.js';
 import { kernelCommand } from './commands/kernel.js';
 import { CliError } from './errors.js';
 import { SCRIPT_HELP } from './help.js';
@@ -58,7 +59,18 @@ function program(env: CliEnv, setCode: (code: number) => void): Command {
     .argument('<run_b>', 'another run id')
     .addOption(dbOption())
     .option('--json', 'print one JSON document', false)
-    .action(async (a: string, b: string, o: { db: string; json: boolean }) => setCode(await diffCommand(a, b, o, env)));
+    .option('--all', 'list every differing operation, not only the first', false)
+    .action(async (a: string, b: string, o: { db: string; json: boolean; all: boolean }) => setCode(await diffCommand(a, b, o, env)));
+  root.command('at')
+    .description('the page cache after event SEQ, or after operation @OP')
+    .argument('<run>', 'a run id')
+    .argument('<target>', 'SEQ (0: before the first event) or @OP (0-based command index)')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON document', false)
+    .option('--file <name>', 'the file to show (default: the current one then); #ID for a file id')
+    .option('--pgoff <range>', 'only folios over pages A..B (both included)')
+    .action(async (run: string, target: string, o: { db: string; json: boolean; file?: string; pgoff?: string }) =>
+      setCode(await atCommand(run, target, o, env)));
   root.command('conformance')
     .description('compare the model with the recorded kernel corpus')
     .argument('[dir]', 'the corpus folder', 'test/conformance')

@@ -1,5 +1,5 @@
 import type { Observation, Script } from '../script/index.js';
-import { parseScript, ScriptError } from '../script/index.js';
+import { layoutDigest, parseScript, ScriptError } from '../script/index.js';
 import type { RunRecorder } from '../sim/index.js';
 import type { RunMeta, RunSummary, RunWriter } from '../store/index.js';
 import { CliError } from './errors.js';
@@ -24,7 +24,10 @@ export function recorderFor(writer: RunWriter): RunRecorder {
   return {
     file: (row) => writer.file(row),
     event: (row, extra) => writer.event(row, extra),
-    operation: (obs: Observation, task, file) => writer.operation({ ...obs, task: task ?? null, file }),
+    // The layout digest lets `diff` compare runs by their operation rows (migration 0002).
+    operation: (obs: Observation, task, file) => writer.operation({
+      ...obs, task: task ?? null, file, layout: layoutDigest(obs.folios, obs.blind, obs.size),
+    }),
   };
 }
 

@@ -23,6 +23,10 @@ export type ModelEvent =
   | { readonly type: 'folio_reclaim_cleared'; readonly folio: FolioId }
   /** The folio left the page cache. */
   | { readonly type: 'folio_removed'; readonly folio: FolioId }
+  /** A page of the folio was pinned (GUP / vmsplice); `pins` is the count it holds now. */
+  | { readonly type: 'folio_pinned'; readonly folio: FolioId; readonly pins: number }
+  /** Pins on the folio were dropped; `pins` is the count it still holds. */
+  | { readonly type: 'folio_unpinned'; readonly folio: FolioId; readonly pins: number }
   /** The folio was merged into the collapsed PMD folio `into`. */
   | { readonly type: 'folio_collapsed'; readonly folio: FolioId; readonly into: FolioId }
   /** A file (inode) was created by `mount` or `open`; `mount` is the 1-based mount number. */
@@ -53,6 +57,8 @@ export const EVENT_CODES: Readonly<Record<ModelEventType, number>> = Object.free
   folio_reclaim_cleared: 7,
   folio_removed: 8,
   folio_collapsed: 9,
+  folio_pinned: 10,
+  folio_unpinned: 11,
   file_created: 20,
   file_switched: 21,
   i_size_changed: 22,

@@ -317,7 +317,7 @@ export class Shmem implements ShmemCtx {
 
   /** See ops/pin.ts. */
   unpin(range: Range | undefined): OpResult {
-    return unpin(this.#mapping, range, this.#pins);
+    return unpin(this, this.#mapping, range, this.#pins);
   }
 
   /** Run a mapping op, then re-derive the mapped file's reclaim candidate. */

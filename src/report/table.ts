@@ -22,6 +22,11 @@ export function statsText(stats: Observation['stats']): string {
   return out.join(' ');
 }
 
+/** Summed counters, `{"2048kB":{"split":3}}` as `2048kB.split=3`. Pure. */
+export function countersText(stats: Observation['stats']): string {
+  return Object.entries(stats).flatMap(([size, counters]) => Object.entries(counters).map(([name, n]) => `${size}.${name}=${n}`)).join(' ');
+}
+
 /**
  * The readable per-command table `foliolog run` prints without `--json`: one row per command
  * with its result, layout (kernel.md notation), counters changed, i_size and st_blocks. Pure.

@@ -100,3 +100,92 @@ export function compareObservations(a: Observation, b: Observation): Record<stri
   if (JSON.stringify(a.data ?? null) !== JSON.stringify(b.data ?? null)) differ('data', a.data ?? null, b.data ?? null);
   return out;
 }
+
+/** One lane of the digest: a multiply-xorshift mix of 32-bit words (murmur3's finaliser). */
+class Lane {
+  h: number;
+  constructor(seed: number) {
+    this.h = seed;
+  }
+  /** Feed a page index or order (< 2^51): its high and low 32-bit halves. */
+  word(v: number): void {
+    this.#mix(Math.floor(v / 4294967296));
+    this.#mix(v >>> 0);
+  }
+  #mix(w: number): void {
+    let k = Math.imul(w, 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    this.h ^= k;
+    this.h = (Math.imul((this.h << 13) | (this.h >>> 19), 5) + 0xe6546b64) | 0;
+  }
+}
+
+/** Feed merged page runs to both lanes: a run is extended while the next starts at or before its end. */
+class RunFeed {
+  #start = -1;
+  #end = -1;
+  readonly #lanes: readonly Lane[];
+  constructor(lanes: readonly Lane[]) {
+    this.#lanes = lanes;
+  }
+  add(start: number, n: number): void {
+    if (this.#start >= 0 && start <= this.#end) {
+      this.#end = Math.max(this.#end, start + n);
+      return;
+    }
+    this.flush();
+    this.#start = start;
+    this.#end = start + n;
+  }
+  flush(): void {
+    if (this.#start < 0) return;
+    for (const l of this.#lanes) {
+      l.word(this.#start);
+      l.word(this.#end);
+    }
+    this.#start = -1;
+  }
+}
+
+/**
+ * A 53-bit digest of what product.md §2 lets a comparison see of a page cache: equal for two
+ * observations exactly when `compareObservations` finds their folios (and blind pages) the
+ * same, but for digest collisions (about 2^-53). The uptodate folios inside EOF are fed
+ * exactly, the pages of not-uptodate folios and the blind pages (uptodate folios wholly past
+ * EOF, and a kernel observation's `blind`) as merged page runs. One pass over `folios`, which
+ * must be sorted by pgoff (every observation's are). Lets `diff` compare two runs by their
+ * operation rows. Pure.
+ *
+ * ### Example
+ * ```ts
+ * layoutDigest([[0, 4, 0]], undefined, 65536n) === layoutDigest([[0, 3, 0], [8, 3, 0]], undefined, 65536n) // true
+ * ```
+ */
+export function layoutDigest(folios: readonly FolioTriple[], blind: readonly BlindRun[] | undefined, size: bigint): number {
+  const eofPage = Number((size + 4095n) / 4096n);
+  const lanes = (): Lane[] => [new Lane(0x9747b28c), new Lane(0x1b873593)];
+  // One pair of lanes per part, so that a folio `pgoff:order` and a page run cannot be confused.
+  const exact = lanes();
+  const notUptodateLanes = lanes();
+  const blindLanes = lanes();
+  const notUptodate = new RunFeed(notUptodateLanes);
+  const blindFeed = new RunFeed(blindLanes);
+  const blindRuns = [...(blind ?? [])].sort((x, y) => x[0] - y[0]);
+  let b = 0;
+  for (const [pgoff, order, uptodate] of folios) {
+    const n = 2 ** order;
+    if (uptodate === 0) notUptodate.add(pgoff, n);
+    else if (pgoff >= eofPage) {
+      // Blind runs and uptodate folios wholly past EOF are one coverage, merged in page order.
+      while (b < blindRuns.length && blindRuns[b]![0] <= pgoff) blindFeed.add(...blindRuns[b++]!);
+      blindFeed.add(pgoff, n);
+    } else for (const l of exact) { l.word(pgoff); l.word(order); }
+  }
+  while (b < blindRuns.length) blindFeed.add(...blindRuns[b++]!);
+  notUptodate.flush();
+  blindFeed.flush();
+  const out = lanes();
+  for (const [k, l] of out.entries()) for (const part of [exact, notUptodateLanes, blindLanes]) l.word(part[k]!.h >>> 0);
+  const [hi, lo] = out.map((l) => l.h >>> 0) as [number, number];
+  return hi * 2 ** 21 + (lo >>> 11);
+}

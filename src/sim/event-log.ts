@@ -14,6 +14,8 @@ function eventArg(e: ModelEvent): bigint | null {
     case 'folio_zeroed': return BigInt(e.index);
     case 'folio_split': return BigInt(e.order);
     case 'folio_collapsed': return BigInt(e.into);
+    case 'folio_pinned':
+    case 'folio_unpinned': return BigInt(e.pins);
     case 'file_created':
     case 'file_switched': return BigInt(e.file);
     case 'i_size_changed': return e.size;

@@ -21,14 +21,15 @@ export function prepareWriterStatements(sqlite: BetterSqlite3.Database): WriterS
   return {
     insertFile: p('insert into files (run_id, id, name, mount, kind) values (?, ?, ?, ?, ?)'),
     insertOperation: p(`insert into operations (run_id, i, line, op, task, ret, errno, size, blocks, stats, data,
-      folios, blind, file, last_seq) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      folios, blind, file, last_seq, layout, resident) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertFolio: p(`insert into folios (run_id, id, file, pgoff, "order", parent, born_seq, ended_seq, ended_state,
       inferred) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     endFolio: p('update folios set ended_seq = ?, ended_state = ? where run_id = ? and id = ?'),
     insertEvent: p(`insert into events (run_id, seq, i, folio, event, from_state, to_state, arg)
       values (?, ?, ?, ?, ?, ?, ?, ?)`),
-    insertCheckpoint: p('insert into checkpoints (run_id, seq, data) values (?, ?, ?)'),
+    insertCheckpoint: p('insert into checkpoints (run_id, seq, data, ops, counters) values (?, ?, ?, ?, ?)'),
     progress: p('update runs set ops = ?, events = ? where id = ?'),
-    finish: p(`update runs set status = ?, failure = ?, ops = ?, events = ?, event_hash = ? where id = ?`),
+    finish: p(`update runs set status = ?, failure = ?, ops = ?, events = ?, event_hash = ?, counters = ?, tallies = ?
+      where id = ?`),
   };
 }

@@ -51,6 +51,10 @@ export interface RunsTable {
   /** Lowercase hex SHA-256 of the event log; set by the last transaction. */
   event_hash: string | null;
   checkpoint_interval: number;
+  /** JSON text: the per-size counters summed over the run (§2 `stats` shape); set when it finishes. */
+  counters: string | null;
+  /** JSON text: `{ events: {TYPE: n}, states: {STATE: n} }`, events per type and per state entered. */
+  tallies: string | null;
 }
 
 /** `files`: the files (inodes) of a run, 1-based per run. */
@@ -84,6 +88,10 @@ export interface OperationsTable {
   file: number | null;
   /** Seq of the last event at the end of this operation, 0 before the first event. */
   last_seq: number;
+  /** `layoutDigest` of the operation's §2 page cache (null in runs older than migration 0002). */
+  layout: number | null;
+  /** Pages held by every live folio of the run after the operation (null before 0002). */
+  resident: number | null;
 }
 
 /** `folios`: one row per folio a run ever had; `id` is the run's allocation counter. */
@@ -118,6 +126,10 @@ export interface CheckpointsTable {
   run_id: number;
   seq: number;
   data: Uint8Array;
+  /** Operations finished before the checkpoint (null before migration 0002). */
+  ops: number | null;
+  /** JSON text: the per-size counters summed over those operations (null before 0002). */
+  counters: string | null;
 }
 
 /** `event_types` and `folio_states`: lookup tables for SQL users. */

@@ -17,8 +17,12 @@ export { BUSY_TIMEOUT_MS, openStore } from './open.js';
 export type { OpenMode } from './open.js';
 export { eventLine } from './rows.js';
 export type {
-  BornFolio, EventExtra, EventRow, FileInput, JsonValue, OperationInput, OperationRecord, RunRecord, StoredEvent,
+  BornFolio, EventExtra, EventRow, FileInput, JsonValue, OperationInput, OperationRecord, RunRecord, RunTallies, StoredEvent,
 } from './rows.js';
+export type { FileRow } from './positions.js';
+export { Replay } from './replay.js';
+export type { CheckpointInfo } from './replay.js';
+export { Counters } from './counters.js';
 export { Store } from './store.js';
 export { BATCH_EVENTS, RunWriter } from './writer.js';
 export type { RunSummary, WriterOptions } from './writer.js';

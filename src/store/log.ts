@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { applyEvent, decodeCheckpoint, type LiveTable } from './checkpoints.js';
+import { decodeCheckpoint, type LiveTable } from './checkpoints.js';
+import { Replay } from './replay.js';
 import type { StoredEvent } from './rows.js';
 
 /*
@@ -35,14 +36,10 @@ export function loadCheckpoint(sqlite: BetterSqlite3.Database, runId: number, se
   return row === undefined ? { seq: 0, table: new Map() } : { seq: row.seq, table: decodeCheckpoint(row.data) };
 }
 
-/** seq, folio, event, to_state, then the folio row's file, pgoff, order, parent, born_seq, ended_seq. */
-type ReplayRow = [number, number, number, number | null, number | null, number | null, number | null, number | null, number | null, number | null];
-
 /**
  * The live folios of run `runId` after event `seq` (0: before the first event): the nearest
- * checkpoint, then the folio events after it, each joined to its folio row by primary key to
- * learn births and ends. It applies at most max(K, 2 × L) − 1 events, L the checkpoint's live
- * folios, however long the run. Sync.
+ * checkpoint, then the folio events after it (see `Replay`). It applies at most
+ * max(K, 2 × L) − 1 events, L the checkpoint's live folios, however long the run. Sync.
  * @throws StoreError `E_CORRUPT`, `E_BAD_EVENT` for a log that does not replay.
  *
  * ### Example
@@ -51,19 +48,5 @@ type ReplayRow = [number, number, number, number | null, number | null, number |
  * ```
  */
 export function liveFoliosAt(sqlite: BetterSqlite3.Database, runId: number, seq: number): LiveTable {
-  const { seq: from, table } = loadCheckpoint(sqlite, runId, seq);
-  // Raw arrays of plain numbers: replay needs neither `arg` (the only 64-bit column) nor `i`,
-  // and objects with safe integers cost four times as much per event.
-  const rows = sqlite.prepare(`select e.seq, e.folio, e.event, e.to_state, f.file, f.pgoff, f."order", f.parent,
-    f.born_seq, f.ended_seq from events e join folios f on f.run_id = e.run_id and f.id = e.folio
-    where e.run_id = ? and e.seq > ? and e.seq <= ? order by e.seq`).raw(true).all(runId, from, seq) as ReplayRow[];
-  for (const [s, folio, event, to, file, pgoff, order, parent, bornSeq, endedSeq] of rows) {
-    const row = { seq: s, i: 0, folio, event, from: null, to, arg: null };
-    if (bornSeq === s) {
-      applyEvent(table, row, { born: { file: file ?? 0, pgoff: pgoff ?? 0, order: order ?? 0, parent }, ...(endedSeq === s ? { ended: true } : {}) });
-    } else {
-      applyEvent(table, row, endedSeq === s ? { ended: true } : undefined);
-    }
-  }
-  return table;
+  return Replay.from(sqlite, runId, seq).table;
 }

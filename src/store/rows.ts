@@ -70,6 +70,8 @@ export interface OperationInput {
   readonly blind?: readonly BlindRun[] | null | undefined;
   /** Current file id after the operation, null when there is none. */
   readonly file: number | null;
+  /** `layoutDigest` of the §2 page cache after the operation (src/script), when known. */
+  readonly layout?: number | null | undefined;
 }
 
 /** An `operations` row read back: 64-bit values exact, JSON parsed. */
@@ -87,6 +89,10 @@ export interface OperationRecord {
   readonly blind: readonly BlindRun[] | null;
   readonly file: number | null;
   readonly lastSeq: number;
+  /** `layoutDigest` of its page cache; null in runs recorded before migration 0002. */
+  readonly layout: number | null;
+  /** Pages of every live folio of the run after it; null before migration 0002. */
+  readonly resident: number | null;
 }
 
 /** A `runs` row, JSON parsed, camelCase. */
@@ -111,6 +117,16 @@ export interface RunRecord {
   readonly events: number;
   readonly eventHash: string | null;
   readonly checkpointInterval: number;
+  /** Per-size counters summed over the run (§2 `stats` shape); null until finished, or before 0002. */
+  readonly counters: StatsDelta | null;
+  /** Events per type code and per state code entered; null until finished, or before 0002. */
+  readonly tallies: RunTallies | null;
+}
+
+/** `runs.tallies`: how many events of each type code, and how many entered each state code. */
+export interface RunTallies {
+  readonly events: Readonly<Record<string, number>>;
+  readonly states: Readonly<Record<string, number>>;
 }
 
 /** The hashed text of one event: `[seq,i,folio,event,from,to,arg]` and "\n". Pure. */
@@ -128,6 +144,8 @@ export function toRunRecord(row: RunsRow): RunRecord {
     foliologVersion: row.foliolog_version, nodeVersion: row.node_version, sqliteVersion: row.sqlite_version,
     kernelRelease: row.kernel_release, status: row.status, failure: row.failure, createdAt: row.created_at,
     ops: row.ops, events: row.events, eventHash: row.event_hash, checkpointInterval: row.checkpoint_interval,
+    counters: row.counters === null ? null : parseJson(row.counters, 'runs.counters') as StatsDelta,
+    tallies: row.tallies === null ? null : parseJson(row.tallies, 'runs.tallies') as RunTallies,
   };
 }
 

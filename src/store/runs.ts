@@ -46,12 +46,12 @@ export async function requireFinishedRun(db: Kysely<Database>, id: number): Prom
 interface RawOperation {
   i: bigint; line: bigint; op: string; task: string | null; ret: bigint | null; errno: string | null;
   size: bigint; blocks: bigint; stats: string; data: string | null; folios: string | null;
-  blind: string | null; file: bigint | null; last_seq: bigint;
+  blind: string | null; file: bigint | null; last_seq: bigint; layout: bigint | null; resident: bigint | null;
 }
 
 /**
- * The operations of run `runId` in `i` order, with ret/size/blocks exact (better-sqlite3
- * safeIntegers). Sync.
+ * The operations of run `runId` in `i` order (those with `from ≤ i ≤ to`, by default all), with
+ * ret/size/blocks exact (better-sqlite3 safeIntegers). Sync.
  * @throws StoreError `E_NO_RUN`, `E_CORRUPT`.
  *
  * ### Example
@@ -59,12 +59,13 @@ interface RawOperation {
  * const [first] = store.loadOperations(3) // { i: 0, ret: 0n, size: 0n, stats: {}, ... }
  * ```
  */
-export function loadOperations(sqlite: BetterSqlite3.Database, runId: number): OperationRecord[] {
+export function loadOperations(sqlite: BetterSqlite3.Database, runId: number, from = 0, to = Number.MAX_SAFE_INTEGER): OperationRecord[] {
   if (sqlite.prepare('select 1 from runs where id = ?').get(runId) === undefined) {
     throw new StoreError('E_NO_RUN', `no run ${runId}`);
   }
   const rows = sqlite.prepare(`select i, line, op, task, ret, errno, size, blocks, stats, data, folios, blind, file,
-    last_seq from operations where run_id = ? order by i`).safeIntegers(true).all(runId) as RawOperation[];
+    last_seq, layout, resident from operations where run_id = ? and i >= ? and i <= ? order by i`).safeIntegers(true)
+    .all(runId, from, to) as RawOperation[];
   return rows.map(toOperationRecord);
 }
 
@@ -80,5 +81,6 @@ function toOperationRecord(r: RawOperation): OperationRecord {
     folios: r.folios === null ? null : parseArray(r.folios, 'operations.folios') as FolioTriple[],
     blind: r.blind === null ? null : parseArray(r.blind, 'operations.blind') as BlindRun[],
     file: r.file === null ? null : Number(r.file), lastSeq: Number(r.last_seq),
+    layout: r.layout === null ? null : Number(r.layout), resident: r.resident === null ? null : Number(r.resident),
   };
 }

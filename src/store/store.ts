@@ -7,6 +7,8 @@ import { type DeletedRun, type VacuumResult, deleteRuns, vacuum } from './delete
 import { StoreError } from './errors.js';
 import { guarded } from './_guard.js';
 import { liveFoliosAt, loadCheckpoint, readEvents } from './log.js';
+import { type FileRow, fileAtSeq, operationOfSeq, runFiles } from './positions.js';
+import { Replay } from './replay.js';
 import type { OperationRecord, RunRecord, StoredEvent } from './rows.js';
 import { getRun, listRuns, loadOperations, requireFinishedRun } from './runs.js';
 import type { RunWriter, WriterOptions } from './writer.js';
@@ -102,8 +104,31 @@ export class Store {
   }
 
   /** Operations of a run, 64-bit values exact. Sync. @throws StoreError `E_NO_RUN`. */
-  loadOperations(runId: number): OperationRecord[] {
-    return guarded(this.#path, () => loadOperations(this.#sqlite, runId));
+  loadOperations(runId: number, from?: number, to?: number): OperationRecord[] {
+    return guarded(this.#path, () => loadOperations(this.#sqlite, runId, from, to));
+  }
+
+  /**
+   * A forward replay of run `runId`'s folio events, positioned after event `seq` from the
+   * nearest checkpoint (see `Replay`); its `advance` is guarded like every read. Sync.
+   */
+  replay(runId: number, seq: number): Replay {
+    return guarded(this.#path, () => Replay.from(this.#sqlite, runId, seq, (read) => guarded(this.#path, read)));
+  }
+
+  /** The files of run `runId`. Sync. */
+  files(runId: number): FileRow[] {
+    return guarded(this.#path, () => runFiles(this.#sqlite, runId));
+  }
+
+  /** The operation of run `runId` (of `ops` operations) that emitted event `seq`; undefined past the last. Sync. */
+  operationOfSeq(runId: number, seq: number, ops: number): number | undefined {
+    return guarded(this.#path, () => operationOfSeq(this.#sqlite, runId, seq, ops));
+  }
+
+  /** The current file after event `seq`, which operation `i` emitted. Sync. */
+  fileAtSeq(runId: number, i: number, seq: number): number | null {
+    return guarded(this.#path, () => fileAtSeq(this.#sqlite, runId, i, seq));
   }
 
   /** Events with `afterSeq < seq ≤ uptoSeq`, `arg` exact. Sync. */

@@ -5,6 +5,7 @@ import { type WriterStatements, prepareWriterStatements } from './_statements.js
 import { applyEvent, CHECKPOINT_INTERVAL, checkpointDue, encodeCheckpoint, type LiveFolio, type LiveTable } from './checkpoints.js';
 import type { RunSource } from './database.js';
 import { StoreError, wrapSqliteError } from './errors.js';
+import { Counters } from './counters.js';
 import { type EventExtra, type EventRow, type FileInput, type OperationInput, eventLine, oneLine } from './rows.js';
 
 /** Events per write transaction (product.md §4: batches of about 10,000). */
@@ -60,6 +61,11 @@ export class RunWriter {
   #ops = 0;
   #closed = false;
   #pending = new PendingRows();
+  /** Pages of every live folio: the `resident` of the next operation row. */
+  #resident = 0;
+  /** Per-size counters summed over the operations recorded so far. */
+  readonly #counters = new Counters();
+  readonly #tallies = { events: new Map<number, number>(), states: new Map<number, number>() };
 
   /** Internal: use `Store.beginRun`, which has inserted the run row `runId`. */
   constructor(sqlite: BetterSqlite3.Database, runId: number, source: RunSource, options: WriterOptions = {}) {
@@ -96,7 +102,12 @@ export class RunWriter {
     }
     const id = row.folio;
     const endedState = id === null ? null : row.to ?? this.#live.get(id)?.state ?? null;
+    const endedOrder = extra?.ended === true && id !== null ? this.#live.get(id)?.order : undefined;
     applyEvent(this.#live, row, extra);
+    if (extra?.born !== undefined) this.#resident += 2 ** extra.born.order;
+    if (endedOrder !== undefined) this.#resident -= 2 ** endedOrder;
+    bump(this.#tallies.events, row.event);
+    if (row.to !== null) bump(this.#tallies.states, row.to);
     if (id !== null && extra?.born !== undefined) {
       const { file, pgoff, order, parent } = extra.born;
       this.#pending.folios.set(id, [this.runId, id, file, pgoff, order, parent, row.seq, null, null, this.#inferred]);
@@ -106,7 +117,7 @@ export class RunWriter {
     this.#hashText += eventLine(row);
     this.#lastSeq = row.seq;
     if (checkpointDue(++this.#sinceCheckpoint, this.#liveAtCheckpoint, this.#interval)) {
-      this.#pending.checkpoints.push([this.runId, row.seq, encodeCheckpoint(this.#live.values())]);
+      this.#pending.checkpoints.push([this.runId, row.seq, encodeCheckpoint(this.#live.values()), this.#ops, this.#counters.json()]);
       this.#sinceCheckpoint = 0;
       this.#liveAtCheckpoint = this.#live.size;
     }
@@ -121,8 +132,9 @@ export class RunWriter {
     this.#pending.operations.push([
       this.runId, row.i, row.line, row.op, row.task ?? null, failed ? null : row.ret, failed ? row.ret : null,
       row.size, row.blocks, JSON.stringify(row.stats), json(row.data), keep ? json(row.folios) : null,
-      keep ? json(row.blind) : null, row.file, this.#lastSeq,
+      keep ? json(row.blind) : null, row.file, this.#lastSeq, row.layout ?? null, this.#resident,
     ]);
+    this.#counters.add(row.stats);
     this.#ops++;
   }
 
@@ -137,7 +149,8 @@ export class RunWriter {
     this.#feedHash();
     const hash = this.#hash.digest('hex');
     const message = status === 'failed' && failure !== undefined ? oneLine(failure) : null;
-    this.#flush(() => this.#stmts.finish.run(status, message, this.#ops, this.#lastSeq, hash, this.runId));
+    const tallies = JSON.stringify({ events: Object.fromEntries(this.#tallies.events), states: Object.fromEntries(this.#tallies.states) });
+    this.#flush(() => this.#stmts.finish.run(status, message, this.#ops, this.#lastSeq, hash, this.#counters.json(), tallies, this.runId));
     this.#closed = true;
     return { runId: this.runId, events: this.#lastSeq, ops: this.#ops, hash };
   }
@@ -175,6 +188,10 @@ export class RunWriter {
   #assertOpen(): void {
     if (this.#closed) throw new StoreError('E_WRITER_CLOSED', `run ${this.runId}: the writer is closed`);
   }
+}
+
+function bump(m: Map<number, number>, key: number): void {
+  m.set(key, (m.get(key) ?? 0) + 1);
 }
 
 function json(v: unknown): string | null {

@@ -41,7 +41,10 @@ describe('foliolog diff', () => {
     const db = await fixture();
     const r = await cli('diff', '1', '2', '--db', db);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^a: run 1 \(model, .*302-punch-4k-at-0\.fl, complete\): 5 ops\nb: run 2 \(kernel 6\.18\.44-test, .*\): 5 ops\nequal: all 5 operations agree\n$/);
+    expect(r.stdout).toMatch(/^a: run 1 \(model, .*302-punch-4k-at-0\.fl, complete\): 5 ops\nb: run 2 \(kernel 6\.18\.44-test, .*\): 5 ops\nequal: all 5 operations agree\nsummary /);
+    // The side-by-side summary: the kernel side's numbers come from its inferred folios.
+    expect(r.stdout).toContain('final resident pages  511        511\n');
+    expect(r.stdout).toContain('folios by order (order:count):\n  a: 0:1 1:1 2:1 3:1 4:1 5:1 6:1 7:1 8:1\n  b: 0:1 1:1 2:1 3:1 4:1 5:1 6:1 7:1 8:1\n');
   });
 
   it('exits 1 and prints the first differing operation with every differing field', async () => {

@@ -24,39 +24,42 @@ export const LIFECYCLE: Record<FolioState, Record<FolioMachineEventType, Cell>> 
   allocated: {
     folio_marked_uptodate: 'allocated', folio_zeroed: 'partially-punched', folio_split: 'split',
     folio_split_failed: 'split-failed', folio_reclaim_marked: 'reclaim-candidate', folio_reclaim_cleared: '—',
-    folio_removed: 'freed', folio_collapsed: 'collapsed-into',
+    folio_removed: 'freed', folio_collapsed: 'collapsed-into', folio_pinned: 'allocated', folio_unpinned: 'allocated',
   },
   'partially-punched': {
     folio_marked_uptodate: 'partially-punched', folio_zeroed: 'partially-punched', folio_split: 'split',
     folio_split_failed: 'split-failed', folio_reclaim_marked: 'reclaim-candidate', folio_reclaim_cleared: '—',
-    folio_removed: 'freed', folio_collapsed: 'collapsed-into',
+    folio_removed: 'freed', folio_collapsed: 'collapsed-into', folio_pinned: 'partially-punched', folio_unpinned: 'partially-punched',
   },
   'split-failed': {
     folio_marked_uptodate: 'split-failed', folio_zeroed: 'partially-punched', folio_split: 'split',
     folio_split_failed: 'split-failed', folio_reclaim_marked: 'reclaim-candidate', folio_reclaim_cleared: '—',
-    folio_removed: 'freed', folio_collapsed: 'collapsed-into',
+    folio_removed: 'freed', folio_collapsed: 'collapsed-into', folio_pinned: 'split-failed', folio_unpinned: 'split-failed',
   },
   'reclaim-candidate': {
     folio_marked_uptodate: 'reclaim-candidate', folio_zeroed: 'partially-punched', folio_split: 'split',
     folio_split_failed: 'reclaim-candidate', folio_reclaim_marked: '—', folio_reclaim_cleared: 'allocated',
-    folio_removed: 'freed', folio_collapsed: 'collapsed-into',
+    folio_removed: 'freed', folio_collapsed: 'collapsed-into', folio_pinned: 'reclaim-candidate', folio_unpinned: 'reclaim-candidate',
   },
   collapsed: {
     folio_marked_uptodate: 'collapsed', folio_zeroed: 'partially-punched', folio_split: 'split',
     folio_split_failed: 'split-failed', folio_reclaim_marked: 'reclaim-candidate', folio_reclaim_cleared: '—',
-    folio_removed: 'freed', folio_collapsed: 'collapsed-into',
+    folio_removed: 'freed', folio_collapsed: 'collapsed-into', folio_pinned: 'collapsed', folio_unpinned: 'collapsed',
   },
   split: {
     folio_marked_uptodate: '—', folio_zeroed: '—', folio_split: '—', folio_split_failed: '—',
     folio_reclaim_marked: '—', folio_reclaim_cleared: '—', folio_removed: '—', folio_collapsed: '—',
+    folio_pinned: '—', folio_unpinned: '—',
   },
   freed: {
     folio_marked_uptodate: '—', folio_zeroed: '—', folio_split: '—', folio_split_failed: '—',
     folio_reclaim_marked: '—', folio_reclaim_cleared: '—', folio_removed: '—', folio_collapsed: '—',
+    folio_pinned: '—', folio_unpinned: '—',
   },
   'collapsed-into': {
     folio_marked_uptodate: '—', folio_zeroed: '—', folio_split: '—', folio_split_failed: '—',
     folio_reclaim_marked: '—', folio_reclaim_cleared: '—', folio_removed: '—', folio_collapsed: '—',
+    folio_pinned: '—', folio_unpinned: '—',
   },
 };
 
@@ -89,6 +92,9 @@ export function event(type: FolioMachineEventType): FolioMachineEvent {
       return { type, folio: FOLIO, order: 2 };
     case 'folio_collapsed':
       return { type, folio: FOLIO, into: 8 as FolioId };
+    case 'folio_pinned':
+    case 'folio_unpinned':
+      return { type, folio: FOLIO, pins: 1 };
     default:
       return { type, folio: FOLIO };
   }

@@ -56,13 +56,14 @@ describe('folioMachine transitions', () => {
     expect(cleared.value).toBe('allocated');
   });
 
-  it('gives the resident states the same targets for every event but folio_marked_uptodate', () => {
-    const row = (state: FolioState) => FOLIO_MACHINE_EVENT_TYPES.filter((t) => t !== 'folio_marked_uptodate')
+  it('gives the resident states the same targets for every event but the self-loops (uptodate, pins)', () => {
+    const LOOPS: readonly string[] = ['folio_marked_uptodate', 'folio_pinned', 'folio_unpinned'];
+    const row = (state: FolioState) => FOLIO_MACHINE_EVENT_TYPES.filter((t) => !LOOPS.includes(t))
       .map((type) => {
         const snapshot = reach(state);
         return snapshot.can(event(type)) ? transition(folioMachine, snapshot, event(type))[0].value : ILLEGAL;
       });
     for (const state of RESIDENT) expect(row(state), state).toEqual(row('allocated'));
-    for (const state of RESIDENT) expect(LIFECYCLE[state].folio_marked_uptodate).toBe(state);
+    for (const state of RESIDENT) for (const loop of LOOPS) expect(LIFECYCLE[state][loop as 'folio_pinned']).toBe(state);
   });
 });

@@ -2,7 +2,8 @@ import type { Observation } from '../../src/script/index.js';
 import { parseScript } from '../../src/script/index.js';
 import type { RunRecorder } from '../../src/sim/index.js';
 import { KernelInference, simulate } from '../../src/sim/index.js';
-import type { RunMeta, RunWriter, Store } from '../../src/store/index.js';
+import type { RunMeta, RunWriter, Store, WriterOptions } from '../../src/store/index.js';
+import { recorderFor } from '../../src/cli/recording.js';
 
 const CLOCK = { now: () => new Date('2026-01-01T00:00:00Z') };
 
@@ -14,7 +15,8 @@ function meta(source: 'model' | 'kernel', name: string, text: string): RunMeta {
   };
 }
 
-function recorderFor(w: RunWriter): RunRecorder {
+/** A recorder that keeps no layout digests, as runs recorded before migration 0002. */
+function legacyRecorder(w: RunWriter): RunRecorder {
   return {
     file: (row) => w.file(row),
     event: (row, extra) => w.event(row, extra),
@@ -22,10 +24,10 @@ function recorderFor(w: RunWriter): RunRecorder {
   };
 }
 
-/** Record a model run of `text`, as `foliolog run` does; returns its id. */
-export function recordModel(store: Store, text: string, name = 's.fl'): number {
-  const w = store.beginRun(meta('model', name, text), CLOCK);
-  const r = simulate(parseScript(text, name), { recorder: recorderFor(w) });
+/** Record a model run of `text`, as `foliolog run` does (or, `legacy`, without digests); returns its id. */
+export function recordModel(store: Store, text: string, name = 's.fl', legacy = false, options?: WriterOptions): number {
+  const w = store.beginRun(meta('model', name, text), CLOCK, options);
+  const r = simulate(parseScript(text, name), { recorder: legacy ? legacyRecorder(w) : recorderFor(w) });
   w.finish(r.failure ? 'failed' : 'complete', r.failure?.message);
   return w.runId;
 }

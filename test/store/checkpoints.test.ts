@@ -28,21 +28,27 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
   it('round-trips folios across files, large pgoffs, every order and state, and ids out of order', () => {
     const folios: LiveFolio[] = [];
     for (let order = 0; order <= 9; order++) {
-      folios.push({ id: 1000 - order, file: 1 + (order % 3), pgoff: 2 ** 50 + order * 512, order, uptodate: (order % 2) as 0 | 1, state: 1 + (order % 5) });
+      folios.push({ id: 1000 - order, file: 1 + (order % 3), pgoff: 2 ** 50 + order * 512, order, uptodate: (order % 2) as 0 | 1, state: 1 + (order % 5), pins: order * 100 });
     }
-    folios.push({ id: 5, file: 2, pgoff: 0, order: 0, uptodate: 1, state: 3 });
+    folios.push({ id: 5, file: 2, pgoff: 0, order: 0, uptodate: 1, state: 3, pins: 0 });
     const blob = encodeCheckpoint(folios);
     expect(snapshot(decodeCheckpoint(blob))).toEqual(snapshot(new Map(folios.map((f) => [f.id, f]))));
   });
 
-  it('spends about 4 bytes per folio on a dense file', () => {
-    const folios = Array.from({ length: 10_000 }, (_, n): LiveFolio => ({ id: n + 1, file: 1, pgoff: n, order: 0, uptodate: 1, state: 1 }));
-    expect(encodeCheckpoint(folios).length).toBeLessThanOrEqual(4 * 10_000 + 8);
+  it('spends about 5 bytes per folio on a dense file', () => {
+    const folios = Array.from({ length: 10_000 }, (_, n): LiveFolio => ({ id: n + 1, file: 1, pgoff: n, order: 0, uptodate: 1, state: 1, pins: 0 }));
+    expect(encodeCheckpoint(folios).length).toBeLessThanOrEqual(5 * 10_000 + 8);
+  });
+
+  it('still decodes a format-1 blob (no pin counts) as unpinned folios', () => {
+    // format 1, one folio: file +1, pgoff 300, state 1·32 + uptodate 16 + order 0, id +1
+    const v1 = Uint8Array.of(1, 1, 1, 0xac, 0x02, 48, 2);
+    expect([...decodeCheckpoint(v1).values()]).toEqual([{ id: 1, file: 1, pgoff: 300, order: 0, uptodate: 1, state: 1, pins: 0 }]);
   });
 
   it('encodes an empty table and refuses a truncated or unknown blob', () => {
     expect(decodeCheckpoint(encodeCheckpoint([])).size).toBe(0);
-    const blob = encodeCheckpoint([{ id: 1, file: 1, pgoff: 300, order: 0, uptodate: 0, state: 1 }]);
+    const blob = encodeCheckpoint([{ id: 1, file: 1, pgoff: 300, order: 0, uptodate: 0, state: 1, pins: 2 }]);
     for (const bad of [blob.subarray(0, blob.length - 1), Uint8Array.of(9, 0), Uint8Array.of(...blob, 0)]) {
       expect(() => decodeCheckpoint(bad)).toThrowError(expect.objectContaining({ code: 'E_CORRUPT' }));
     }

@@ -30,7 +30,7 @@ describe('openStore migrations', () => {
     expect(await pragma('foreign_keys')).toBe(1);
     expect(await pragma('busy_timeout')).toBeGreaterThanOrEqual(10_000);
     const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(store.db);
-    expect(applied.rows.map((r) => r.name)).toEqual(['0001_create_runs_and_events']);
+    expect(applied.rows.map((r) => r.name)).toEqual(['0001_create_runs_and_events', '0002_add_pins_digests_and_page_index']);
     await store.close();
     expect(existsSync(path)).toBe(true);
   });
@@ -40,7 +40,7 @@ describe('openStore migrations', () => {
     await (await openStore(path, 'create')).close();
     const store = await openStore(path, 'create');
     const applied = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(store.db);
-    expect(applied.rows[0]?.n).toBe(1);
+    expect(applied.rows[0]?.n).toBe(2);
     await store.close();
   });
 
@@ -56,7 +56,7 @@ describe('openStore migrations', () => {
     expect(readFileSync(path).equals(before)).toBe(true);
     const reopened = await openStore(path, 'existing');
     const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(reopened.db);
-    expect(applied.rows.map((r) => r.name)).toEqual(['0001_create_runs_and_events']);
+    expect(applied.rows.map((r) => r.name)).toEqual(['0001_create_runs_and_events', '0002_add_pins_digests_and_page_index']);
     expect(await reopened.listRuns()).toEqual([]);
     await reopened.close();
   });
@@ -84,13 +84,14 @@ describe('openStore migrations', () => {
     const down = await createMigrator(store.db, migrations).migrateTo(NO_MIGRATIONS);
     expect(down.error).toBeUndefined();
     expect(down.results?.map((r) => [r.migrationName, r.direction, r.status])).toEqual([
+      ['0002_add_pins_digests_and_page_index', 'Down', 'Success'],
       ['0001_create_runs_and_events', 'Down', 'Success'],
     ]);
     const left = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely%' and name not like 'sqlite%'`.execute(store.db);
     expect(left.rows).toEqual([]);
     const up = await createMigrator(store.db, migrations).migrateToLatest();
     expect(up.error).toBeUndefined();
-    expect(up.results?.map((r) => r.status)).toEqual(['Success']);
+    expect(up.results?.map((r) => r.status)).toEqual(['Success', 'Success']);
     await store.close();
   });
 });

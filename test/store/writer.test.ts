@@ -143,8 +143,8 @@ describe('RunWriter.event', () => {
       { seq: 2, i: 1, folio: null, event: 22, from: null, to: null, arg: -(2n ** 63n) },
     ]));
     expect(store.loadOperations(w.runId)).toEqual([
-      { i: 0, line: 2, op: 'truncate 0x4000000000000003', task: null, ret: BIG, size: BIG, blocks: BIG, stats: {}, data: null, folios: null, blind: null, file: 1, lastSeq: 1 },
-      { i: 1, line: 3, op: 'seek -d 0', task: null, ret: 'ENXIO', size: BIG, blocks: 0n, stats: { '64kB': { split: 1 } }, data: [[0, 4096, 0]], folios: null, blind: null, file: 1, lastSeq: 2 },
+      { i: 0, line: 2, op: 'truncate 0x4000000000000003', task: null, ret: BIG, size: BIG, blocks: BIG, stats: {}, data: null, folios: null, blind: null, file: 1, lastSeq: 1, layout: null, resident: 0 },
+      { i: 1, line: 3, op: 'seek -d 0', task: null, ret: 'ENXIO', size: BIG, blocks: 0n, stats: { '64kB': { split: 1 } }, data: [[0, 4096, 0]], folios: null, blind: null, file: 1, lastSeq: 2, layout: null, resident: 0 },
     ]);
   });
 

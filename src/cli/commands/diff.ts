@@ -1,5 +1,6 @@
-import type { DiffSide, RunDiff } from '../../query/index.js';
+import type { DiffSide, FirstDifference, RunDiff } from '../../query/index.js';
 import { diffRuns } from '../../query/index.js';
+import { columns, countersText } from '../../report/index.js';
 import { openStore } from '../../store/index.js';
 import type { CliEnv } from '../io.js';
 import { fieldText } from '../field-text.js';
@@ -10,6 +11,7 @@ import { parseRunId } from '../run-id.js';
 export interface DiffOptions {
   readonly db: string;
   readonly json: boolean;
+  readonly all: boolean;
 }
 
 function sideText(label: string, s: DiffSide): string {
@@ -17,38 +19,64 @@ function sideText(label: string, s: DiffSide): string {
   return `${label}: run ${s.run} (${what}, ${s.script}, ${s.status}): ${s.ops} ops`;
 }
 
+function differenceText(d: FirstDifference, label: string): string[] {
+  const lines = [`${label}: i ${d.i}, line ${d.line}: ${d.op}`];
+  for (const [name, [x, y]] of Object.entries(d.fields)) {
+    lines.push(`  ${name}:`, `    a: ${fieldText(name, x)}`, `    b: ${fieldText(name, y)}`);
+  }
+  return lines;
+}
+
+const count = (n: number | null): string => (n === null ? '?' : String(n));
+const tally = (m: Readonly<Record<string, number>> | null): string =>
+  m === null ? '?' : Object.entries(m).map(([k, n]) => `${k}=${n}`).join(' ') || '(none)';
+
+/**
+ * The side-by-side summary: the numbers in columns, then the lists (folios per order, counters,
+ * events per state) one line per run, which stay readable however long they grow. Pure.
+ */
+function summaryText(a: DiffSide, b: DiffSide): string {
+  const numbers = columns([
+    ['summary', `a (run ${a.run})`, `b (run ${b.run})`],
+    ['operations', String(a.ops), String(b.ops)],
+    ['peak resident pages', count(a.peakResident), count(b.peakResident)],
+    ['final resident pages', count(a.finalResident), count(b.finalResident)],
+    ['split failures', count(a.splitFailures), count(b.splitFailures)],
+  ]);
+  const orders = (s: DiffSide): string => Object.entries(s.foliosByOrder).map(([o, n]) => `${o}:${n}`).join(' ') || '(none)';
+  const counters = (s: DiffSide): string => (s.counters === null ? '?' : countersText(s.counters) || '(none)');
+  const lists = ([['folios by order (order:count)', orders], ['counters', counters], ['events by state', (s: DiffSide) => tally(s.eventsByState)]] as const)
+    .flatMap(([name, f]) => [`${name}:`, `  a: ${f(a)}`, `  b: ${f(b)}`]);
+  return [numbers, ...lists].join('\n');
+}
+
 /** The readable report of a diff. Pure. */
 export function diffText(d: RunDiff): string {
   const { a, b } = d.summary;
   const lines = [sideText('a', a), sideText('b', b)];
   if (!a.sameScript) lines.push('note: the runs are of different scripts; compared operation by operation anyway');
-  if (d.first === null) {
-    lines.push(`equal: all ${a.compared} operations agree`);
-    return lines.join('\n');
+  if (d.first === null) lines.push(`equal: all ${a.compared} operations agree`);
+  else {
+    for (const [k, diff] of (d.all ?? [d.first]).entries()) lines.push(...differenceText(diff, k === 0 ? 'first difference' : 'difference'));
+    const unmatched = Math.abs(a.ops - b.ops);
+    lines.push(`${a.differing} of ${a.compared} compared operations differ${unmatched > 0 ? `; ${unmatched} more in one run only` : ''}`);
   }
-  lines.push(`first difference: i ${d.first.i}, line ${d.first.line}: ${d.first.op}`);
-  for (const [name, [x, y]] of Object.entries(d.first.fields)) {
-    lines.push(`  ${name}:`, `    a: ${fieldText(name, x)}`, `    b: ${fieldText(name, y)}`);
-  }
-  const unmatched = Math.abs(a.ops - b.ops);
-  lines.push(`${a.differing} of ${a.compared} compared operations differ${unmatched > 0 ? `; ${unmatched} more in one run only` : ''}`);
+  lines.push(summaryText(a, b));
   return lines.join('\n');
 }
 
 /**
- * `foliolog diff RUN_A RUN_B`: the first operation where two runs part and every field of it
- * that differs (product.md §2's rules), then a summary. JSON: `{equal, first, summary}` on one
- * line; `summary.a`/`summary.b` are `{run, source, script, release, status, ops, compared,
- * differing, sameScript}`.
+ * `foliolog diff RUN_A RUN_B [--all]`: the first operation where two runs part (with `--all`,
+ * every one) and every field of it that differs (product.md §2's rules), then a side-by-side
+ * summary. JSON: `{equal, first, summary}` on one line, `all` too with `--all`.
  * @returns 0 when the runs agree, 1 when they part
- * @throws CliError (exit 2) for a malformed id; StoreError (exit 2) `E_NO_STORE` (a missing or
- *   0-byte file: nothing is created), `E_DAMAGED`, `E_NO_RUN`, `E_INCOMPLETE`
+ * @throws CliError (exit 2) for a malformed id; StoreError `E_NO_RUN`/`E_INCOMPLETE` (exit 2)
  */
 export async function diffCommand(a: string, b: string, opts: DiffOptions, env: CliEnv): Promise<number> {
   const [ia, ib] = [parseRunId(a), parseRunId(b)];
   const store = await openStore(opts.db, 'existing');
   try {
-    const d = await diffRuns(store, ia, ib);
+    const d = await diffRuns(store, ia, ib, { all: opts.all });
     env.stdout.write(`${opts.json ? jsonText(d) : diffText(d)}\n`);
     return d.equal ? 0 : 1;
   } finally {

@@ -2,6 +2,7 @@ import type { ShmemCtx } from '../context.js';
 import type { OpResult } from '../errno.js';
 import { fail, ok } from '../errno.js';
 import type { Folio } from '../folio.js';
+import type { Inode } from '../inode.js';
 import { pagePos } from '../units.js';
 import type { Mapping } from '../vma.js';
 import { findVma } from '../vma.js';
@@ -9,16 +10,23 @@ import { accessPage } from './fault.js';
 import type { Range } from './mmap.js';
 import { isResult, mappedRange } from './mmap.js';
 
-/** One pinned page: an extra reference on its folio. */
+/** One pinned page: an extra reference on its folio, which lives (or lived) in `inode`'s cache. */
 export interface Pin {
   readonly index: number;
   readonly folio: Folio;
+  readonly inode: Inode;
+}
+
+/** Emit each folio's new pin count, once per folio, in the order they changed. */
+function emitPins(ctx: ShmemCtx, changed: ReadonlySet<Folio>, type: 'folio_pinned' | 'folio_unpinned'): void {
+  for (const folio of changed) ctx.sink.emit({ type, folio: folio.id, pins: folio.pins });
 }
 
 /**
  * `pin`: take an extra reference on every page of the range, faulting holes in as GUP does
  * (vmsplice into a pipe; a page already mapped needs no fault, even past EOF). A page that
- * cannot be faulted in ends the pin there.
+ * cannot be faulted in ends the pin there. Each folio pinned gets one `folio_pinned` with its
+ * count, after the pages are taken.
  * @returns the bytes pinned (from the range start to the first page that failed); EFAULT when
  *   the first page fails; EINVAL (no mapping, range outside it).
  * Mirrors: mm/gup.c __get_user_pages() via fs/splice.c vmsplice_to_pipe().
@@ -29,23 +37,31 @@ export function pin(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefi
   const [first, end] = pages;
   const pos = range?.pos ?? pagePos(first);
   const len = range?.len ?? m!.len;
-  for (let index = first; index < end; index++) {
-    const folio = accessPage(ctx, m!, findVma(m!, index)!, index, false);
-    if (folio === 'SIGBUS') {
-      if (index === first) return fail('EFAULT', `page ${index} cannot be faulted in`);
-      return ok(pagePos(index) - pos);
+  const changed = new Set<Folio>();
+  try {
+    for (let index = first; index < end; index++) {
+      const vma = findVma(m!, index)!;
+      const folio = accessPage(ctx, m!, vma, index, false);
+      if (folio === 'SIGBUS') {
+        if (index === first) return fail('EFAULT', `page ${index} cannot be faulted in`);
+        return ok(pagePos(index) - pos);
+      }
+      folio.pins++;
+      changed.add(folio);
+      pins.push({ index, folio, inode: vma.inode });
     }
-    folio.pins++;
-    pins.push({ index, folio });
+    return ok(len);
+  } finally {
+    emitPins(ctx, changed, 'folio_pinned');
   }
-  return ok(len);
 }
 
 /**
- * `unpin [OFF LEN]`: drop every pin on a page of the range, or every pin without one.
+ * `unpin [OFF LEN]`: drop every pin on a page of the range, or every pin without one; each
+ * folio still in the page cache whose count dropped gets one `folio_unpinned` with its count.
  * @returns 0; EINVAL for a range outside the mapping.
  */
-export function unpin(m: Mapping | undefined, range: Range | undefined, pins: Pin[]): OpResult {
+export function unpin(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefined, pins: Pin[]): OpResult {
   let keep: (p: Pin) => boolean = () => false;
   if (range) {
     const pages = mappedRange(m, range);
@@ -54,7 +70,15 @@ export function unpin(m: Mapping | undefined, range: Range | undefined, pins: Pi
     const file = m!.vmas[0]!.inode.id;
     keep = (p) => p.folio.file !== file || p.index < first || p.index >= end;
   }
-  const kept = pins.filter((p) => keep(p) || (p.folio.pins--, false));
+  const changed = new Set<Folio>();
+  const kept = pins.filter((p) => {
+    if (keep(p)) return true;
+    p.folio.pins--;
+    // A folio truncated or punched out while pinned has left the page cache: no event.
+    if (p.inode.cache.lookup(p.index) === p.folio) changed.add(p.folio);
+    return false;
+  });
   pins.splice(0, pins.length, ...kept);
+  emitPins(ctx, changed, 'folio_unpinned');
   return ok();
 }
