@@ -20,4 +20,4 @@ export type {
 } from './rows.js';
 export { Store } from './store.js';
 export { BATCH_EVENTS, RunWriter } from './writer.js';
-export type { RunSummary, WriterOptions } from './writer.js';
+export type { RunProgress, RunSummary, WriterOptions } from './writer.js';
