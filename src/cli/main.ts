@@ -8,6 +8,7 @@ import { atCommand } from './commands/at.js';
 import { kernelCommand } from './commands/kernel.js';
 import { CliError } from './errors.js';
 import { SCRIPT_HELP } from './help.js';
+import { Interrupt } from './interrupt.js';
 import type { CliEnv } from './io.js';
 import { packageVersion } from './io.js';
 
@@ -20,7 +21,7 @@ function dbOption(): Option {
   return new Option('--db <file>', 'the store').default('./foliolog.db');
 }
 
-function program(env: CliEnv, setCode: (code: number) => void): Command {
+function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interrupt): Command {
   const root = new Command('foliolog')
     .description('a deterministic, event-sourced simulator of Linux 6.18 shmem/tmpfs folios')
     .version(packageVersion(), '--version')
@@ -37,7 +38,7 @@ function program(env: CliEnv, setCode: (code: number) => void): Command {
     .option('--policy <name>', 'what-if policy', DEFAULT_POLICY)
     .addHelpText('after', SCRIPT_HELP)
     .action(async (script: string, o: { db: string; json: boolean; check: boolean; seed: string; policy: string }) => {
-      setCode(await runCommand(script, o, env));
+      setCode(await interrupt.during(() => runCommand(script, o, env, interrupt.signal)));
     });
   root.command('runs')
     .description('list the runs of the store; --delete removes runs first, --vacuum shrinks the file')
@@ -52,7 +53,9 @@ function program(env: CliEnv, setCode: (code: number) => void): Command {
     .addOption(dbOption())
     .option('--json', 'print one JSON object per command line', false)
     .addHelpText('after', SCRIPT_HELP)
-    .action(async (script: string, o: { db: string; json: boolean }) => setCode(await kernelCommand(script, o, env)));
+    .action(async (script: string, o: { db: string; json: boolean }) => {
+      setCode(await interrupt.during(() => kernelCommand(script, o, env, interrupt.signal)));
+    });
   root.command('diff')
     .description('the first operation where two runs part, every differing field, then a summary')
     .argument('<run_a>', 'a run id')
@@ -82,10 +85,29 @@ function program(env: CliEnv, setCode: (code: number) => void): Command {
   return root;
 }
 
+/** The exit status of a command that threw, after saying why on stderr. */
+function failureStatus(e: unknown, env: CliEnv): number {
+  if (e instanceof CommanderError) {
+    // commander has printed its message; its own exit codes are replaced by ours.
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
+  }
+  if (e instanceof CliError) {
+    env.stderr.write(`foliolog: ${e.message}\n`);
+    return e.exitCode;
+  }
+  if (isStoreError(e) && (USER_STORE_ERRORS as readonly string[]).includes(e.code)) {
+    env.stderr.write(`foliolog: ${e.message}\n`);
+    return 2;
+  }
+  env.stderr.write(`foliolog: internal error\n${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  return 70;
+}
+
 /**
  * The composition root: parse argv, run one command, map every outcome to product.md §3's exit
  * status — 0 success, 1 a failed check, 2 bad usage or input (one line), 70 an internal error
- * (stack trace on stderr).
+ * (stack trace on stderr). `run` and `kernel` handle SIGINT and SIGTERM while they run: they
+ * stop at a command boundary, and 130 (SIGINT) or 143 (SIGTERM) wins over every other status.
  *
  * ### Example
  * ```ts
@@ -94,23 +116,11 @@ function program(env: CliEnv, setCode: (code: number) => void): Command {
  */
 export async function main(argv: readonly string[], env: CliEnv): Promise<number> {
   let code = 0;
+  const interrupt = new Interrupt();
   try {
-    await program(env, (c) => { code = c; }).parseAsync([...argv], { from: 'user' });
-    return code;
+    await program(env, (c) => { code = c; }, interrupt).parseAsync([...argv], { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError) {
-      // commander has printed its message; its own exit codes are replaced by ours.
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
-    }
-    if (e instanceof CliError) {
-      env.stderr.write(`foliolog: ${e.message}\n`);
-      return e.exitCode;
-    }
-    if (isStoreError(e) && (USER_STORE_ERRORS as readonly string[]).includes(e.code)) {
-      env.stderr.write(`foliolog: ${e.message}\n`);
-      return 2;
-    }
-    env.stderr.write(`foliolog: internal error\n${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-    return 70;
+    code = failureStatus(e, env);
   }
+  return interrupt.exitCode ?? code;
 }

@@ -1,7 +1,7 @@
 import type { Observation, Script } from '../script/index.js';
 import { layoutDigest, parseScript, ScriptError } from '../script/index.js';
 import type { RunRecorder } from '../sim/index.js';
-import type { RunMeta, RunSummary, RunWriter } from '../store/index.js';
+import type { RunMeta, RunProgress, RunSummary, RunWriter } from '../store/index.js';
 import { CliError } from './errors.js';
 import { packageVersion, readScriptFile } from './io.js';
 
@@ -29,6 +29,16 @@ export function recorderFor(writer: RunWriter): RunRecorder {
       ...obs, task: task ?? null, file, layout: layoutDigest(obs.folios, obs.blind, obs.size),
     }),
   };
+}
+
+/** The line `run` and `kernel` print on stderr as soon as the run row exists. Pure. */
+export function startLine(runId: number): string {
+  return `run ${runId}\n`;
+}
+
+/** The line `run` and `kernel` print on stderr when a signal stopped the run. Pure. */
+export function interruptedLine(p: RunProgress): string {
+  return `interrupted: run ${p.runId} left incomplete after ${p.ops} commands\n`;
 }
 
 /** The run summary line `run` and `kernel` print on stderr. Pure. */

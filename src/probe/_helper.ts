@@ -9,6 +9,11 @@ const START_TIMEOUT_MS = 660_000;
 /**
  * The running helper process: sends request lines, hands back response lines, and collects
  * `warn` lines. One request at a time.
+ *
+ * The helper runs in its own session and process group (`detached`), so a terminal's Ctrl-C,
+ * which signals the whole foreground process group, reaches only Node: the driver then ends the
+ * command in flight and sends `quit`, rather than the helper dying mid-command. It still dies
+ * with Node (its PR_SET_PDEATHSIG), and the driver kills it on any failure.
  */
 export class HelperProcess {
   readonly #child: ChildProcessByStdio<Writable, Readable, Readable>;
@@ -22,7 +27,7 @@ export class HelperProcess {
   readonly warnings: string[] = [];
 
   private constructor(path: string) {
-    this.#child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.#child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     this.#exited = new Promise((resolve) => {
       this.#child.on('close', (code, signal) => {
         this.#exit = signal !== null ? `killed by ${signal}` : `exit status ${code ?? '?'}`;
@@ -48,11 +53,23 @@ export class HelperProcess {
     rl.on('close', () => this.#eof());
   }
 
-  /** Spawns the helper and waits for `ready RELEASE`. Throws ProbeError E_HELPER. */
-  static async start(path: string, onSpawn?: (pid: number) => void): Promise<{ helper: HelperProcess; release: string }> {
+  /**
+   * Spawns the helper and waits for `ready RELEASE`. An abort of `stop` during the wait (which
+   * lasts up to 10 minutes while another probe holds the lock) kills the helper: it restores
+   * whatever it changed on SIGTERM. Throws ProbeError E_HELPER, also after such an abort.
+   */
+  static async start(path: string, onSpawn?: (pid: number) => void, stop?: AbortSignal): Promise<{ helper: HelperProcess; release: string }> {
     const helper = new HelperProcess(path);
     if (helper.pid !== undefined) onSpawn?.(helper.pid);
-    const first = await helper.#response(START_TIMEOUT_MS, 'start-up');
+    const onAbort = (): void => void helper.kill();
+    stop?.addEventListener('abort', onAbort, { once: true });
+    if (stop?.aborted === true) onAbort();
+    let first: string;
+    try {
+      first = await helper.#response(START_TIMEOUT_MS, 'start-up');
+    } finally {
+      stop?.removeEventListener('abort', onAbort);
+    }
     if (!first.startsWith('ready ')) await helper.#fail(`unexpected first line '${first}'`);
     return { helper, release: first.slice('ready '.length) };
   }

@@ -1325,6 +1325,9 @@ static void private_namespace(struct sb *warn) {
 
 /* --check: can this kernel run us? Mounts a tmpfs with huge= in a private namespace. */
 static int check(void) {
+  /* Out of the caller's process group, as the driver spawns the helper itself: a terminal's
+   * Ctrl-C must not kill us between mkdtemp and rmdir. */
+  setsid();
   if (geteuid() != 0) { puts("fail not root"); return 1; }
   if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
     printf("fail cannot create a private mount namespace: %s\n", strerror(errno));

@@ -13,6 +13,8 @@ export interface KernelRun {
   readonly observations: Observation[];
   /** Things to tell the user (a newer kernel, khugepaged that would not sleep, ...). */
   readonly warnings: string[];
+  /** True when `stop` ended the run before its last command (`observations` holds those that ran). */
+  readonly interrupted: boolean;
 }
 
 /** Options of `runOnKernel`. */
@@ -25,6 +27,12 @@ export interface RunOnKernelOptions {
   readonly onSpawn?: (pid: number) => void;
   /** Called with each observation as soon as the kernel produced it. */
   readonly onObservation?: (o: Observation) => void;
+  /**
+   * Stop at a command boundary once aborted: the command in flight finishes, no other is sent,
+   * and the helper quits (restoring the knobs, unmounting). Aborted during start-up, the helper
+   * is killed instead (it restores on SIGTERM). Either way the run returns `interrupted`.
+   */
+  readonly stop?: AbortSignal;
 }
 
 function toObservation(i: number, sl: ScriptLine, raw: RawObservation): Observation {
@@ -43,7 +51,8 @@ function toObservation(i: number, sl: ScriptLine, raw: RawObservation): Observat
  * is killed.
  *
  * @param script - a parsed script; lines with task prefixes are refused
- * @returns the kernel release, one observation per command line, and warnings
+ * @returns the kernel release, one observation per command line that ran, warnings, and whether
+ *   `opts.stop` interrupted it
  * @throws ProbeError `E_TASKS` (task prefixes), `E_PRECONDITION` (see `checkKernelPreconditions`),
  *   `E_UNSUPPORTED` (a command the helper does not run), `E_HELPER` (the helper died or timed out)
  *
@@ -61,12 +70,29 @@ export async function runOnKernel(script: Script, opts: RunOnKernelOptions = {})
   const pre = checkKernelPreconditions(opts.helper !== undefined ? { helper: opts.helper } : {});
   if (!pre.ok) throw new ProbeError('E_PRECONDITION', pre.reason);
   const timeout = opts.commandTimeoutMs ?? 300_000;
-  const { helper, release } = await HelperProcess.start(opts.helper ?? helperPath(), opts.onSpawn);
   const observations: Observation[] = [];
+  // A function, not a property read: TypeScript would keep an earlier check's narrowing across awaits.
+  const aborted = (): boolean => opts.stop?.aborted === true;
+  const stopped = (): KernelRun => ({ release: pre.release, observations, warnings: [...pre.warnings], interrupted: true });
+  if (aborted()) return stopped();
+  let started: Awaited<ReturnType<typeof HelperProcess.start>>;
+  try {
+    started = await HelperProcess.start(opts.helper ?? helperPath(), opts.onSpawn, opts.stop);
+  } catch (e) {
+    if (aborted()) return stopped();
+    throw e;
+  }
+  const { helper, release } = started;
   const warnings = [...pre.warnings, ...helper.warnings];
   let seen = helper.warnings.length;
+  let interrupted = false;
   try {
     for (const [i, sl] of script.lines.entries()) {
+      // Checked between commands only: a command in flight always finishes.
+      if (aborted()) {
+        interrupted = true;
+        break;
+      }
       const line = await helper.request(encodeCommand(sl.command), timeout, `${script.file}:${sl.line}`);
       for (const w of helper.warnings.slice(seen)) warnings.push(`${script.file}:${sl.line}: ${w}`);
       seen = helper.warnings.length;
@@ -82,5 +108,5 @@ export async function runOnKernel(script: Script, opts: RunOnKernelOptions = {})
   } finally {
     await helper.kill();
   }
-  return { release, observations, warnings: [...warnings, ...helper.warnings.slice(seen)] };
+  return { release, observations, warnings: [...warnings, ...helper.warnings.slice(seen)], interrupted };
 }

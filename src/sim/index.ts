@@ -1,5 +1,6 @@
 export { simulate, simulateText } from './simulate.js';
-export type { SimFailure, SimOptions, SimResult } from './simulate.js';
+export { Simulation } from './simulation.js';
+export type { SimFailure, SimOptions, SimResult } from './simulation.js';
 export { firstUnsupportedLine } from './support.js';
 export { KernelInference, inferKernelRun } from './infer.js';
 export type { EventExtra, EventRecord, FileRecord, RunRecorder } from './recorder.js';

@@ -25,4 +25,4 @@ export type { CheckpointInfo } from './replay.js';
 export { Counters } from './counters.js';
 export { Store } from './store.js';
 export { BATCH_EVENTS, RunWriter } from './writer.js';
-export type { RunSummary, WriterOptions } from './writer.js';
+export type { RunProgress, RunSummary, WriterOptions } from './writer.js';

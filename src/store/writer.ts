@@ -19,11 +19,16 @@ export interface WriterOptions {
   readonly checkpointInterval?: number;
 }
 
-/** What `finish()` recorded. */
-export interface RunSummary {
+/** What `interrupt()` left recorded: the run stays `incomplete`, with no event-log hash. */
+export interface RunProgress {
   readonly runId: number;
   readonly events: number;
+  /** Command lines recorded: one operations row each. */
   readonly ops: number;
+}
+
+/** What `finish()` recorded. */
+export interface RunSummary extends RunProgress {
   /** Lowercase hex SHA-256 of the event log. */
   readonly hash: string;
 }
@@ -31,7 +36,8 @@ export interface RunSummary {
 /**
  * Writes one run: buffers files, folios, events, operations and checkpoints, and flushes them
  * in one short `BEGIN IMMEDIATE` transaction per `batchSize` events, so concurrent writers
- * interleave. The run stays `incomplete` until `finish()`. All methods are synchronous.
+ * interleave. The run stays `incomplete` until `finish()`; `interrupt()` flushes and closes it
+ * `incomplete`. All methods are synchronous.
  * Created by `Store.beginRun`. After an error the writer is closed and the run stays incomplete.
  *
  * ### Example
@@ -153,6 +159,24 @@ export class RunWriter {
     this.#flush(() => this.#stmts.finish.run(status, message, this.#ops, this.#lastSeq, hash, this.#counters.json(), tallies, this.runId));
     this.#closed = true;
     return { runId: this.runId, events: this.#lastSeq, ops: this.#ops, hash };
+  }
+
+  /**
+   * Flush everything buffered (files, folios, events, operations, checkpoints and the counts)
+   * and close, leaving the run `incomplete`: a run that stopped midway is never shown as
+   * complete (product.md §4). For a run stopped on purpose (SIGINT/SIGTERM).
+   * @throws StoreError `E_WRITER_CLOSED`, `E_SEQ_CONFLICT`, `E_SQLITE`.
+   *
+   * ### Example
+   * ```ts
+   * const { runId, ops } = writer.interrupt() // runs lists it incomplete, with ops and events
+   * ```
+   */
+  interrupt(): RunProgress {
+    this.#assertOpen();
+    this.#flush(undefined);
+    this.#closed = true;
+    return { runId: this.runId, events: this.#lastSeq, ops: this.#ops };
   }
 
   /** The live folios after the last event (a view; do not mutate). */

@@ -28,7 +28,7 @@ describe('foliolog run', () => {
       '{"i":2,"line":4,"op":"seek -h 0","ret":4096,"folios":[[0,9,1]],"stats":{},"size":4096,"blocks":4096}',
       '',
     ].join('\n'));
-    expect(r.stderr).toMatch(/^run 1: complete, 3 ops, \d+ events, event-log sha256 [0-9a-f]{64}\n$/);
+    expect(r.stderr).toMatch(/^run 1\nrun 1: complete, 3 ops, \d+ events, event-log sha256 [0-9a-f]{64}\n$/);
     expect(runsOf(db)).toMatchObject([{ id: 1, status: 'complete' }]);
   });
 

@@ -92,7 +92,7 @@ describe('foliolog runs --delete', () => {
     const db = await store(2);
     expect((await cli('runs', '--delete', '2', '--vacuum', '--db', db)).code).toBe(0);
     const r = await cli('run', t.file('s.fl'), '--db', db);
-    expect(r.stderr).toMatch(/^run 3: complete/);
+    expect(r.stderr).toMatch(/^run 3\nrun 3: complete/);
     expect((await listed(db)).map((x) => x.id)).toEqual([1, 3]);
   });
 });

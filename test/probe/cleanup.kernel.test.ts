@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { helperPath } from '../../src/probe/_paths.js';
@@ -23,6 +23,16 @@ const SCRIPT = `
   mread 0 4k
   mount anon 2m
   mread 0 4k`;
+
+/** The lock file probe.c's take_lock() serialises helpers on. */
+const PROBE_LOCK = (() => {
+  try {
+    accessSync('/run/lock', constants.W_OK);
+    return '/run/lock/foliolog-probe.lock';
+  } catch {
+    return '/tmp/foliolog-probe.lock';
+  }
+})();
 
 describe.skipIf(kernelSkipReason !== undefined)('probe cleanup', () => {
   let knobs: Record<string, string> = {};
@@ -71,6 +81,47 @@ describe.skipIf(kernelSkipReason !== undefined)('probe cleanup', () => {
     expect(await eventually(() => JSON.stringify(readKnobs()) === JSON.stringify(knobs))).toBe(true);
     expect(await eventually(() => JSON.stringify(leftovers()) === JSON.stringify(before))).toBe(true);
     expect(readKnobs()).toEqual(knobs);
+  });
+
+  it('ends the command in flight, quits and restores everything when stop is aborted mid-script', async () => {
+    const stop = new AbortController();
+    const r = await run(SCRIPT, { stop: stop.signal, onObservation: (o) => { if (o.i === 3) stop.abort(); } });
+    expect(r.interrupted).toBe(true);
+    expect(r.observations.map((o) => o.i)).toEqual([0, 1, 2, 3]);
+    // The helper quit (restoring, unmounting) before runOnKernel returned.
+    expect(readKnobs()).toEqual(knobs);
+    expect(leftovers()).toEqual(before);
+  });
+
+  it('kills the helper and restores everything when stop is aborted as it starts', async () => {
+    const stop = new AbortController();
+    let pid = 0;
+    const r = await run(SCRIPT, { stop: stop.signal, onSpawn: (p) => { pid = p; stop.abort(); } });
+    expect(r).toMatchObject({ interrupted: true, observations: [] });
+    expect(alive(pid)).toBe(false);
+    expect(readKnobs()).toEqual(knobs);
+    expect(leftovers()).toEqual(before);
+  });
+
+  it('stops waiting for another probe\'s lock when stop is aborted, and changes nothing', async () => {
+    // Hold the probe's lock as another probe would, so the helper is surely still starting.
+    // Its own process group: the lock goes only when flock and its shell both die.
+    const holder = spawn('flock', [PROBE_LOCK, '-c', 'echo held; exec sleep 60'], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.on('data', () => resolve());
+        holder.on('exit', () => reject(new Error('flock exited early')));
+      });
+      const stop = new AbortController();
+      let pid = 0;
+      const r = await run(SCRIPT, { stop: stop.signal, onSpawn: (p) => { pid = p; setTimeout(() => stop.abort(), 200); } });
+      expect(r).toMatchObject({ interrupted: true, observations: [] });
+      expect(alive(pid)).toBe(false);
+    } finally {
+      process.kill(-holder.pid!, 'SIGKILL');
+    }
+    expect(readKnobs()).toEqual(knobs);
+    expect(leftovers()).toEqual(before);
   });
 
   it('restores everything when the Node driver itself is killed', async () => {

@@ -59,6 +59,26 @@ describe('RunWriter.finish', () => {
   });
 });
 
+describe('RunWriter.interrupt', () => {
+  it('flushes every pending row and leaves the run incomplete, with its counts and no hash', async () => {
+    const { rows, runId, writer } = writeRun(23_000);
+    expect((await store.getRun(runId)).events).toBe(20_000); // two batches flushed, 3,000 events pending
+    const left = writer.interrupt();
+    expect(left).toEqual({ runId, events: rows.length, ops: rows.at(-1)!.i });
+    expect(await store.getRun(runId)).toMatchObject({ status: 'incomplete', events: rows.length, ops: left.ops, eventHash: null });
+    expect(store.readEvents(runId, 0, 1e9).map((e) => e.seq)).toEqual(rows.map((r) => r.seq));
+    expect(store.loadOperations(runId).map((o) => o.i)).toEqual(Array.from({ length: left.ops }, (_, i) => i));
+    expect(isStoreError(await store.requireFinishedRun(runId).catch((e: unknown) => e), 'E_INCOMPLETE')).toBe(true);
+  });
+
+  it('refuses every write, and finish, after an interrupt', () => {
+    const { writer } = writeRun(10);
+    writer.interrupt();
+    expect(() => writer.finish('complete')).toThrowError(expect.objectContaining({ code: 'E_WRITER_CLOSED' }));
+    expect(() => writer.interrupt()).toThrowError(expect.objectContaining({ code: 'E_WRITER_CLOSED' }));
+  });
+});
+
 describe('a writer that never finishes', () => {
   it('leaves its run incomplete, refused by requireFinishedRun, and earlier runs intact', async () => {
     const first = writeRun(12_000, 'first.fl');

@@ -6,8 +6,9 @@ import { formatObservation } from '../../script/index.js';
 import { KernelInference } from '../../sim/index.js';
 import { openStore } from '../../store/index.js';
 import { CliError } from '../errors.js';
+import { interruptedStatus } from '../interrupt.js';
 import type { CliEnv } from '../io.js';
-import { loadScript, recorderFor, runMeta, summaryLine } from '../recording.js';
+import { interruptedLine, loadScript, recorderFor, runMeta, startLine, summaryLine } from '../recording.js';
 
 /** Options of `foliolog kernel`. */
 export interface KernelOptions {
@@ -36,14 +37,17 @@ function prepare(path: string): { readonly text: string; readonly script: Script
  * observation (folios and blind pages kept as printed), and the events inferred from the
  * layout change between commands (`KernelInference`, marked inferred). Prints §2 JSON Lines
  * as they arrive (`--json`) or the table `run` prints; the probe's warnings and the run summary
- * go to stderr. A killed process leaves the run `incomplete`; the probe restores the machine.
+ * go to stderr, `run N` as soon as the run exists. A killed process leaves the run `incomplete`;
+ * the probe restores the machine. Once `stop` is aborted (SIGINT/SIGTERM) the command in flight
+ * finishes, the helper quits (restoring the knobs, unmounting), and the run stays `incomplete`
+ * with what it recorded, which stderr reports.
  *
- * @returns 0 when the script ran (kernel errnos are results)
+ * @returns 0 when the script ran (kernel errnos are results), 130/143 when stopped
  * @throws CliError (exit 2) for a script error, a task prefix or an unmet precondition, before
  *   anything is recorded; the probe's other errors propagate (exit 70) after the run is
- *   recorded as `failed`
+ *   recorded as `failed` (left `incomplete` if stopping was asked for, and exit 130/143)
  */
-export async function kernelCommand(path: string, opts: KernelOptions, env: CliEnv): Promise<number> {
+export async function kernelCommand(path: string, opts: KernelOptions, env: CliEnv, stop: AbortSignal): Promise<number> {
   const { text, script, release, warnings } = prepare(path);
   for (const w of warnings) env.stderr.write(`foliolog: warning: ${w}\n`);
   const store = await openStore(opts.db, 'create');
@@ -52,6 +56,7 @@ export async function kernelCommand(path: string, opts: KernelOptions, env: CliE
       source: 'kernel', scriptName: path, scriptText: text, config: {}, seed: 0, policy: KERNEL_POLICY,
       kernelRelease: release,
     }), { now: env.now });
+    env.stderr.write(startLine(writer.runId));
     const infer = new KernelInference(recorderFor(writer));
     const observations: Observation[] = [];
     let run: KernelRun;
@@ -62,14 +67,22 @@ export async function kernelCommand(path: string, opts: KernelOptions, env: CliE
           infer.step(script.lines[o.i]!, o);
           if (opts.json) env.stdout.write(`${formatObservation(o)}\n`);
         },
+        stop,
       });
     } catch (e) {
-      const summary = writer.finish('failed', e instanceof Error ? e.message : String(e));
-      env.stderr.write(summaryLine('failed', summary));
+      // Stopping was asked for: the run is left incomplete, never failed or complete.
+      if (stop.aborted) env.stderr.write(interruptedLine(writer.interrupt()));
+      else env.stderr.write(summaryLine('failed', writer.finish('failed', e instanceof Error ? e.message : String(e))));
       if (e instanceof ProbeError && (e.code === 'E_PRECONDITION' || e.code === 'E_TASKS')) throw new CliError(e.message, { cause: e });
       throw e;
     }
     for (const w of run.warnings.slice(warnings.length)) env.stderr.write(`foliolog: warning: ${w}\n`);
+    if (run.interrupted) {
+      const left = writer.interrupt();
+      if (!opts.json) env.stdout.write(`${observationTable(observations)}\n`);
+      env.stderr.write(interruptedLine(left));
+      return interruptedStatus(stop);
+    }
     const summary = writer.finish('complete');
     if (!opts.json) env.stdout.write(`${observationTable(observations)}\n`);
     env.stderr.write(summaryLine('complete', summary, ` (kernel ${run.release})`));

@@ -1,11 +1,13 @@
 import type { Observation } from '../../script/index.js';
 import { formatObservation } from '../../script/index.js';
-import { firstUnsupportedLine, simulate } from '../../sim/index.js';
+import { firstUnsupportedLine, Simulation } from '../../sim/index.js';
 import { openStore } from '../../store/index.js';
 import { observationTable } from '../../report/index.js';
 import { CliError } from '../errors.js';
+import { interruptedStatus } from '../interrupt.js';
 import type { CliEnv } from '../io.js';
-import { loadScript, recorderFor, runMeta, summaryLine } from '../recording.js';
+import { interruptedLine, loadScript, recorderFor, runMeta, startLine, summaryLine } from '../recording.js';
+import { stepInSlices } from '../slices.js';
 
 /** Options of `foliolog run`. */
 export interface RunOptions {
@@ -22,10 +24,12 @@ export const DEFAULT_POLICY = 'linux-6.18';
 /**
  * `foliolog run SCRIPT`: parse the whole script (a script error records nothing), refuse a line
  * this build does not model, then simulate it into a new run of the store, printing §2 JSON
- * Lines (`--json`) or a table.
- * @returns 0, 1 when a check failed, 2 when a line reached unmodelled behaviour.
+ * Lines (`--json`) or a table. `run N` goes to stderr as soon as the run exists. Once `stop` is
+ * aborted (SIGINT/SIGTERM) the run stops at the next command boundary, keeps what it recorded,
+ * stays `incomplete`, and says so on stderr.
+ * @returns 0, 1 when a check failed, 2 when a line reached unmodelled behaviour, 130/143 when stopped.
  */
-export async function runCommand(script: string, opts: RunOptions, env: CliEnv): Promise<number> {
+export async function runCommand(script: string, opts: RunOptions, env: CliEnv, stop: AbortSignal): Promise<number> {
   const seed = /^\d+$/.test(opts.seed) ? Number(opts.seed) : NaN;
   if (!Number.isSafeInteger(seed)) throw new CliError(`--seed: not a non-negative integer: ${opts.seed}`);
   if (opts.policy !== DEFAULT_POLICY) throw new CliError(`--policy: unknown policy ${opts.policy} (this build models ${DEFAULT_POLICY})`);
@@ -38,11 +42,20 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv):
       source: 'model', scriptName: script, scriptText: text, config: { check: opts.check }, seed,
       policy: opts.policy, kernelRelease: null,
     }), { now: env.now });
-    const result = simulate(parsed, {
+    env.stderr.write(startLine(writer.runId));
+    const sim = new Simulation(parsed, {
       check: opts.check,
       recorder: recorderFor(writer),
       ...(opts.json ? { onObservation: (o: Observation) => env.stdout.write(`${formatObservation(o)}\n`) } : {}),
     });
+    const stopped = await stepInSlices(sim, stop) === 'stopped';
+    const result = sim.result();
+    if (stopped) {
+      const left = writer.interrupt();
+      if (!opts.json) env.stdout.write(`${observationTable(result.observations)}\n`);
+      env.stderr.write(interruptedLine(left));
+      return interruptedStatus(stop);
+    }
     const summary = writer.finish(result.failure ? 'failed' : 'complete', result.failure?.message);
     if (!opts.json) env.stdout.write(`${observationTable(result.observations)}\n`);
     const status = result.failure ? 'failed' : 'complete';

@@ -1,0 +1,118 @@
+import { InvariantError, Shmem, UnsupportedError } from '../model/index.js';
+import type { Observation, Script } from '../script/index.js';
+import { EventLog } from './event-log.js';
+import { Oracle, OracleError } from './oracle.js';
+import type { RunRecorder } from './recorder.js';
+import { dispatch, observe } from './run.js';
+
+/** How a run stopped early. */
+export interface SimFailure {
+  /** `unsupported`: a line reached behaviour this build does not model; `check`: an oracle or invariant failed. */
+  readonly kind: 'unsupported' | 'check';
+  readonly line: number;
+  /** One line, prefixed `FILE:LINE: `. */
+  readonly message: string;
+}
+
+/** What a run produced: `Simulation.result()`, or `simulate`. */
+export interface SimResult {
+  readonly observations: readonly Observation[];
+  readonly events: number;
+  readonly failure: SimFailure | undefined;
+}
+
+/** Options of a simulated run. */
+export interface SimOptions {
+  /** Check the oracle after every command (default true). */
+  readonly check?: boolean;
+  readonly recorder?: RunRecorder;
+  /** Called with each observation as soon as it exists (streaming output). */
+  readonly onObservation?: (obs: Observation) => void;
+}
+
+/**
+ * A simulated run that advances one command at a time, so that a driver can stop it at a
+ * command boundary (the CLI does, on SIGINT/SIGTERM). Each `step()` runs the next command over
+ * the model (Linux 6.18 huge settings), records it and checks the oracle; `simulate` steps it to
+ * the end. Deterministic: the same script gives the same events and observations however the
+ * steps are spread over time. The caller refuses scripts with unsupported lines first
+ * (`firstUnsupportedLine`).
+ *
+ * ### Example
+ * ```ts
+ * const sim = new Simulation(script, { recorder })
+ * while (!stopRequested && sim.step()) {}
+ * const { observations, failure } = sim.result()
+ * ```
+ */
+export class Simulation {
+  readonly #script: Script;
+  readonly #opts: SimOptions;
+  readonly #log: EventLog;
+  readonly #model: Shmem;
+  readonly #oracle = new Oracle();
+  readonly #observations: Observation[] = [];
+  #next = 0;
+  #failure: SimFailure | undefined;
+
+  constructor(script: Script, opts: SimOptions = {}) {
+    this.#script = script;
+    this.#opts = opts;
+    this.#log = new EventLog(opts.recorder);
+    this.#model = new Shmem(this.#log);
+  }
+
+  /** Commands run and recorded so far. */
+  get ops(): number {
+    return this.#observations.length;
+  }
+
+  /** True once every command ran or one failed: `step()` does nothing more. */
+  get done(): boolean {
+    return this.#failure !== undefined || this.#next >= this.#script.lines.length;
+  }
+
+  /**
+   * Run, record and check the next command.
+   * @returns true while commands remain to run; false once the script ended or a command failed.
+   */
+  step(): boolean {
+    if (this.done) return false;
+    const i = this.#next++;
+    const line = this.#script.lines[i]!;
+    const model = this.#model;
+    const log = this.#log;
+    log.i = i;
+    const before = model.stats.snapshot();
+    let obs: Observation;
+    try {
+      obs = observe(model, line, i, dispatch(model, line.command), before);
+    } catch (e) {
+      if (e instanceof UnsupportedError) return this.#fail('unsupported', line.line, `not supported yet: ${e.message}`);
+      if (e instanceof InvariantError) return this.#fail('check', line.line, `invariant: ${e.message}`);
+      throw e;
+    }
+    this.#observations.push(obs);
+    this.#opts.recorder?.operation(obs, line.task, model.currentFile?.id ?? null, log.seq);
+    this.#opts.onObservation?.(obs);
+    if (this.#opts.check !== false) {
+      try {
+        this.#oracle.check(model, log, line.command, obs);
+      } catch (e) {
+        if (e instanceof OracleError || e instanceof InvariantError) return this.#fail('check', line.line, `check failed: ${e.message}`);
+        throw e;
+      }
+    }
+    return !this.done;
+  }
+
+  /** What the run produced so far (all of it once `done`). */
+  result(): SimResult {
+    return { observations: this.#observations, events: this.#log.seq, failure: this.#failure };
+  }
+
+  #fail(kind: SimFailure['kind'], line: number, msg: string): false {
+    this.#failure = { kind, line, message: `${this.#script.file}:${line}: ${msg}` };
+    return false;
+  }
+}
