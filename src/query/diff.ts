@@ -1,6 +1,6 @@
-import type { Observation } from '../script/index.js';
-import { compareObservations } from '../script/index.js';
-import type { OperationRecord, RunRecord, Store } from '../store/index.js';
+import type { Observation, StatsDelta } from '../script/index.js';
+import { compareObservations, sameStats } from '../script/index.js';
+import type { OperationRecord, RowDifference, RunRecord, Store } from '../store/index.js';
 import { toObservation } from './observations.js';
 import { foliosOfFile, triples, walkOperations } from './reader.js';
 import { type DiffSide, diffSide } from './summary.js';
@@ -27,43 +27,42 @@ export interface RunDiff {
   readonly summary: { readonly a: DiffSide; readonly b: DiffSide };
 }
 
-/** An operation's observation without its page cache: every field the operation rows hold. */
-function bare(op: OperationRecord): Observation {
-  const { blind: _blind, ...o } = toObservation(op, []);
-  return o;
-}
-
-/** An operation pair that may differ: its other fields, and whether the layouts are known to differ. */
+/** An operation pair the rows say may differ. */
 interface Candidate {
   readonly i: number;
-  readonly fields: Record<string, [unknown, unknown]>;
-  /** 'differ' by digest, or 'unknown' (a run recorded before layout digests). */
-  readonly layout: 'same' | 'differ' | 'unknown';
+  /** True when they differ for sure: a field but the page cache, or the layout digests. */
+  readonly sure: boolean;
 }
 
 /**
- * The operations where the rows alone say two runs may part: any field but the page cache
- * differs, or the layout digests (migration 0002) differ or are missing. O(operations): the
- * event log is not read. Pure.
+ * The operations where the rows say two runs may part (`RowDifference`, found by SQLite over
+ * both runs' primary keys), without those whose only difference is the key order of the same
+ * counters. Sure when a field or the layout digest differs; unsure when a digest is missing
+ * (a run recorded before migration 0002). The event log is not read. Pure over the rows.
  */
-function candidates(a: readonly OperationRecord[], b: readonly OperationRecord[]): Candidate[] {
+function candidates(rows: readonly RowDifference[]): Candidate[] {
   const out: Candidate[] = [];
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    const layout = x.layout === null || y.layout === null ? 'unknown' : x.layout === y.layout ? 'same' : 'differ';
-    const fields = compareObservations(bare(x), bare(y));
-    if (layout !== 'same' || Object.keys(fields).length > 0) out.push({ i, fields, layout });
+  for (const r of rows) {
+    const stats = r.stats !== null && !sameStats(JSON.parse(r.stats[0]) as StatsDelta, JSON.parse(r.stats[1]) as StatsDelta);
+    const other = r.other || stats;
+    if (other || r.layout !== 0) out.push({ i: r.i, sure: other || r.layout === 1 });
   }
   return out;
 }
 
-/** The page cache of each run at the candidates' operations, from one forward walk per run. */
-function layoutsAt(store: Store, run: RunRecord, ops: readonly OperationRecord[], at: readonly number[]): Map<number, Observation> {
+/** Full operation rows of `run` at the operations `at` (ascending): one range read. */
+function rowsAt(store: Store, run: RunRecord, at: readonly number[]): Map<number, OperationRecord> {
+  const wanted = new Set(at);
+  const rows = at.length === 0 ? [] : store.loadOperations(run.id, at[0], at[at.length - 1]);
+  return new Map(rows.filter((r) => wanted.has(r.i)).map((r) => [r.i, r]));
+}
+
+/** The §2 observations of `run` at the operations `at` (ascending), page caches from one forward walk. */
+function observationsAt(store: Store, run: RunRecord, at: readonly number[]): Map<number, Observation> {
   const out = new Map<number, Observation>();
   if (at.length === 0) return out;
   if (run.source === 'kernel') {
-    for (const i of at) out.set(i, toObservation(ops[i]!, ops[i]!.folios ?? []));
+    for (const [i, op] of rowsAt(store, run, at)) out.set(i, toObservation(op, op.folios ?? []));
     return out;
   }
   const wanted = new Set(at);
@@ -75,10 +74,11 @@ function layoutsAt(store: Store, run: RunRecord, ops: readonly OperationRecord[]
 
 /**
  * `foliolog diff RUN_A RUN_B`: compare two runs operation by operation under product.md §2's
- * rules. The operation rows are compared first (layout digests included), so the event log is
- * read only at the operations that differ, from their nearest checkpoints: two runs of a million
- * events that part at their end cost two operation scans and one short replay each. With `all`,
- * every differing operation is listed, not only the first.
+ * rules. The operation rows are compared first, by SQLite, layout digests included, so the
+ * event log is read only at the operations reported, from their nearest checkpoints: two runs
+ * of a million events that part at their end cost one join of their operation rows and one
+ * short replay each. With `all`, every differing operation is listed, not only the first. Runs
+ * recorded before layout digests existed are compared by one forward walk of each.
  *
  * @returns `{ equal, first, all?, summary }`; `equal` when every operation agrees and both have as many
  * @throws StoreError `E_NO_RUN` (unknown run), `E_INCOMPLETE` (its writer never finished)
@@ -92,36 +92,32 @@ function layoutsAt(store: Store, run: RunRecord, ops: readonly OperationRecord[]
 export async function diffRuns(store: Store, a: number, b: number, opts: { readonly all?: boolean } = {}): Promise<RunDiff> {
   const runA = await store.requireFinishedRun(a);
   const runB = await store.requireFinishedRun(b);
-  const opsA = store.loadOperations(runA.id);
-  const opsB = store.loadOperations(runB.id);
-  const resolve = (batch: readonly Candidate[]): FirstDifference[] => {
-    const need = batch.filter((c) => c.layout !== 'same').map((c) => c.i);
-    const la = layoutsAt(store, runA, opsA, need);
-    const lb = layoutsAt(store, runB, opsB, need);
-    return batch.flatMap((c) => {
-      const x = la.get(c.i);
-      const y = lb.get(c.i);
-      const fields = x !== undefined && y !== undefined ? compareObservations(x, y) : c.fields;
-      return Object.keys(fields).length > 0 ? [{ i: c.i, line: opsA[c.i]!.line, op: opsA[c.i]!.op, fields }] : [];
-    });
-  };
-  const pending = candidates(opsA, opsB);
-  // With layout digests on both sides every candidate differs for sure: only the first (or,
-  // with --all, every one) needs its page caches. A candidate whose digest is unknown (a run
-  // recorded before migration 0002) may turn out equal, so all are settled, in one forward walk.
-  const sure = pending.every((c) => c.layout !== 'unknown');
-  const found = resolve(sure && opts.all !== true ? pending.slice(0, 1) : pending);
-  const differing = sure ? pending.length : found.length;
-  const compared = Math.min(opsA.length, opsB.length);
-  if (opsA.length !== opsB.length) {
-    const x = opsA[compared];
-    const y = opsB[compared];
+  const pending = candidates(store.rowDifferences(runA.id, runB.id));
+  const settled = pending.every((c) => c.sure);
+  // Sure candidates differ: only those reported need their page caches. Unsure ones (no digest)
+  // are all settled by comparing the page caches.
+  const look = settled && opts.all !== true ? pending.slice(0, 1) : pending;
+  const at = look.map((c) => c.i);
+  const xa = observationsAt(store, runA, at);
+  const xb = observationsAt(store, runB, at);
+  const found: FirstDifference[] = [];
+  for (const { i } of look) {
+    const x = xa.get(i)!;
+    const fields = compareObservations(x, xb.get(i)!);
+    if (Object.keys(fields).length > 0) found.push({ i, line: x.line, op: x.op, fields });
+  }
+  const compared = Math.min(runA.ops, runB.ops);
+  const differing = settled ? pending.length : found.length;
+  if (runA.ops !== runB.ops) {
+    const x = store.loadOperations(runA.id, compared, compared)[0];
+    const y = store.loadOperations(runB.id, compared, compared)[0];
     const only = (x ?? y)!;
     found.push({ i: only.i, line: only.line, op: only.op, fields: { op: [x?.op ?? null, y?.op ?? null] } });
   }
   const sameScript = runA.scriptText === runB.scriptText;
   const counts = { compared, differing, sameScript };
-  const summary = { a: await diffSide(store, runA, opsA, counts), b: await diffSide(store, runB, opsB, counts) };
-  const first = found[0] ?? null;
-  return { equal: first === null, first, ...(opts.all === true ? { all: found } : {}), summary };
+  const summary = { a: await diffSide(store, runA, counts), b: await diffSide(store, runB, counts) };
+  const shown = opts.all === true ? found : found.slice(0, 1);
+  const first = shown[0] ?? null;
+  return { equal: first === null, first, ...(opts.all === true ? { all: shown } : {}), summary };
 }

@@ -1,6 +1,6 @@
 import { EVENT_CODES } from '../model/index.js';
 import type { StatsDelta } from '../script/index.js';
-import type { OperationRecord, RunRecord, Store } from '../store/index.js';
+import type { RunRecord, Store } from '../store/index.js';
 
 /**
  * One run as `diff` saw it, with what its side of the summary compares: `compared` operations
@@ -40,22 +40,21 @@ export interface DiffCounts {
 }
 
 /**
- * The summary side of one run. Costs the run's operation rows (already loaded), one replay
+ * The summary side of one run. Costs a scan of its resident pages per operation, one replay
  * from the last checkpoint (folios by order at the end) and the tallies written when the run
  * finished: nothing proportional to its events.
  */
-export async function diffSide(store: Store, run: RunRecord, ops: readonly OperationRecord[], counts: DiffCounts): Promise<DiffSide> {
-  let peak: number | null = null;
-  for (const op of ops) if (op.resident !== null && (peak === null || op.resident > peak)) peak = op.resident;
+export async function diffSide(store: Store, run: RunRecord, counts: DiffCounts): Promise<DiffSide> {
+  const { peak, final } = store.residentPages(run.id);
   const byOrder: Record<string, number> = {};
   for (const f of store.replay(run.id, run.events).table.values()) byOrder[f.order] = (byOrder[f.order] ?? 0) + 1;
   const names = new Map((await store.db.selectFrom('folio_states').select(['code', 'name']).execute()).map((r) => [String(r.code), r.name]));
   const t = run.tallies;
   return {
     run: run.id, source: run.source, script: run.scriptName, release: run.kernelRelease, status: run.status,
-    ops: ops.length, ...counts,
+    ops: run.ops, ...counts,
     peakResident: peak,
-    finalResident: ops.at(-1)?.resident ?? null,
+    finalResident: final,
     foliosByOrder: byOrder,
     counters: run.counters,
     splitFailures: t === null ? null : t.events[String(EVENT_CODES.folio_split_failed)] ?? 0,

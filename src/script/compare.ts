@@ -43,6 +43,11 @@ function layoutOf(folios: readonly FolioTriple[], blind: readonly BlindRun[] | u
   return { exact: exact.sort().join(' '), notUptodate: JSON.stringify(merge(notUptodate)), blind: JSON.stringify(merge(blindPages)) };
 }
 
+/** Two stats deltas hold the same counters, whatever their key order. Pure. */
+export function sameStats(a: StatsDelta, b: StatsDelta): boolean {
+  return statsKey(a) === statsKey(b);
+}
+
 /** Both sides hold the same page cache under product.md §2's rules. Pure. */
 function sameLayout(a: Observation, b: Observation): boolean {
   if (JSON.stringify(a.folios) === JSON.stringify(b.folios) && JSON.stringify(a.blind ?? []) === JSON.stringify(b.blind ?? [])) {

@@ -23,6 +23,7 @@ export type { FileRow } from './positions.js';
 export { Replay } from './replay.js';
 export type { CheckpointInfo } from './replay.js';
 export { Counters } from './counters.js';
+export type { RowDifference } from './runs.js';
 export { Store } from './store.js';
 export { BATCH_EVENTS, RunWriter } from './writer.js';
 export type { RunProgress, RunSummary, WriterOptions } from './writer.js';

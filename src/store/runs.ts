@@ -84,3 +84,40 @@ function toOperationRecord(r: RawOperation): OperationRecord {
     layout: r.layout === null ? null : Number(r.layout), resident: r.resident === null ? null : Number(r.resident),
   };
 }
+
+/**
+ * An operation where two runs' rows differ: `other` when a field but the page cache and the
+ * counters differs (line, op, ret/errno, size, blocks, data), both `stats` texts when they
+ * differ as text (the same counters may be written in another key order), and `layout`:
+ * 0 same digest, 1 different digests, 2 a digest is missing (a run older than migration 0002).
+ */
+export interface RowDifference {
+  readonly i: number;
+  readonly other: boolean;
+  readonly stats: readonly [string, string] | null;
+  readonly layout: 0 | 1 | 2;
+}
+
+/**
+ * The operations of runs `a` and `b` (same `i`) whose rows differ, found by SQLite in one join
+ * over the two runs' primary keys: only the differences cross into JavaScript. Sync.
+ */
+export function rowDifferences(sqlite: BetterSqlite3.Database, a: number, b: number): RowDifference[] {
+  const rows = sqlite.prepare(`select x.i, (x.line is not y.line or x.op is not y.op or x.ret is not y.ret
+      or x.errno is not y.errno or x.size is not y.size or x.blocks is not y.blocks or x.data is not y.data) as other,
+    x.stats is not y.stats as stats_differ, x.stats as sx, y.stats as sy,
+    case when x.layout is null or y.layout is null then 2 when x.layout = y.layout then 0 else 1 end as layout
+    from operations x join operations y on y.run_id = ? and y.i = x.i
+    where x.run_id = ? and (x.line is not y.line or x.op is not y.op or x.ret is not y.ret or x.errno is not y.errno
+      or x.size is not y.size or x.blocks is not y.blocks or x.data is not y.data or x.stats is not y.stats
+      or x.layout is null or y.layout is null or x.layout <> y.layout)
+    order by x.i`).all(b, a) as Array<{ i: number; other: number; stats_differ: number; sx: string; sy: string; layout: 0 | 1 | 2 }>;
+  return rows.map((r) => ({ i: r.i, other: r.other === 1, stats: r.stats_differ === 1 ? [r.sx, r.sy] : null, layout: r.layout }));
+}
+
+/** The most pages run `runId` held after any operation, and after its last; null before 0002. Sync. */
+export function residentPages(sqlite: BetterSqlite3.Database, runId: number): { readonly peak: number | null; readonly final: number | null } {
+  const peak = sqlite.prepare('select max(resident) from operations where run_id = ?').pluck().get(runId) as number | null;
+  const final = sqlite.prepare('select resident from operations where run_id = ? order by i desc limit 1').pluck().get(runId) as number | null | undefined;
+  return { peak, final: final ?? null };
+}

@@ -10,7 +10,7 @@ import { liveFoliosAt, loadCheckpoint, readEvents } from './log.js';
 import { type FileRow, fileAtSeq, operationOfSeq, runFiles } from './positions.js';
 import { Replay } from './replay.js';
 import type { OperationRecord, RunRecord, StoredEvent } from './rows.js';
-import { getRun, listRuns, loadOperations, requireFinishedRun } from './runs.js';
+import { type RowDifference, getRun, listRuns, loadOperations, requireFinishedRun, residentPages, rowDifferences } from './runs.js';
 import type { RunWriter, WriterOptions } from './writer.js';
 
 /**
@@ -104,6 +104,16 @@ export class Store {
   }
 
   /** Operations of a run, 64-bit values exact. Sync. @throws StoreError `E_NO_RUN`. */
+  /** The most pages run `runId` held after an operation, and after its last (null before migration 0002). Sync. */
+  residentPages(runId: number): { readonly peak: number | null; readonly final: number | null } {
+    return guarded(this.#path, () => residentPages(this.#sqlite, runId));
+  }
+
+  /** The operations whose rows differ between runs `a` and `b` (see `RowDifference`). Sync. */
+  rowDifferences(a: number, b: number): RowDifference[] {
+    return guarded(this.#path, () => rowDifferences(this.#sqlite, a, b));
+  }
+
   loadOperations(runId: number, from?: number, to?: number): OperationRecord[] {
     return guarded(this.#path, () => loadOperations(this.#sqlite, runId, from, to));
   }
