@@ -123,7 +123,7 @@ function folioHistory(store: Store, run: RunRecord, id: number, names: Names): H
     throw new HistoryError(`run ${run.id} has no folio ${id} (${last === 0 ? 'it has no folios' : `its folios are 1..${last}`})`);
   }
   const parents: Array<{ id: number; pgoff: number; order: number }> = [];
-  // Each split lowers the order, so the chain is at most MAX_FOLIO_ORDER long.
+  // Each split lowers the order, so the chain is at most 9 folios long.
   for (let p = folio.parent; p !== null;) {
     const f = log.folio(p);
     if (f === undefined) break;

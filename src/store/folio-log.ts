@@ -150,7 +150,12 @@ export class FolioLog {
    * (a split's parent ends where its pieces begin; a collapse target is born before its sources
    * end) are merged first, so each range of the log is read once. The folios over one page
    * live one after another, so the rows read are at most the events logged while the page
-   * was in the page cache.
+   * was in the page cache. Measured on 40,000 random pwrite/fpunch/seek lines over 16 MiB
+   * (447,023 events): page 1000 has 1,006 folios and 3,482 events, read from 292,927 rows in
+   * 994 ranges (~50 ms); every 16th page reads 59–78% of the log, the share of the run it
+   * spent in the page cache, and page 4095, whose last folio lived 259,861 events, 96%.
+   * Merging saves statements there, not rows: skipping a long-lived folio's quiet stretches
+   * needs a stored fact per folio that the schema does not hold yet.
    */
   eventsOf(folios: readonly FolioRecord[], lastSeq: number): { events: FolioEventRecord[]; cost: LogReadCost } {
     const spans = folios.map((f) => ({ id: f.id, lo: f.bornSeq, hi: f.endedSeq ?? lastSeq })).sort((a, b) => a.lo - b.lo);

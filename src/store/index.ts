@@ -10,7 +10,7 @@ export type {
 } from './database.js';
 export type { DeletedRun, VacuumResult } from './delete.js';
 export { StoreError, isStoreError } from './errors.js';
-export { FolioLog, MAX_FOLIO_ORDER } from './folio-log.js';
+export { FolioLog } from './folio-log.js';
 export type { FolioEventRecord, FolioRecord, LogReadCost } from './folio-log.js';
 export type { StoreErrorCode } from './errors.js';
 export { MIGRATION_FOLDER, createMigrator, loadMigrations } from './migrate.js';
