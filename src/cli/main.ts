@@ -5,6 +5,7 @@ import { type RunsOptions, runsCommand } from './commands/runs.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { diffCommand } from './commands/diff.js';
 import { atCommand } from './commands/at.js';
+import { type HistoryOptions, historyCommand } from './commands/history.js';
 import { kernelCommand } from './commands/kernel.js';
 import { CliError } from './errors.js';
 import { SCRIPT_HELP } from './help.js';
@@ -74,6 +75,15 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--pgoff <range>', 'only folios over pages A..B (both included)')
     .action(async (run: string, target: string, o: { db: string; json: boolean; file?: string; pgoff?: string }) =>
       setCode(await atCommand(run, target, o, env)));
+  root.command('history')
+    .description('every transition of the folios that covered a page, or of one folio')
+    .argument('<run>', 'a run id')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON document', false)
+    .option('--pgoff <n>', 'the page (4 KiB index) whose folios to follow')
+    .option('--file <name>', 'with --pgoff: the file (default: the current one at the end of the run); #ID for a file id')
+    .option('--folio <id>', 'the folio to follow')
+    .action(async (run: string, o: HistoryOptions) => setCode(await historyCommand(run, o, env)));
   root.command('conformance')
     .description('compare the model with the recorded kernel corpus')
     .argument('[dir]', 'the corpus folder', 'test/conformance')

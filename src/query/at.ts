@@ -1,5 +1,6 @@
 import type { FolioTriple, StatsDelta } from '../script/index.js';
-import { Counters, type FileRow, type LiveFolio, type RunRecord, type Store } from '../store/index.js';
+import { Counters, type LiveFolio, type RunRecord, type Store } from '../store/index.js';
+import { resolveFile } from './_files.js';
 import { foliosOfFile, triples } from './reader.js';
 
 /** Where `at` looks: after event `seq`, or after operation `op`. */
@@ -36,15 +37,6 @@ export class AtError extends Error {
   readonly code = 'E_AT';
 }
 
-function resolveFile(files: readonly FileRow[], wanted: string | undefined, current: number | null): FileRow | undefined {
-  if (wanted === undefined) return files.find((f) => f.id === current);
-  const byId = /^#(\d+)$/.exec(wanted);
-  const hits = byId !== null ? files.filter((f) => f.id === Number(byId[1])) : files.filter((f) => f.name === wanted);
-  if (hits.length === 0) throw new AtError(`run has no file ${wanted} (files: ${files.map((f) => `#${f.id} ${f.name}`).join(', ') || 'none'})`);
-  if (hits.length > 1) throw new AtError(`${hits.length} files are named ${wanted}: say which with --file #ID (${hits.map((f) => `#${f.id} on mount ${f.mount}`).join(', ')})`);
-  return hits[0];
-}
-
 /**
  * `foliolog at RUN (SEQ | @OP)`: the page cache after event SEQ (0: before the first) or after
  * operation OP: each live folio of the file with its order, uptodate, lifecycle state and pins,
@@ -67,7 +59,7 @@ export async function at(store: Store, runId: number, target: AtTarget, filter: 
   const { seq, i } = position(store, run, target);
   const finished = i >= 0 && store.loadOperations(run.id, i, i)[0]!.lastSeq === seq ? i : i - 1;
   const replay = store.replay(run.id, seq);
-  const file = resolveFile(store.files(run.id), filter.file, i < 0 ? null : store.fileAtSeq(run.id, i, seq));
+  const file = resolveFile(store.files(run.id), filter.file, i < 0 ? null : store.fileAtSeq(run.id, i, seq), (m) => new AtError(m));
   let folios: LiveFolio[] = foliosOfFile(replay.table, file?.id ?? null);
   if (filter.pgoff !== undefined) {
     const [first, last] = filter.pgoff;

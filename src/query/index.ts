@@ -2,6 +2,8 @@ export { AtError, at } from './at.js';
 export type { AtFilter, AtResult, AtTarget } from './at.js';
 export { diffRuns } from './diff.js';
 export type { DiffSide, FirstDifference, RunDiff } from './diff.js';
+export { HistoryError, history } from './history.js';
+export type { FolioSummary, HistoryResult, HistoryRow, HistoryTarget } from './history.js';
 export { runObservations, toObservation } from './observations.js';
 export { foliosOfFile, triples, walkOperations } from './reader.js';
 export type { OperationState } from './reader.js';

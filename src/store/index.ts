@@ -10,6 +10,8 @@ export type {
 } from './database.js';
 export type { DeletedRun, VacuumResult } from './delete.js';
 export { StoreError, isStoreError } from './errors.js';
+export { FolioLog } from './folio-log.js';
+export type { FolioEventRecord, FolioRecord, LogReadCost } from './folio-log.js';
 export type { StoreErrorCode } from './errors.js';
 export { MIGRATION_FOLDER, createMigrator, loadMigrations } from './migrate.js';
 export type { Migrations } from './migrate.js';

@@ -5,6 +5,7 @@ import type { LiveTable } from './checkpoints.js';
 import type { Database } from './database.js';
 import { type DeletedRun, type VacuumResult, deleteRuns, vacuum } from './delete.js';
 import { StoreError } from './errors.js';
+import { FolioLog } from './folio-log.js';
 import { guarded } from './_guard.js';
 import { liveFoliosAt, loadCheckpoint, readEvents } from './log.js';
 import { type FileRow, fileAtSeq, operationOfSeq, runFiles } from './positions.js';
@@ -124,6 +125,11 @@ export class Store {
    */
   replay(runId: number, seq: number): Replay {
     return guarded(this.#path, () => Replay.from(this.#sqlite, runId, seq, (read) => guarded(this.#path, read)));
+  }
+
+  /** Folio rows and the events of chosen folios of run `runId`, for histories (see `FolioLog`). Sync. */
+  folioLog(runId: number): FolioLog {
+    return guarded(this.#path, () => new FolioLog(this.#sqlite, runId, (read) => guarded(this.#path, read)));
   }
 
   /** The files of run `runId`. Sync. */
