@@ -6,6 +6,7 @@ import { conformanceCommand } from './commands/conformance.js';
 import { diffCommand } from './commands/diff.js';
 import { atCommand } from './commands/at.js';
 import { kernelCommand } from './commands/kernel.js';
+import { queryCommand } from './commands/query.js';
 import { CliError } from './errors.js';
 import { SCRIPT_HELP } from './help.js';
 import { Interrupt } from './interrupt.js';
@@ -74,6 +75,13 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--pgoff <range>', 'only folios over pages A..B (both included)')
     .action(async (run: string, target: string, o: { db: string; json: boolean; file?: string; pgoff?: string }) =>
       setCode(await atCommand(run, target, o, env)));
+  root.command('query')
+    .description('run one read-only SQL statement over the store (tables and views: see the README)')
+    .argument('<sql>', 'one SQL statement, e.g. "select * from op_summary where run_id = 1"')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON array of row objects', false)
+    .option('--csv', 'print CSV: a header line, then the rows', false)
+    .action(async (text: string, o: { db: string; json: boolean; csv: boolean }) => setCode(await queryCommand(text, o, env)));
   root.command('conformance')
     .description('compare the model with the recorded kernel corpus')
     .argument('[dir]', 'the corpus folder', 'test/conformance')

@@ -2,5 +2,6 @@ export { atText } from './at.js';
 export type { AtPlace } from './at.js';
 export { columns } from './columns.js';
 export { layoutText } from './layout.js';
+export { cellText, csvRecord, sqlTable } from './sql.js';
 export { countersText, observationTable, runsTable, statsText } from './table.js';
 export type { RunListRow } from './table.js';
