@@ -7,6 +7,7 @@ import { diffCommand } from './commands/diff.js';
 import { atCommand } from './commands/at.js';
 import { type HistoryOptions, historyCommand } from './commands/history.js';
 import { kernelCommand } from './commands/kernel.js';
+import { queryCommand } from './commands/query.js';
 import { CliError } from './errors.js';
 import { SCRIPT_HELP } from './help.js';
 import { Interrupt } from './interrupt.js';
@@ -84,6 +85,13 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--file <name>', 'with --pgoff: the file (default: the current one at the end of the run); #ID for a file id')
     .option('--folio <id>', 'the folio to follow')
     .action(async (run: string, o: HistoryOptions) => setCode(await historyCommand(run, o, env)));
+  root.command('query')
+    .description('run one read-only SQL statement over the store (tables and views: see the README)')
+    .argument('<sql>', 'one SQL statement, e.g. "select * from op_summary where run_id = 1"')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON array of row objects', false)
+    .option('--csv', 'print CSV: a header line, then the rows', false)
+    .action(async (text: string, o: { db: string; json: boolean; csv: boolean }) => setCode(await queryCommand(text, o, env)));
   root.command('conformance')
     .description('compare the model with the recorded kernel corpus')
     .argument('[dir]', 'the corpus folder', 'test/conformance')

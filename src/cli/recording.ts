@@ -24,9 +24,10 @@ export function recorderFor(writer: RunWriter): RunRecorder {
   return {
     file: (row) => writer.file(row),
     event: (row, extra) => writer.event(row, extra),
-    // The layout digest lets `diff` compare runs by their operation rows (migration 0002).
-    operation: (obs: Observation, task, file) => writer.operation({
-      ...obs, task: task ?? null, file, layout: layoutDigest(obs.folios, obs.blind, obs.size),
+    // The layout digest lets `diff` compare runs by their operation rows (migration 0002);
+    // unwritten_data feeds the holes_as_data view (migration 0003).
+    operation: (obs: Observation, task, file, _lastSeq, facts) => writer.operation({
+      ...obs, task: task ?? null, file, layout: layoutDigest(obs.folios, obs.blind, obs.size), unwrittenData: facts?.unwrittenData,
     }),
   };
 }

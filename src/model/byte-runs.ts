@@ -1,10 +1,12 @@
 /**
- * Byte content of a file as sorted runs of equal non-zero bytes; everything else reads as 0.
- * Scripts write single-byte patterns, so a multi-gigabyte file is a handful of runs, never a
- * buffer per page. Positions are exact `bigint` byte offsets.
+ * Byte content of a file as sorted runs of equal written bytes; bytes never written (or cleared
+ * since) read as 0. A run of written zeros is kept as a run, so the runs also say which bytes
+ * hold written data (`unwrittenBytes`, `firstWritten`). Scripts write single-byte patterns, so
+ * a multi-gigabyte file is a handful of runs, never a buffer per page. Positions are exact
+ * `bigint` byte offsets.
  */
 export class ByteRuns {
-  /** Run starts, ascending; run k covers [starts[k], ends[k]) with byte bytes[k] (never 0). */
+  /** Run starts, ascending; run k covers [starts[k], ends[k]) with byte bytes[k] (0 included). */
   #starts: bigint[] = [];
   #ends: bigint[] = [];
   #bytes: number[] = [];
@@ -26,8 +28,18 @@ export class ByteRuns {
     return lo;
   }
 
-  /** Store `byte` in every byte of [pos, pos + len). Byte 0 clears. */
+  /** Store `byte` in every byte of [pos, pos + len): written data, zeros included. */
   fill(pos: bigint, len: bigint, byte: number): void {
+    this.#replace(pos, len, byte);
+  }
+
+  /** Forget [pos, pos + len): it reads as 0 and holds no written data (a punch, a freed folio). */
+  clear(pos: bigint, len: bigint): void {
+    this.#replace(pos, len, undefined);
+  }
+
+  /** Replace [pos, pos + len) with a run of `byte`, or with nothing when `byte` is undefined. */
+  #replace(pos: bigint, len: bigint, byte: number | undefined): void {
     if (len <= 0n) return;
     const end = pos + len;
     const first = this.#firstEndingAfter(pos);
@@ -40,7 +52,7 @@ export class ByteRuns {
     if (k > first && this.#starts[first]! < pos) {
       starts.push(this.#starts[first]!); ends.push(pos); bytes.push(this.#bytes[first]!);
     }
-    if (byte !== 0) { starts.push(pos); ends.push(end); bytes.push(byte); }
+    if (byte !== undefined) { starts.push(pos); ends.push(end); bytes.push(byte); }
     if (k > first && this.#ends[k - 1]! > end) {
       starts.push(end); ends.push(this.#ends[k - 1]!); bytes.push(this.#bytes[k - 1]!);
     }
@@ -63,9 +75,23 @@ export class ByteRuns {
     }
   }
 
-  /** Clear [pos, pos + len) to zero. */
-  clear(pos: bigint, len: bigint): void {
-    this.fill(pos, len, 0);
+  /** Bytes of [pos, end) that hold no written data. Pure. */
+  unwrittenBytes(pos: bigint, end: bigint): bigint {
+    let written = 0n;
+    for (let k = this.#firstEndingAfter(pos); k < this.#starts.length && this.#starts[k]! < end; k++) {
+      const s = this.#starts[k]! > pos ? this.#starts[k]! : pos;
+      const e = this.#ends[k]! < end ? this.#ends[k]! : end;
+      written += e - s;
+    }
+    return end > pos ? end - pos - written : 0n;
+  }
+
+  /** The first byte at or after `pos` that holds written data, or `end` if none lies before `end`. Pure. */
+  firstWritten(pos: bigint, end: bigint): bigint {
+    const k = this.#firstEndingAfter(pos);
+    if (k >= this.#starts.length) return end;
+    const s = this.#starts[k]! > pos ? this.#starts[k]! : pos;
+    return s < end ? s : end;
   }
 
   /**

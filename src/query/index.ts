@@ -6,4 +6,6 @@ export { HistoryError, history } from './history.js';
 export type { FolioSummary, HistoryResult, HistoryRow, HistoryTarget } from './history.js';
 export { runObservations, toObservation } from './observations.js';
 export { foliosOfFile, triples, walkOperations } from './reader.js';
+export { sqlQuery } from './sql.js';
+export type { SqlCell, SqlRows } from './sql.js';
 export type { OperationState } from './reader.js';

@@ -3,5 +3,6 @@ export type { AtPlace } from './at.js';
 export { columns } from './columns.js';
 export { historyText, idsText } from './history.js';
 export { layoutText } from './layout.js';
+export { cellText, csvRecord, sqlTable } from './sql.js';
 export { countersText, observationTable, runsTable, statsText } from './table.js';
 export type { RunListRow } from './table.js';

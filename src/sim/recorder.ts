@@ -26,10 +26,16 @@ export interface FileRecord {
   readonly kind: 'tmpfs' | 'memfd' | 'anon' | 'sysv';
 }
 
+/** What a model run knows about a command beyond its §2 observation (kernel runs: none). */
+export interface OperationFacts {
+  /** SEEK commands: bytes reported as data that hold no written data (see `unwrittenData`). */
+  readonly unwrittenData?: bigint;
+}
+
 /** Where a simulated run goes as it happens (the store's run writer, in the CLI). */
 export interface RunRecorder {
   file(row: FileRecord): void;
   event(row: EventRecord, extra?: EventExtra): void;
-  /** After each command: its observation, the current file and the seq of its last event. */
-  operation(obs: Observation, task: string | undefined, file: number | null, lastSeq: number): void;
+  /** After each command: its observation, the current file, the seq of its last event, and what else the model knows. */
+  operation(obs: Observation, task: string | undefined, file: number | null, lastSeq: number, facts?: OperationFacts): void;
 }

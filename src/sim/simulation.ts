@@ -2,7 +2,8 @@ import { InvariantError, Shmem, UnsupportedError } from '../model/index.js';
 import type { Observation, Script } from '../script/index.js';
 import { EventLog } from './event-log.js';
 import { Oracle, OracleError } from './oracle.js';
-import type { RunRecorder } from './recorder.js';
+import { unwrittenData } from './holes-as-data.js';
+import type { OperationFacts, RunRecorder } from './recorder.js';
 import { dispatch, observe } from './run.js';
 
 /** How a run stopped early. */
@@ -85,15 +86,19 @@ export class Simulation {
     log.i = i;
     const before = model.stats.snapshot();
     let obs: Observation;
+    let facts: OperationFacts;
     try {
-      obs = observe(model, line, i, dispatch(model, line.command), before);
+      const r = dispatch(model, line.command);
+      obs = observe(model, line, i, r, before);
+      const unwritten = unwrittenData(model, line.command, r.result);
+      facts = unwritten === undefined ? {} : { unwrittenData: unwritten };
     } catch (e) {
       if (e instanceof UnsupportedError) return this.#fail('unsupported', line.line, `not supported yet: ${e.message}`);
       if (e instanceof InvariantError) return this.#fail('check', line.line, `invariant: ${e.message}`);
       throw e;
     }
     this.#observations.push(obs);
-    this.#opts.recorder?.operation(obs, line.task, model.currentFile?.id ?? null, log.seq);
+    this.#opts.recorder?.operation(obs, line.task, model.currentFile?.id ?? null, log.seq, facts);
     this.#opts.onObservation?.(obs);
     if (this.#opts.check !== false) {
       try {

@@ -21,7 +21,8 @@ export function prepareWriterStatements(sqlite: BetterSqlite3.Database): WriterS
   return {
     insertFile: p('insert into files (run_id, id, name, mount, kind) values (?, ?, ?, ?, ?)'),
     insertOperation: p(`insert into operations (run_id, i, line, op, task, ret, errno, size, blocks, stats, data,
-      folios, blind, file, last_seq, layout, resident) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      folios, blind, file, last_seq, layout, resident, unwritten_data)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertFolio: p(`insert into folios (run_id, id, file, pgoff, "order", parent, born_seq, ended_seq, ended_state,
       inferred) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     endFolio: p('update folios set ended_seq = ?, ended_state = ? where run_id = ? and id = ?'),

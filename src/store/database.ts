@@ -1,7 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /*
- * Kysely types of the store schema (migrations/0001_create_runs_and_events.ts).
+ * Kysely types of the store schema (migrations/, tables only: the views of 0003_create_views are
+ * for SQL users and read through `Store.query`).
  *
  * JSON columns are typed `string`, not `JSONColumnType<>`: SQLite hands back the text and we
  * parse it in rows.ts rather than install ParseJSONResultsPlugin, which would also "parse"
@@ -92,6 +93,11 @@ export interface OperationsTable {
   layout: number | null;
   /** Pages held by every live folio of the run after the operation (null before 0002). */
   resident: number | null;
+  /**
+   * SEEK operations of model runs: bytes reported as data that hold no written data (migration
+   * 0003, README "holes_as_data"); null for other commands, kernel runs and older runs.
+   */
+  unwritten_data: NullableInt64Column;
 }
 
 /** `folios`: one row per folio a run ever had; `id` is the run's allocation counter. */

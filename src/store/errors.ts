@@ -17,6 +17,8 @@
  * - `E_CORRUPT`: a stored value does not decode (checkpoint blob, JSON column).
  * - `E_UNREADABLE`: the path cannot be read or opened (a directory, a missing folder, no permission).
  * - `E_MIGRATION`: Kysely's migrator reported an error.
+ * - `E_NOT_READ_ONLY`: a user's SQL statement could change the store or open another file (`Store.query`).
+ * - `E_SQL`: SQLite refused or failed a user's SQL statement (its message, one line).
  * - `E_SQLITE`: any other driver error, wrapped as `cause`.
  */
 export type StoreErrorCode =
@@ -34,6 +36,8 @@ export type StoreErrorCode =
   | 'E_CORRUPT'
   | 'E_UNREADABLE'
   | 'E_MIGRATION'
+  | 'E_NOT_READ_ONLY'
+  | 'E_SQL'
   | 'E_SQLITE';
 
 /**

@@ -22,6 +22,7 @@ export type {
   BornFolio, EventExtra, EventRow, FileInput, JsonValue, OperationInput, OperationRecord, RunRecord, RunTallies, StoredEvent,
 } from './rows.js';
 export type { FileRow } from './positions.js';
+export type { SqlCell, SqlRows } from './sql.js';
 export { Replay } from './replay.js';
 export type { CheckpointInfo } from './replay.js';
 export { Counters } from './counters.js';

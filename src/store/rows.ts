@@ -72,6 +72,8 @@ export interface OperationInput {
   readonly file: number | null;
   /** `layoutDigest` of the §2 page cache after the operation (src/script), when known. */
   readonly layout?: number | null | undefined;
+  /** SEEK commands of model runs: bytes reported as data that hold no written data. */
+  readonly unwrittenData?: bigint | number | null | undefined;
 }
 
 /** An `operations` row read back: 64-bit values exact, JSON parsed. */

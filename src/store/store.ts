@@ -12,6 +12,7 @@ import { type FileRow, fileAtSeq, operationOfSeq, runFiles } from './positions.j
 import { Replay } from './replay.js';
 import type { OperationRecord, RunRecord, StoredEvent } from './rows.js';
 import { type RowDifference, getRun, listRuns, loadOperations, requireFinishedRun, residentPages, rowDifferences } from './runs.js';
+import { type SqlRows, readOnlyQuery } from './sql.js';
 import type { RunWriter, WriterOptions } from './writer.js';
 
 /**
@@ -160,6 +161,23 @@ export class Store {
   /** The live folios after event `seq`: the nearest checkpoint plus the events after it. Sync. */
   liveFoliosAt(runId: number, seq: number): LiveTable {
     return guarded(this.#path, () => liveFoliosAt(this.#sqlite, runId, seq));
+  }
+
+  /**
+   * Run one SQL statement of a user's that only reads (`foliolog query`): a statement that could
+   * write, open another file or change a setting is refused before it runs (see `readOnlyQuery`).
+   * Integers come back exact as `bigint`. Iterate the rows before closing the store. Sync.
+   * @throws StoreError `E_NOT_READ_ONLY`, `E_SQL` (SQLite's message), `E_DAMAGED`.
+   *
+   * ### Example
+   * ```ts
+   * const store = await openStore('foliolog.db', 'readonly')
+   * const { columns, rows } = store.query('select i, op, folios_by_order from op_summary where run_id = 1')
+   * for (const row of rows) console.log(row) // [0n, 'mount tmpfs huge=always', '{}']
+   * ```
+   */
+  query(text: string): SqlRows {
+    return readOnlyQuery(this.#sqlite, this.#path, text);
   }
 
   #assertWritable(): void {

@@ -138,7 +138,7 @@ export class RunWriter {
     this.#pending.operations.push([
       this.runId, row.i, row.line, row.op, row.task ?? null, failed ? null : row.ret, failed ? row.ret : null,
       row.size, row.blocks, JSON.stringify(row.stats), json(row.data), keep ? json(row.folios) : null,
-      keep ? json(row.blind) : null, row.file, this.#lastSeq, row.layout ?? null, this.#resident,
+      keep ? json(row.blind) : null, row.file, this.#lastSeq, row.layout ?? null, this.#resident, row.unwrittenData ?? null,
     ]);
     this.#counters.add(row.stats);
     this.#ops++;

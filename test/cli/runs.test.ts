@@ -126,7 +126,7 @@ describe('foliolog runs on a store of an older foliolog', () => {
     raw.close();
     expect(await cli('runs', '--db', db, '--json')).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
     const migrated = new BetterSqlite3(db, { readonly: true });
-    expect(migrated.prepare('select name from kysely_migration').pluck().all()).toEqual(['0001_create_runs_and_events', '0002_add_pins_digests_and_page_index']);
+    expect(migrated.prepare('select name from kysely_migration').pluck().all()).toEqual(['0001_create_runs_and_events', '0002_add_pins_digests_and_page_index', '0003_create_views']);
     migrated.close();
   });
 });

@@ -45,6 +45,37 @@ describe('ByteRuns', () => {
     expect(runs.length).toBe(1);
   });
 
+  it.each([1, 2, 3, 4])('knows which bytes hold written data, written zeros included, over 300 random fills and clears (seed %i)', (seed) => {
+    const rnd = lcg(seed);
+    const size = 512;
+    const written = new Uint8Array(size);
+    const runs = new ByteRuns();
+    for (let step = 0; step < 300; step++) {
+      const pos = Math.floor(rnd() * size);
+      const len = Math.floor(rnd() * (size - pos));
+      const clear = rnd() < 0.4;
+      written.fill(clear ? 0 : 1, pos, pos + len);
+      if (clear) runs.clear(BigInt(pos), BigInt(len));
+      else runs.fill(BigInt(pos), BigInt(len), rnd() < 0.3 ? 0 : 1 + Math.floor(rnd() * 3));
+      const a = Math.floor(rnd() * size);
+      const b = a + Math.floor(rnd() * (size - a));
+      const unwritten = written.subarray(a, b).filter((w) => w === 0).length;
+      const first = written.subarray(a, b).indexOf(1);
+      expect(runs.unwrittenBytes(BigInt(a), BigInt(b))).toBe(BigInt(unwritten));
+      expect(runs.firstWritten(BigInt(a), BigInt(b))).toBe(BigInt(first < 0 ? b : a + first));
+    }
+  });
+
+  it('keeps a run of written zeros, which reads as zeros like bytes never written', () => {
+    const runs = new ByteRuns();
+    runs.fill(4096n, 4096n, 0);
+    expect(runs.read(0n, 12288n)).toEqual([[0, 12288, 0]]);
+    expect(runs.unwrittenBytes(0n, 12288n)).toBe(8192n);
+    expect(runs.firstWritten(0n, 12288n)).toBe(4096n);
+    runs.clear(4096n, 100n);
+    expect(runs.firstWritten(0n, 12288n)).toBe(4196n);
+  });
+
   it('merges touching runs of one byte and drops cleared ones', () => {
     const runs = new ByteRuns();
     runs.fill(0n, 10n, 7);
