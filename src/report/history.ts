@@ -40,6 +40,6 @@ export function historyText(r: HistoryResult): string {
     rows.push([String(e.seq), String(e.i), String(e.line ?? '?'), e.op ?? '?', String(e.folio), `${e.pgoff}:${e.order}`, e.event,
       `${e.from === null ? '' : `${e.from} `}→ ${e.to ?? ''}`, lineage(e)]);
   }
-  const ranges = `${r.cost.ranges} ${r.cost.ranges === 1 ? 'range' : 'ranges'}`;
-  return `${header(r)}\n${columns(rows)}\nread ${r.cost.read} of the run's ${r.cost.events} events, in ${ranges} of seqs`;
+  const reads = `${r.cost.ranges} ${r.cost.ranges === 1 ? 'read' : 'reads'}`;
+  return `${header(r)}\n${columns(rows)}\nread ${r.cost.read} of the run's ${r.cost.events} events, in ${reads} by seq`;
 }

@@ -113,6 +113,8 @@ export interface FoliosTable {
   ended_state: number | null;
   /** 1 when inferred from a kernel run's layout changes. */
   inferred: number;
+  /** Its event seqs after birth, varint deltas (migration 0005); null before, or until it ends or its run finishes. */
+  events: Uint8Array | null;
 }
 
 /** `events`: the append-only event log, integers only. */

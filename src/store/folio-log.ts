@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { EVENT_CODES } from '../model/index.js';
+import { decodeEventSeqs } from './event-seqs.js';
 import type { Guard } from './replay.js';
 
 /*
@@ -31,6 +32,8 @@ export interface FolioRecord {
   readonly endedState: number | null;
   /** True in a kernel run, whose folios are inferred from layout changes. */
   readonly inferred: boolean;
+  /** Seqs of all its events, birth first (`folios.events`, migration 0005); null in older runs. */
+  readonly eventSeqs: readonly number[] | null;
 }
 
 /** A folio event as histories read it: folio events carry small `arg`s (orders, pages, ids, pin counts). */
@@ -46,16 +49,19 @@ export interface FolioEventRecord {
   readonly arg: number | null;
 }
 
-/** What reading some folios' events cost: seq ranges read and event rows they hold. */
+/** What reading some folios' events cost: statements by seq (lists or ranges) and event rows read. */
 export interface LogReadCost {
   readonly ranges: number;
   readonly read: number;
 }
 
-type FolioRow = [number, number, number, number, number | null, number, number | null, number | null, number];
+type FolioRow = [number, number, number, number, number | null, number, number | null, number | null, number, Uint8Array | null];
 type EventRow = [number, number, number, number, number | null, number | null, number | null];
 
-const FOLIO_COLUMNS = 'f.id, f.file, f.pgoff, f."order", f.parent, f.born_seq, f.ended_seq, f.ended_state, f.inferred';
+const FOLIO_COLUMNS = 'f.id, f.file, f.pgoff, f."order", f.parent, f.born_seq, f.ended_seq, f.ended_state, f.inferred, f.events';
+
+/** Seqs fetched per statement when a history reads events by their seqs. */
+const SEQ_CHUNK = 500;
 
 /**
  * The folios of a file that ever covered page N: a folio of order o that covers N starts at
@@ -73,8 +79,9 @@ export const PAGE_FOLIOS_SQL = `select ${FOLIO_COLUMNS} from folios f indexed by
 export const RANGE_EVENTS_SQL = `select seq, i, folio, event, from_state, to_state, arg from events
   where run_id = ? and seq >= ? and seq <= ? and folio >= ? and folio <= ? order by seq`;
 
-const toFolio = ([id, file, pgoff, order, parent, bornSeq, endedSeq, endedState, inferred]: FolioRow): FolioRecord => ({
+const toFolio = ([id, file, pgoff, order, parent, bornSeq, endedSeq, endedState, inferred, events]: FolioRow): FolioRecord => ({
   id, file, pgoff, order, parent, bornSeq, endedSeq, endedState, inferred: inferred === 1,
+  eventSeqs: events === null ? null : decodeEventSeqs(bornSeq, events),
 });
 
 const toEvent = ([seq, i, folio, event, from, to, arg]: EventRow): FolioEventRecord => ({ seq, i, folio, event, from, to, arg });
@@ -100,11 +107,14 @@ export class FolioLog {
   readonly #sources: BetterSqlite3.Statement<[number, number, number, number, number]>;
   readonly #operation: BetterSqlite3.Statement<[number, number]>;
   readonly #lastId: BetterSqlite3.Statement<[number]>;
+  readonly #sqlite: BetterSqlite3.Database;
+  readonly #bySeq = new Map<number, BetterSqlite3.Statement<number[]>>();
 
   /** Internal: use `Store.folioLog`. */
   constructor(sqlite: BetterSqlite3.Database, runId: number, guard: Guard) {
     this.#runId = runId;
     this.#guard = guard;
+    this.#sqlite = sqlite;
     this.#folio = sqlite.prepare<[number, number]>(`select ${FOLIO_COLUMNS} from folios f where f.run_id = ? and f.id = ?`).raw(true);
     this.#page = sqlite.prepare<number[]>(PAGE_FOLIOS_SQL).raw(true);
     this.#range = sqlite.prepare<[number, number, number, number, number]>(RANGE_EVENTS_SQL).raw(true);
@@ -144,8 +154,10 @@ export class FolioLog {
   }
 
   /**
-   * Every event of `folios`, in seq order, and what reading them cost. Each folio's events
-   * lie in its lifetime [born_seq, ended_seq] (`lastSeq`, the run's last event, while it
+   * Every event of `folios`, in seq order, and what reading them cost. In a run that stored
+   * each folio's event seqs (`folios.events`, migration 0005) exactly those rows are read, by
+   * primary key. In an older run each folio's events
+   * are found in its lifetime [born_seq, ended_seq] (`lastSeq`, the run's last event, while it
    * lives), so only those ranges are read, by primary key. Overlapping or adjacent lifetimes
    * (a split's parent ends where its pieces begin; a collapse target is born before its sources
    * end) are merged first, so each range of the log is read once. The folios over one page
@@ -158,6 +170,7 @@ export class FolioLog {
    * needs a stored fact per folio that the schema does not hold yet.
    */
   eventsOf(folios: readonly FolioRecord[], lastSeq: number): { events: FolioEventRecord[]; cost: LogReadCost } {
+    if (folios.every((f) => f.eventSeqs !== null)) return this.#bySeqs(folios);
     const spans = folios.map((f) => ({ id: f.id, lo: f.bornSeq, hi: f.endedSeq ?? lastSeq })).sort((a, b) => a.lo - b.lo);
     const events: FolioEventRecord[] = [];
     let ranges = 0;
@@ -180,6 +193,33 @@ export class FolioLog {
       read += hi - first.lo + 1;
     }
     return { events, cost: { ranges, read } };
+  }
+
+  /**
+   * Every event of `folios` read by their seqs (`folios.events`, migration 0005): exactly those
+   * rows, by the log's primary key, however long the folios lived.
+   */
+  #bySeqs(folios: readonly FolioRecord[]): { events: FolioEventRecord[]; cost: LogReadCost } {
+    const seqs = [...new Set(folios.flatMap((f) => f.eventSeqs ?? []))].sort((a, b) => a - b);
+    const events: FolioEventRecord[] = [];
+    let ranges = 0;
+    for (let k = 0; k < seqs.length; k += SEQ_CHUNK) {
+      const chunk = seqs.slice(k, k + SEQ_CHUNK);
+      const rows = this.#guard(() => this.#seqs(chunk.length).all(this.#runId, ...chunk)) as EventRow[];
+      for (const r of rows) events.push(toEvent(r));
+      ranges++;
+    }
+    return { events, cost: { ranges, read: seqs.length } };
+  }
+
+  #seqs(n: number): BetterSqlite3.Statement<number[]> {
+    let s = this.#bySeq.get(n);
+    if (s === undefined) {
+      s = this.#sqlite.prepare<number[]>(`select seq, i, folio, event, from_state, to_state, arg from events
+        where run_id = ? and seq in (${Array(n).fill('?').join(', ')}) order by seq`).raw(true);
+      this.#bySeq.set(n, s);
+    }
+    return s;
   }
 
   /**

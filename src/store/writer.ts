@@ -6,6 +6,7 @@ import { applyEvent, CHECKPOINT_INTERVAL, checkpointDue, encodeCheckpoint, type 
 import type { RunSource } from './database.js';
 import { StoreError, wrapSqliteError } from './errors.js';
 import { Counters } from './counters.js';
+import { encodeEventSeqs } from './event-seqs.js';
 import { type EventExtra, type EventRow, type FileInput, type OperationInput, eventLine, oneLine } from './rows.js';
 
 /** Events per write transaction (product.md §4: batches of about 10,000). */
@@ -72,6 +73,8 @@ export class RunWriter {
   /** Per-size counters summed over the operations recorded so far. */
   readonly #counters = new Counters();
   readonly #tallies = { events: new Map<number, number>(), states: new Map<number, number>() };
+  /** Seqs of each live folio's events, its birth first, stored with the folio when it ends. */
+  readonly #folioSeqs = new Map<number, number[]>();
 
   /** Internal: use `Store.beginRun`, which has inserted the run row `runId`. */
   constructor(sqlite: BetterSqlite3.Database, runId: number, source: RunSource, options: WriterOptions = {}) {
@@ -116,9 +119,13 @@ export class RunWriter {
     if (row.to !== null) bump(this.#tallies.states, row.to);
     if (id !== null && extra?.born !== undefined) {
       const { file, pgoff, order, parent } = extra.born;
-      this.#pending.folios.set(id, [this.runId, id, file, pgoff, order, parent, row.seq, null, null, this.#inferred]);
+      this.#pending.folios.set(id, [this.runId, id, file, pgoff, order, parent, row.seq, null, null, this.#inferred, null]);
+      this.#folioSeqs.set(id, [row.seq]);
+    } else if (id !== null) this.#folioSeqs.get(id)?.push(row.seq);
+    if (id !== null && extra?.ended === true) {
+      this.#pending.endFolio(this.runId, id, row.seq, endedState, this.#eventSeqs(id));
+      this.#folioSeqs.delete(id);
     }
-    if (id !== null && extra?.ended === true) this.#pending.endFolio(this.runId, id, row.seq, endedState);
     this.#pending.events.push([this.runId, row.seq, row.i, id, row.event, row.from, row.to, row.arg]);
     this.#hashText += eventLine(row);
     this.#lastSeq = row.seq;
@@ -156,6 +163,7 @@ export class RunWriter {
     const hash = this.#hash.digest('hex');
     const message = status === 'failed' && failure !== undefined ? oneLine(failure) : null;
     const tallies = JSON.stringify({ events: Object.fromEntries(this.#tallies.events), states: Object.fromEntries(this.#tallies.states) });
+    for (const id of this.#folioSeqs.keys()) this.#pending.folioEvents(this.runId, id, this.#eventSeqs(id));
     this.#flush(() => this.#stmts.finish.run(status, message, this.#ops, this.#lastSeq, hash, this.#counters.json(), tallies, this.runId));
     this.#closed = true;
     return { runId: this.runId, events: this.#lastSeq, ops: this.#ops, hash };
@@ -182,6 +190,12 @@ export class RunWriter {
   /** The live folios after the last event (a view; do not mutate). */
   liveFolios(): ReadonlyMap<number, Readonly<LiveFolio>> {
     return this.#live;
+  }
+
+  /** `folios.events` of live folio `id`: its event seqs after birth (see event-seqs.ts). */
+  #eventSeqs(id: number): Uint8Array {
+    const [born = 0, ...after] = this.#folioSeqs.get(id) ?? [];
+    return encodeEventSeqs(born, after);
   }
 
   #flush(final: (() => void) | undefined): void {

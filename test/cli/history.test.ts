@@ -40,7 +40,7 @@ describe('foliolog history', () => {
         '63   10  11    madvise -c 0 2m  11     384:7        folio_collapsed        reclaim-candidate → collapsed-into     into 17',
         '64   10  11    madvise -c 0 2m  17     0:9          folio_marked_uptodate  collapsed → collapsed',
         '65   10  11    madvise -c 0 2m  17     0:9          folio_reclaim_marked   collapsed → reclaim-candidate',
-        'read 45 of the run\'s 65 events, in 2 ranges of seqs',
+        'read 19 of the run\'s 65 events, in 1 read by seq',
         '',
       ].join('\n'),
     });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, EventRow, RunMeta } from '../../src/store/index.js';
@@ -40,3 +40,7 @@ export function expectedHash(rows: readonly EventRow[]): string {
   }
   return h.digest('hex');
 }
+
+/** Every migration of `migrations/`, by name, in the order they run. */
+export const MIGRATION_NAMES: readonly string[] = readdirSync(new URL('../../migrations', import.meta.url))
+  .filter((f) => /^\d{4}_.*\.ts$/.test(f)).map((f) => f.slice(0, -3)).sort();

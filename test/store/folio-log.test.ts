@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PAGE_FOLIOS_SQL, RANGE_EVENTS_SQL } from '../../src/store/folio-log.js';
-import { openStore } from '../../src/store/index.js';
+import { type FolioRecord, openStore } from '../../src/store/index.js';
 import { recordModel } from '../query/_runs.js';
 import { tempDir } from './_helpers.js';
 
@@ -31,12 +31,25 @@ describe('FolioLog reads', () => {
     expect(plan(path, RANGE_EVENTS_SQL)).toEqual(['SEARCH events USING PRIMARY KEY (run_id=? AND seq>? AND seq<?)']);
   });
 
-  it('merges overlapping and adjacent lifetimes so each range of the log is read once', async () => {
+  it('reads exactly the folios\' events by their stored seqs, however long they lived', async () => {
+    const store = await openStore(tmp.file('s.db'), 'create');
+    const id = recordModel(store, 'mount tmpfs huge=always\npwrite 0 2m\nfpunch 1m 64k\n');
+    const log = store.folioLog(id);
+    const [parent, piece] = [log.folio(1)!, log.coveringPage(1, 384).at(-1)!];
+    expect(parent.eventSeqs).toHaveLength(4);
+    const { events, cost } = log.eventsOf([piece, parent], (await store.getRun(id)).events);
+    expect(events.map((e) => e.folio)).toEqual([1, 1, 1, 1, piece.id, piece.id]);
+    expect(cost).toEqual({ ranges: 1, read: 6 });
+    await store.close();
+  });
+
+  it('merges overlapping and adjacent lifetimes of a run without stored seqs, reading each range of the log once', async () => {
     const store = await openStore(tmp.file('m.db'), 'create');
     // A split: folio 1 ends at its folio_split, its pieces are born right after it.
     const id = recordModel(store, 'mount tmpfs huge=always\npwrite 0 2m\nfpunch 1m 64k\n');
     const log = store.folioLog(id);
-    const [parent, piece] = [log.folio(1)!, log.coveringPage(1, 384).at(-1)!];
+    const legacy = (f: FolioRecord): FolioRecord => ({ ...f, eventSeqs: null });
+    const [parent, piece] = [legacy(log.folio(1)!), legacy(log.coveringPage(1, 384).at(-1)!)];
     expect(piece).toMatchObject({ parent: 1, pgoff: 384, order: 7 });
     const { events, cost } = log.eventsOf([piece, parent], (await store.getRun(id)).events);
     expect(events.map((e) => e.folio)).toEqual([1, 1, 1, 1, piece.id, piece.id]);

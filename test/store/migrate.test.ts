@@ -3,11 +3,10 @@ import { NO_MIGRATIONS, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EVENT_CODES } from '../../src/model/events.js';
 import { APPLICATION_ID, createMigrator, loadMigrations, openStore } from '../../src/store/index.js';
-import { tempDir } from './_helpers.js';
+import { MIGRATION_NAMES, tempDir } from './_helpers.js';
 
 const TABLES = ['checkpoints', 'event_types', 'events', 'files', 'folio_states', 'folios', 'operations', 'runs'];
 const VIEWS = ['event_log', 'folio_lifetimes', 'holes_as_data', 'op_summary', 'split_failures'];
-const MIGRATIONS = ['0001_create_runs_and_events', '0002_add_pins_digests_and_page_index', '0003_create_views'];
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => { tmp = tempDir(); });
@@ -34,7 +33,7 @@ describe('openStore migrations', () => {
     expect(await pragma('foreign_keys')).toBe(1);
     expect(await pragma('busy_timeout')).toBeGreaterThanOrEqual(10_000);
     const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(store.db);
-    expect(applied.rows.map((r) => r.name)).toEqual(MIGRATIONS);
+    expect(applied.rows.map((r) => r.name)).toEqual(MIGRATION_NAMES);
     await store.close();
     expect(existsSync(path)).toBe(true);
   });
@@ -44,7 +43,7 @@ describe('openStore migrations', () => {
     await (await openStore(path, 'create')).close();
     const store = await openStore(path, 'create');
     const applied = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(store.db);
-    expect(applied.rows[0]?.n).toBe(3);
+    expect(applied.rows[0]?.n).toBe(MIGRATION_NAMES.length);
     await store.close();
   });
 
@@ -60,7 +59,7 @@ describe('openStore migrations', () => {
     expect(readFileSync(path).equals(before)).toBe(true);
     const reopened = await openStore(path, 'existing');
     const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(reopened.db);
-    expect(applied.rows.map((r) => r.name)).toEqual(MIGRATIONS);
+    expect(applied.rows.map((r) => r.name)).toEqual(MIGRATION_NAMES);
     expect(await reopened.listRuns()).toEqual([]);
     await reopened.close();
   });
@@ -88,15 +87,13 @@ describe('openStore migrations', () => {
     const down = await createMigrator(store.db, migrations).migrateTo(NO_MIGRATIONS);
     expect(down.error).toBeUndefined();
     expect(down.results?.map((r) => [r.migrationName, r.direction, r.status])).toEqual([
-      ['0003_create_views', 'Down', 'Success'],
-      ['0002_add_pins_digests_and_page_index', 'Down', 'Success'],
-      ['0001_create_runs_and_events', 'Down', 'Success'],
+      ...[...MIGRATION_NAMES].reverse().map((name) => [name, 'Down', 'Success']),
     ]);
     const left = await sql<{ name: string }>`select name from sqlite_master where type in ('table', 'view') and name not like 'kysely%' and name not like 'sqlite%'`.execute(store.db);
     expect(left.rows).toEqual([]);
     const up = await createMigrator(store.db, migrations).migrateToLatest();
     expect(up.error).toBeUndefined();
-    expect(up.results?.map((r) => r.status)).toEqual(['Success', 'Success', 'Success']);
+    expect(up.results?.map((r) => r.status)).toEqual(MIGRATION_NAMES.map(() => 'Success'));
     await store.close();
   });
 });

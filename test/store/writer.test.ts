@@ -119,10 +119,13 @@ describe('RunWriter.event', () => {
     w.event({ seq: 3, i: 0, folio: 2, event: EVENT_CODES.folio_added, from: null, to: 1, arg: 0 }, { born: { file: 1, pgoff: 512, order: 0, parent: 1 } });
     w.finish('complete');
     const folios = await store.db.selectFrom('folios').selectAll().where('run_id', '=', w.runId).orderBy('id').execute();
-    expect(folios.map(({ run_id: _r, ...f }) => f)).toEqual([
+    expect(folios.map(({ run_id: _r, events: _e, ...f }) => f)).toEqual([
       { id: 1, file: 1, pgoff: 512, order: 9, parent: null, born_seq: 1, ended_seq: 2, ended_state: 6, inferred: 0 },
       { id: 2, file: 1, pgoff: 512, order: 0, parent: 1, born_seq: 3, ended_seq: null, ended_state: null, inferred: 0 },
     ]);
+    // Each folio's event seqs after its birth, as varint deltas: folio 1's split at seq 2 (+1);
+    // folio 2, still live, none.
+    expect(folios.map((f) => [...(f.events ?? [])])).toEqual([[1], []]);
   });
 
   it('ends a folio born in an earlier batch', async () => {
