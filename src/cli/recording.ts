@@ -1,9 +1,10 @@
 import type { Observation, Script } from '../script/index.js';
-import { layoutDigest, parseScript, ScriptError } from '../script/index.js';
+import { ObservationTable } from '../report/index.js';
+import { formatObservation, layoutDigest, parseScript, ScriptError } from '../script/index.js';
 import type { RunRecorder } from '../sim/index.js';
 import type { RunMeta, RunProgress, RunSummary, RunWriter } from '../store/index.js';
 import { CliError } from './errors.js';
-import { packageVersion, readScriptFile } from './io.js';
+import { type Output, packageVersion, readScriptFile } from './io.js';
 
 /**
  * Read and parse a whole script before anything is recorded.
@@ -50,4 +51,16 @@ export function summaryLine(status: 'complete' | 'failed', s: RunSummary, suffix
 /** A run row's metadata: what the command says, plus this build's and Node's versions. */
 export function runMeta(m: Omit<RunMeta, 'foliologVersion' | 'nodeVersion' | 'bugs' | 'schedule'>): RunMeta {
   return { ...m, bugs: [], schedule: null, foliologVersion: packageVersion(), nodeVersion: process.versions.node };
+}
+
+/**
+ * Where `run` and `kernel` print each command's observation as it finishes: a §2 JSON line
+ * (`--json`), or a row of the readable table, whose header it prints at once. Nothing waits
+ * for the end of the run.
+ */
+export function observationPrinter(json: boolean, lines: Script['lines'], out: Output): (o: Observation) => void {
+  if (json) return (o) => out.write(`${formatObservation(o)}\n`);
+  const table = new ObservationTable(lines);
+  out.write(`${table.header()}\n`);
+  return (o) => out.write(`${table.row(o)}\n`);
 }

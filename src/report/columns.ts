@@ -1,7 +1,8 @@
 /**
  * Borderless columns, each as wide as its widest cell plus two blanks, the last one unpadded:
  * the layout of `ps` or `git log --format` tables. Linear in the cells (the `at` and `history`
- * answers run to thousands of rows, where cli-table3's layout grows quadratically). Pure.
+ * answers run to thousands of rows; a table library that lays out the whole table first grew
+ * quadratically with them). Pure.
  *
  * ### Example
  * ```ts

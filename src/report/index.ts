@@ -4,5 +4,5 @@ export { columns } from './columns.js';
 export { historyText, idsText } from './history.js';
 export { layoutText } from './layout.js';
 export { cellText, csvRecord, sqlTable } from './sql.js';
-export { countersText, observationTable, runsTable, statsText } from './table.js';
+export { countersText, ObservationTable, runsTable, statsText } from './table.js';
 export type { RunListRow } from './table.js';

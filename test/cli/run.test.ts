@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Shmem, UnsupportedError } from '../../src/model/index.js';
 import { cli, fileHash, jsonLines, tempDir } from './_cli.js';
+import { main } from '../../src/cli/index.js';
 
 let t: ReturnType<typeof tempDir>;
 beforeEach(() => { t = tempDir(); });
@@ -37,6 +38,20 @@ describe('foliolog run', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('0:3 8:2 12:1 14:0');
     expect(r.stdout).toContain('32kB.shmem_alloc+1');
+  });
+
+  it('streams the table: the header before the first command, then one row per command as it finishes', async () => {
+    const writes: string[] = [];
+    const code = await main(['run', t.file('w.fl', 'mount tmpfs huge=always\npwrite 0 2m\nfpunch 1m 64k\n'), '--db', t.file('s.db')], {
+      stdout: { write: (s) => void writes.push(s) }, stderr: { write: () => {} }, now: () => new Date(),
+    });
+    expect(code).toBe(0);
+    expect(writes).toEqual([
+      'i  line  op                       ret         size        blocks    stats                         folios\n',
+      '0  1     mount tmpfs huge=always  0           0           0                                       (empty)\n',
+      '1  2     pwrite 0 2m              2097152     2097152     4096      2048kB.shmem_alloc+1          0:9\n',
+      '2  3     fpunch 1m 64k            0           2097152     3968      2048kB.split+1 64kB.split+1   0:8 272-273:0 274:1 276:2 280:3 288:5 320:6 384:7\n',
+    ]);
   });
 
   it('gives the same event-log hash to two runs of the same script, and different run ids', async () => {

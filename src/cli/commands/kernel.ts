@@ -1,14 +1,12 @@
 import type { KernelRun } from '../../probe/index.js';
 import { checkKernelPreconditions, ProbeError, runOnKernel } from '../../probe/index.js';
-import { observationTable } from '../../report/index.js';
-import type { Observation, Script } from '../../script/index.js';
-import { formatObservation } from '../../script/index.js';
+import type { Script } from '../../script/index.js';
 import { KernelInference } from '../../sim/index.js';
 import { openStore } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { interruptedStatus } from '../interrupt.js';
 import type { CliEnv } from '../io.js';
-import { interruptedLine, loadScript, recorderFor, runMeta, startLine, summaryLine } from '../recording.js';
+import { interruptedLine, loadScript, observationPrinter, recorderFor, runMeta, startLine, summaryLine } from '../recording.js';
 
 /** Options of `foliolog kernel`. */
 export interface KernelOptions {
@@ -58,14 +56,13 @@ export async function kernelCommand(path: string, opts: KernelOptions, env: CliE
     }), { now: env.now });
     env.stderr.write(startLine(writer.runId));
     const infer = new KernelInference(recorderFor(writer));
-    const observations: Observation[] = [];
+    const print = observationPrinter(opts.json, script.lines, env.stdout);
     let run: KernelRun;
     try {
       run = await runOnKernel(script, {
         onObservation: (o) => {
-          observations.push(o);
           infer.step(script.lines[o.i]!, o);
-          if (opts.json) env.stdout.write(`${formatObservation(o)}\n`);
+          print(o);
         },
         stop,
       });
@@ -78,13 +75,10 @@ export async function kernelCommand(path: string, opts: KernelOptions, env: CliE
     }
     for (const w of run.warnings.slice(warnings.length)) env.stderr.write(`foliolog: warning: ${w}\n`);
     if (run.interrupted) {
-      const left = writer.interrupt();
-      if (!opts.json) env.stdout.write(`${observationTable(observations)}\n`);
-      env.stderr.write(interruptedLine(left));
+      env.stderr.write(interruptedLine(writer.interrupt()));
       return interruptedStatus(stop);
     }
     const summary = writer.finish('complete');
-    if (!opts.json) env.stdout.write(`${observationTable(observations)}\n`);
     env.stderr.write(summaryLine('complete', summary, ` (kernel ${run.release})`));
     return 0;
   } finally {

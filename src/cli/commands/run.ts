@@ -1,12 +1,9 @@
-import type { Observation } from '../../script/index.js';
-import { formatObservation } from '../../script/index.js';
 import { firstUnsupportedLine, Simulation } from '../../sim/index.js';
 import { openStore } from '../../store/index.js';
-import { observationTable } from '../../report/index.js';
 import { CliError } from '../errors.js';
 import { interruptedStatus } from '../interrupt.js';
 import type { CliEnv } from '../io.js';
-import { interruptedLine, loadScript, recorderFor, runMeta, startLine, summaryLine } from '../recording.js';
+import { interruptedLine, loadScript, observationPrinter, recorderFor, runMeta, startLine, summaryLine } from '../recording.js';
 import { stepInSlices } from '../slices.js';
 
 /** Options of `foliolog run`. */
@@ -46,18 +43,15 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv, 
     const sim = new Simulation(parsed, {
       check: opts.check,
       recorder: recorderFor(writer),
-      ...(opts.json ? { onObservation: (o: Observation) => env.stdout.write(`${formatObservation(o)}\n`) } : {}),
+      onObservation: observationPrinter(opts.json, parsed.lines, env.stdout),
     });
     const stopped = await stepInSlices(sim, stop) === 'stopped';
     const result = sim.result();
     if (stopped) {
-      const left = writer.interrupt();
-      if (!opts.json) env.stdout.write(`${observationTable(result.observations)}\n`);
-      env.stderr.write(interruptedLine(left));
+      env.stderr.write(interruptedLine(writer.interrupt()));
       return interruptedStatus(stop);
     }
     const summary = writer.finish(result.failure ? 'failed' : 'complete', result.failure?.message);
-    if (!opts.json) env.stdout.write(`${observationTable(result.observations)}\n`);
     const status = result.failure ? 'failed' : 'complete';
     env.stderr.write(summaryLine(status, summary));
     if (!result.failure) return 0;
