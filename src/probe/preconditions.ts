@@ -52,11 +52,11 @@ function kpageflagsProblem(): string | undefined {
 function helperProblem(helper: string, source: string | undefined): string | undefined {
   if (!existsSync(helper)) {
     return hasCompiler()
-      ? `the probe helper is not built: run \`npm run build:probe\` (${helper} is missing)`
+      ? `the probe helper is not built: run \`npm run build\` (${helper} is missing)`
       : 'no C compiler: `cc` is not on the PATH, so the probe helper cannot be built';
   }
   if (source !== undefined && existsSync(source) && statSync(source).mtimeMs > statSync(helper).mtimeMs) {
-    return `the probe helper is older than ${source}: run \`npm run build:probe\``;
+    return `the probe helper is older than ${source}: run \`npm run build\``;
   }
   const r = spawnSync(helper, ['--check'], { encoding: 'utf8', timeout: 30_000 });
   if (r.error !== undefined) return `the probe helper does not start: ${r.error.message}`;

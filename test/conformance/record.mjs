@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Records the truth of the conformance corpus on this machine's kernel (root; `npm run build`
-// and `npm run build:probe` first). Never edit a truth file by hand: rerun this instead.
+// first: it builds the probe helper too). Never edit a truth file by hand: rerun this instead.
 //
 //   node test/conformance/record.mjs [NAME ...]        record every script, or only those named
 //
