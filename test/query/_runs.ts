@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { Observation } from '../../src/script/index.js';
-import { parseScript } from '../../src/script/index.js';
+import { parseObservation, parseScript } from '../../src/script/index.js';
 import type { RunRecorder } from '../../src/sim/index.js';
 import { KernelInference, simulate } from '../../src/sim/index.js';
 import type { RunMeta, RunWriter, Store, WriterOptions } from '../../src/store/index.js';
@@ -45,4 +46,16 @@ export function recordKernel(store: Store, text: string, observations: readonly 
 /** Start a run and never finish it (a killed writer). */
 export function recordIncomplete(store: Store, text: string): number {
   return store.beginRun(meta('model', 'killed.fl', text), CLOCK).runId;
+}
+
+const CORPUS = new URL('../conformance/', import.meta.url);
+
+/** The recorded kernel truth of corpus script `name` (e.g. `301-punch-64k-at-1m`). */
+export function corpusTruth(name: string): Observation[] {
+  return readFileSync(new URL(`${name}.truth.jsonl`, CORPUS), 'utf8').split('\n').filter(Boolean).map(parseObservation);
+}
+
+/** The text of corpus script `name`. */
+export function corpusText(name: string): string {
+  return readFileSync(new URL(`${name}.fl`, CORPUS), 'utf8');
 }

@@ -1,18 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { at, history, type HistoryRow } from '../../src/query/index.js';
-import type { Observation } from '../../src/script/index.js';
-import { parseObservation } from '../../src/script/index.js';
 import { simulateText } from '../../src/sim/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { tempDir } from '../store/_helpers.js';
-import { recordIncomplete, recordKernel, recordModel } from './_runs.js';
+import { corpusText, corpusTruth, recordIncomplete, recordKernel, recordModel } from './_runs.js';
 
-const CORPUS = join(import.meta.dirname, '../conformance');
-const truth = (name: string): Observation[] =>
-  readFileSync(join(CORPUS, `${name}.truth.jsonl`), 'utf8').split('\n').filter(Boolean).map(parseObservation);
-const text = (name: string): string => readFileSync(join(CORPUS, `${name}.fl`), 'utf8');
+const truth = corpusTruth;
+const text = corpusText;
 
 /**
  * Page 400 goes through all four: 0:9 fails to split while page 256 is pinned, splits once
