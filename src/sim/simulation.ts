@@ -17,6 +17,7 @@ export interface SimFailure {
 
 /** What a run produced: `Simulation.result()`, or `simulate`. */
 export interface SimResult {
+  /** Every observation, unless `keepObservations` was false (then none: they were streamed). */
   readonly observations: readonly Observation[];
   readonly events: number;
   readonly failure: SimFailure | undefined;
@@ -29,6 +30,11 @@ export interface SimOptions {
   readonly recorder?: RunRecorder;
   /** Called with each observation as soon as it exists (streaming output). */
   readonly onObservation?: (obs: Observation) => void;
+  /**
+   * Keep every observation for `result()` (default true). A caller that streams them says
+   * false: each lists the whole page cache, so keeping them costs memory in the run's length.
+   */
+  readonly keepObservations?: boolean;
 }
 
 /**
@@ -54,6 +60,7 @@ export class Simulation {
   readonly #oracle = new Oracle();
   readonly #observations: Observation[] = [];
   #next = 0;
+  #ops = 0;
   #failure: SimFailure | undefined;
 
   constructor(script: Script, opts: SimOptions = {}) {
@@ -65,7 +72,7 @@ export class Simulation {
 
   /** Commands run and recorded so far. */
   get ops(): number {
-    return this.#observations.length;
+    return this.#ops;
   }
 
   /** True once every command ran or one failed: `step()` does nothing more. */
@@ -97,7 +104,8 @@ export class Simulation {
       if (e instanceof InvariantError) return this.#fail('check', line.line, `invariant: ${e.message}`);
       throw e;
     }
-    this.#observations.push(obs);
+    this.#ops++;
+    if (this.#opts.keepObservations !== false) this.#observations.push(obs);
     this.#opts.recorder?.operation(obs, line.task, model.currentFile?.id ?? null, log.seq, facts);
     this.#opts.onObservation?.(obs);
     if (this.#opts.check !== false) {

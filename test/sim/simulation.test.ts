@@ -61,3 +61,18 @@ describe('Simulation.step', () => {
     }
   });
 });
+
+describe('Simulation without kept observations', () => {
+  it('streams every observation to onObservation, records the same rows, and keeps none', () => {
+    const kept = tape();
+    const all = simulate(parseScript(SCRIPT, 'w.fl'), { recorder: kept.recorder });
+    const streamed = tape();
+    const seen: unknown[] = [];
+    const sim = new Simulation(parseScript(SCRIPT, 'w.fl'), { recorder: streamed.recorder, keepObservations: false, onObservation: (o) => seen.push(o) });
+    while (sim.step());
+    expect(sim.ops).toBe(6);
+    expect(sim.result().observations).toEqual([]);
+    expect(seen).toEqual(all.observations);
+    expect(streamed.rows).toEqual(kept.rows);
+  });
+});

@@ -44,6 +44,7 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv, 
       check: opts.check,
       recorder: recorderFor(writer),
       onObservation: observationPrinter(opts.json, parsed.lines, env.stdout),
+      keepObservations: false,
     });
     const stopped = await stepInSlices(sim, stop) === 'stopped';
     const result = sim.result();
