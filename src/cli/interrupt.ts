@@ -44,14 +44,19 @@ export class Interrupt {
     if (!this.#abort.signal.aborted) this.#abort.abort(sig);
   }
 
-  /** Run `body` with SIGINT and SIGTERM handled by `request`; the handlers go when it settles. */
+  /**
+   * Run `body` with SIGINT and SIGTERM handled by `request`; the handlers go when it settles,
+   * unless a stop was requested: then they stay, so that another signal arriving while the
+   * process exits changes nothing either (removing the last listener restores the default
+   * action, which would kill the process with that signal's status).
+   */
   async during<T>(body: () => Promise<T>): Promise<T> {
     const handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((sig) => [sig, () => this.request(sig)] as const);
     for (const [sig, h] of handlers) process.on(sig, h);
     try {
       return await body();
     } finally {
-      for (const [sig, h] of handlers) process.off(sig, h);
+      if (!this.#abort.signal.aborted) for (const [sig, h] of handlers) process.off(sig, h);
     }
   }
 }
