@@ -3,5 +3,6 @@ export { Simulation } from './simulation.js';
 export type { SimFailure, SimOptions, SimResult } from './simulation.js';
 export { firstUnsupportedLine } from './support.js';
 export { KernelInference, inferKernelRun } from './infer.js';
-export type { EventExtra, EventRecord, FileRecord, RunRecorder } from './recorder.js';
+export type { EventExtra, EventRecord, ExplanationRecord, FileRecord, RunRecorder } from './recorder.js';
+export { DecisionLog } from './decision-log.js';
 export { OracleError } from './oracle.js';
