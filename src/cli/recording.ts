@@ -24,6 +24,8 @@ export function recorderFor(writer: RunWriter): RunRecorder {
   return {
     file: (row) => writer.file(row),
     event: (row, extra) => writer.event(row, extra),
+    // The model's decisions, for `explain` (migration 0004); not events, so not in the hash.
+    explanation: (row) => writer.explanation(row),
     // The layout digest lets `diff` compare runs by their operation rows (migration 0002).
     operation: (obs: Observation, task, file) => writer.operation({
       ...obs, task: task ?? null, file, layout: layoutDigest(obs.folios, obs.blind, obs.size),
