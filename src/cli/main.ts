@@ -5,6 +5,7 @@ import { type RunsOptions, runsCommand } from './commands/runs.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { diffCommand } from './commands/diff.js';
 import { atCommand } from './commands/at.js';
+import { explainCommand } from './commands/explain.js';
 import { kernelCommand } from './commands/kernel.js';
 import { CliError } from './errors.js';
 import { SCRIPT_HELP } from './help.js';
@@ -74,6 +75,13 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--pgoff <range>', 'only folios over pages A..B (both included)')
     .action(async (run: string, target: string, o: { db: string; json: boolean; file?: string; pgoff?: string }) =>
       setCode(await atCommand(run, target, o, env)));
+  root.command('explain')
+    .description('why operation @OP left the layout it left: order chains, splits, collapses')
+    .argument('<run>', 'a run id')
+    .argument('<target>', '@OP (0-based command index)')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON document', false)
+    .action(async (run: string, target: string, o: { db: string; json: boolean }) => setCode(await explainCommand(run, target, o, env)));
   root.command('conformance')
     .description('compare the model with the recorded kernel corpus')
     .argument('[dir]', 'the corpus folder', 'test/conformance')

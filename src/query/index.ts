@@ -5,3 +5,8 @@ export type { DiffSide, FirstDifference, RunDiff } from './diff.js';
 export { runObservations, toObservation } from './observations.js';
 export { foliosOfFile, triples, walkOperations } from './reader.js';
 export type { OperationState } from './reader.js';
+export { ExplainError, KERNEL_NOTE, UNEXPLAINED_NOTE, explain } from './explain.js';
+export type {
+  AllocationExplanation, AllocationSettings, CollapseExplanation, ExplainResult, FolioRef, OrderStage, PinTaker,
+  SplitExplanation, TriedOrder,
+} from './explain-result.js';
