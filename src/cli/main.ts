@@ -6,6 +6,7 @@ import { conformanceCommand } from './commands/conformance.js';
 import { diffCommand } from './commands/diff.js';
 import { atCommand } from './commands/at.js';
 import { type HistoryOptions, historyCommand } from './commands/history.js';
+import { explainCommand } from './commands/explain.js';
 import { kernelCommand } from './commands/kernel.js';
 import { queryCommand } from './commands/query.js';
 import { CliError } from './errors.js';
@@ -92,6 +93,13 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--json', 'print one JSON array of row objects', false)
     .option('--csv', 'print CSV: a header line, then the rows', false)
     .action(async (text: string, o: { db: string; json: boolean; csv: boolean }) => setCode(await queryCommand(text, o, env)));
+  root.command('explain')
+    .description('why operation @OP left the layout it left: order chains, splits, collapses')
+    .argument('<run>', 'a run id')
+    .argument('<target>', '@OP (0-based command index)')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON document', false)
+    .action(async (run: string, target: string, o: { db: string; json: boolean }) => setCode(await explainCommand(run, target, o, env)));
   root.command('conformance')
     .description('compare the model with the recorded kernel corpus')
     .argument('[dir]', 'the corpus folder', 'test/conformance')

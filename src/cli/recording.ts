@@ -25,6 +25,8 @@ export function recorderFor(writer: RunWriter): RunRecorder {
   return {
     file: (row) => writer.file(row),
     event: (row, extra) => writer.event(row, extra),
+    // The model's decisions, for `explain` (migration 0004); not events, so not in the hash.
+    explanation: (row) => writer.explanation(row),
     // The layout digest lets `diff` compare runs by their operation rows (migration 0002);
     // unwritten_data feeds the holes_as_data view (migration 0003).
     operation: (obs: Observation, task, file, _lastSeq, facts) => writer.operation({

@@ -1,13 +1,19 @@
+import type { DecisionSink } from './decisions.js';
 import type { EventSink } from './events.js';
 import type { ThpSettings } from './settings.js';
 import type { Stats } from './stats.js';
 import type { FolioId } from './units.js';
 
-/** What every operation works with: the controls, the counters, the event sink, id counters. */
+/**
+ * What every operation works with: the controls, the counters, the event sink, id counters,
+ * and a DecisionSink when someone will read the model's decisions (`foliolog explain`).
+ */
 export interface ShmemCtx {
   readonly thp: ThpSettings;
   readonly stats: Stats;
   readonly sink: EventSink;
+  /** Told why each folio got its order, why each split happened or failed, what each collapse did. */
+  readonly decisions: DecisionSink | undefined;
   /** Next folio id (per run, in allocation order). */
   nextFolioId(): FolioId;
 }

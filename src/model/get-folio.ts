@@ -4,9 +4,10 @@ import { folioNextIndex } from './folio.js';
 import { allowableOrders, suitableOrders } from './huge-orders.js';
 import type { Inode } from './inode.js';
 import { acctBlocks, addFolio, markUptodate } from './folio-ops.js';
+import { allocationDecision } from './order-chain.js';
 import { unusedHugeShrink } from './shrinker.js';
 import type { OrderMask } from './units.js';
-import { highestOrder, pagesCeil, roundDown } from './units.js';
+import { highestOrder, NO_ORDERS, pagesCeil, roundDown } from './units.js';
 import type { Vma } from './vma.js';
 
 /** Lookup mode. Mirrors: enum sgp_type. */
@@ -77,7 +78,15 @@ export function shmemGetFolio(ctx: ShmemCtx, inode: Inode, index: number, writeE
     return found;
   }
   if (sgp === 'read' || sgp === 'noalloc') return undefined;
-  const folio = allocAndAddFolio(ctx, inode, index, allowableOrders(ctx.thp, inode, index, writeEnd, vma), vma);
+  const orders = allowableOrders(ctx.thp, inode, index, writeEnd, vma);
+  const decisions = ctx.decisions;
+  // Only with a DecisionSink attached: the conflict check as it stood before the allocation.
+  const suitable = decisions ? suitableOrders(inode, index, orders, vma) : NO_ORDERS;
+  const folio = allocAndAddFolio(ctx, inode, index, orders, vma);
+  if (decisions) {
+    const got = folio === 'ENOSPC' ? undefined : folio;
+    decisions.decide(allocationDecision(ctx.thp, inode, index, writeEnd, sgp, orders, suitable, vma, got));
+  }
   // SGP_CACHE clears a new folio and marks it uptodate; SGP_FALLOC takes SGP_WRITE's shortcut.
   if (folio !== 'ENOSPC' && sgp === 'cache') markUptodate(ctx, folio);
   return folio;

@@ -13,3 +13,11 @@ export type { FolioView } from './shmem.js';
 export { Shmem } from './shmem.js';
 export type { ReadResult } from './ops/read.js';
 export { ByteRuns } from './byte-runs.js';
+export type {
+  AllocationDecision, CollapseDecision, CollapseResult, Decision, DecisionSink, SplitCause, SplitDecision, VmaFacts,
+} from './decisions.js';
+export type { AllocationSettings } from './decision-codes.js';
+export {
+  COLLAPSE_CONTEXT_CODES, COLLAPSE_RESULT_CODES, EXPLANATION_KINDS, HUGE_SETTING_CODES, SGP_CODES, SPLIT_CAUSE_CODES,
+  VMA_KIND_CODES, codeName, packPerSize, packSettings, unpackPerSize, unpackSettings,
+} from './decision-codes.js';

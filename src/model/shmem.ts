@@ -1,6 +1,7 @@
 import type { ShmemCtx } from './context.js';
 import type { OpResult } from './errno.js';
 import { fail, invariant, ok } from './errno.js';
+import type { DecisionSink } from './decisions.js';
 import type { EventSink } from './events.js';
 import { updateReclaimCandidate } from './folio-ops.js';
 import type { Inode, Superblock } from './inode.js';
@@ -56,6 +57,7 @@ export class Shmem implements ShmemCtx {
   readonly thp = new ThpSettings();
   readonly stats = new Stats();
   readonly sink: EventSink;
+  readonly decisions: DecisionSink | undefined;
   readonly superblocks: Superblock[] = [];
   /** Every inode ever created, unlinked ones included (they stay open to the end). */
   readonly inodes: Inode[] = [];
@@ -70,8 +72,10 @@ export class Shmem implements ShmemCtx {
   /** Pins still held (they outlive mappings and file switches). */
   readonly #pins: Pin[] = [];
 
-  constructor(sink: EventSink) {
+  /** `decisions`: told why the model did what it did (`foliolog explain`); without it, nothing is. */
+  constructor(sink: EventSink, decisions?: DecisionSink) {
     this.sink = sink;
+    this.decisions = decisions;
   }
 
   /** @inheritdoc */

@@ -68,7 +68,7 @@ export function unusedHugeShrink(ctx: ShmemCtx, sb: Superblock, nrToFree: number
     if (v === 'keep') moveBack.push(inode);
     else if (v !== 'drop') {
       const next = folioNextIndex(v.folio);
-      if (!splitFolio(ctx, inode, v.folio)) moveBack.push(inode);
+      if (!splitFolio(ctx, inode, v.folio, pending ? 'size_limit' : 'reclaim')) moveBack.push(inode);
       else {
         freed += next - v.end;
         split++;

@@ -1,6 +1,7 @@
 import { HPAGE_PMD_ORDER } from './arch.js';
 import type { ShmemCtx } from './context.js';
 import { invariant } from './errno.js';
+import type { SplitCause } from './decisions.js';
 import type { Folio } from './folio.js';
 import { addFolio, clearReclaimMark, markUptodate, removeFolio } from './folio-ops.js';
 import type { Inode } from './inode.js';
@@ -44,14 +45,18 @@ export function uniformSplitPieces(index: number, order: number, newOrder: numbe
  * kernel never releases there). Counts `split` or `split_failed` for the folio's order.
  * Events: `folio_split_failed`; or `folio_split` (arg: `newOrder`), then
  * `folio_added` (cause `split`) and, if the folio was uptodate, `folio_marked_uptodate` for each
- * piece in index order, then `folio_removed` for each dropped piece.
+ * piece in index order, then `folio_removed` for each dropped piece. The attempt, its `cause` and
+ * the page `at` it splits around (null: uniform) go to the DecisionSink, if any.
  * @returns true when split (-EAGAIN in the kernel otherwise).
  * Mirrors: mm/huge_memory.c __folio_split() (can_split_folio(), the EOF trim, count_mthp_stat()).
  */
-function doSplit(ctx: ShmemCtx, inode: Inode, folio: Folio, pieces: readonly SplitPiece[], newOrder: number): boolean {
+function doSplit(ctx: ShmemCtx, inode: Inode, folio: Folio, pieces: readonly SplitPiece[], newOrder: number,
+  cause: SplitCause, at: number | null, afterRange = false): boolean {
   const order = folio.order;
   invariant(order > 0 && order <= HPAGE_PMD_ORDER, `split of an order-${order} folio`);
-  if (folio.pins > 0) {
+  const ok = folio.pins === 0;
+  ctx.decisions?.decide({ type: 'split', folio: folio.id, cause, at, afterRange, ok, pins: folio.pins });
+  if (!ok) {
     ctx.stats.count(order, 'split_failed');
     ctx.sink.emit({ type: 'folio_split_failed', folio: folio.id });
     return false;
@@ -75,22 +80,25 @@ function doSplit(ctx: ShmemCtx, inode: Inode, folio: Folio, pieces: readonly Spl
 }
 
 /**
- * Split a large folio non-uniformly to order 0 around page `splitAt` (truncate and punch).
- * See {@link doSplit} for what it emits and drops.
+ * Split a large folio non-uniformly to order 0 around page `splitAt`, for a punch, a truncate
+ * or a failed fallocate's cleanup (`cause`); `afterRange` when `splitAt` is the page after the
+ * range (the second split). See {@link doSplit} for what it emits and drops.
  * @returns true when split; false when the folio holds pins (`split_failed`).
  * Mirrors: mm/huge_memory.c folio_split() (via try_folio_split_to_order()).
  */
-export function folioSplit(ctx: ShmemCtx, inode: Inode, folio: Folio, splitAt: number): boolean {
-  return doSplit(ctx, inode, folio, nonUniformSplitPieces(folio.index, folio.order, splitAt), 0);
+export function folioSplit(ctx: ShmemCtx, inode: Inode, folio: Folio, splitAt: number, cause: SplitCause,
+  afterRange = false): boolean {
+  return doSplit(ctx, inode, folio, nonUniformSplitPieces(folio.index, folio.order, splitAt), 0, cause, splitAt, afterRange);
 }
 
 /**
- * Split a large folio uniformly to order 0 (the EOF shrinker). See {@link doSplit}.
+ * Split a large folio uniformly to order 0, for the EOF shrinker (`cause`: `reclaim`, or
+ * `size_limit` when an allocation ran it). See {@link doSplit}.
  * @returns true when split; false when the folio holds pins (`split_failed`).
  * Mirrors: include/linux/huge_mm.h split_folio().
  */
-export function splitFolio(ctx: ShmemCtx, inode: Inode, folio: Folio): boolean {
-  return doSplit(ctx, inode, folio, uniformSplitPieces(folio.index, folio.order, 0), 0);
+export function splitFolio(ctx: ShmemCtx, inode: Inode, folio: Folio, cause: SplitCause): boolean {
+  return doSplit(ctx, inode, folio, uniformSplitPieces(folio.index, folio.order, 0), 0, cause, null);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { PAGE_SHIFT } from './arch.js';
 import type { ShmemCtx } from './context.js';
+import type { SplitCause } from './decisions.js';
 import type { Folio } from './folio.js';
 import { folioPos, folioSize } from './folio.js';
 import { removeFolio, zeroFolioRange } from './folio-ops.js';
@@ -26,13 +27,15 @@ export function partialRange(folio: Folio, lstart: bigint, lend: bigint): { offs
  * that worked and the range ends inside the folio, the piece that now holds the page after the
  * range (or its partly covered last page) P2 is split around P2 when still large — even when
  * the range end is aligned to that piece. The second split's result is ignored.
+ * `cause` says who asked (punch, truncate, a failed fallocate's cleanup), for the DecisionSink.
  * Divergence: a shmem folio is always dirty here in the model, so a failed first split never
  * falls back to removing the folio (a clean one would be truncated whole).
  * @returns false when the first split failed (the zeroed range stays allocated), else true.
  * Mirrors: mm/truncate.c truncate_inode_partial_folio() (6.18, with try_folio_split_or_unmap(),
  * which leaves shmem mapped on failure).
  */
-export function truncateInodePartialFolio(ctx: ShmemCtx, inode: Inode, folio: Folio, lstart: bigint, lend: bigint): boolean {
+export function truncateInodePartialFolio(ctx: ShmemCtx, inode: Inode, folio: Folio, lstart: bigint, lend: bigint,
+  cause: SplitCause): boolean {
   const size = folioSize(folio);
   const { offset, length } = partialRange(folio, lstart, lend);
   if (length === size) {
@@ -43,11 +46,11 @@ export function truncateInodePartialFolio(ctx: ShmemCtx, inode: Inode, folio: Fo
   zeroFolioRange(ctx, inode, folio, offset, length);
   if (folio.order === 0) return true;
   const shift = BigInt(PAGE_SHIFT);
-  if (!folioSplit(ctx, inode, folio, folio.index + Number(offset >> shift))) return false;
+  if (!folioSplit(ctx, inode, folio, folio.index + Number(offset >> shift), cause)) return false;
   if (offset + length === size) return true;
   const splitAt2 = folio.index + Number((offset + length) >> shift);
   // page_folio(split_at2): gone when the first split dropped it past EOF (mapping changed).
   const folio2 = inode.cache.lookup(splitAt2);
-  if (folio2 && folio2.order > 0) folioSplit(ctx, inode, folio2, splitAt2);
+  if (folio2 && folio2.order > 0) folioSplit(ctx, inode, folio2, splitAt2, cause, true);
   return true;
 }

@@ -1,5 +1,6 @@
 import { PAGE_SHIFT } from './arch.js';
 import type { ShmemCtx } from './context.js';
+import type { SplitCause } from './decisions.js';
 import { invariant } from './errno.js';
 import type { Folio } from './folio.js';
 import { folioNextIndex, folioPos, folioSize } from './folio.js';
@@ -26,7 +27,8 @@ function removeWholeFolios(ctx: ShmemCtx, inode: Inode, start: number, end: numb
  * piece at the folio's index is still large). unfalloc: uptodate folios are skipped. For a
  * truncate (`end` = TO_EOF) a pass that found nothing after `start` rescans from `start`.
  */
-function rescan(ctx: ShmemCtx, inode: Inode, start: number, end: number, lstart: bigint, lend: bigint, unfalloc: boolean): void {
+function rescan(ctx: ShmemCtx, inode: Inode, start: number, end: number, lstart: bigint, lend: bigint, unfalloc: boolean,
+  cause: SplitCause): void {
   let index = start;
   let passes = 0;
   while (index < end) {
@@ -41,7 +43,7 @@ function rescan(ctx: ShmemCtx, inode: Inode, start: number, end: number, lstart:
     index = folioNextIndex(folio);
     if (unfalloc && folio.uptodate) continue;
     if (folio.order === 0) removeFolio(ctx, inode, folio);
-    else if (truncateInodePartialFolio(ctx, inode, folio, lstart, lend) && !folioTestLarge(inode, folio)) {
+    else if (truncateInodePartialFolio(ctx, inode, folio, lstart, lend, cause) && !folioTestLarge(inode, folio)) {
       // A split left small pieces: pick them up from the start.
       index = start;
     }
@@ -64,6 +66,7 @@ export function shmemUndoRange(ctx: ShmemCtx, inode: Inode, lstart: bigint, lend
   const shift = BigInt(PAGE_SHIFT);
   let start = pagesCeil(lstart);
   let end = lend < 0n ? TO_EOF : Number((lend + 1n) >> shift);
+  const cause: SplitCause = unfalloc ? 'unfalloc' : lend < 0n ? 'truncate' : 'punch';
   if (!unfalloc && inode.fallocEnd > start && inode.fallocEnd <= end) inode.fallocEnd = start;
   removeWholeFolios(ctx, inode, start, end, unfalloc);
   if (!unfalloc) {
@@ -72,15 +75,15 @@ export function shmemUndoRange(ctx: ShmemCtx, inode: Inode, lstart: bigint, lend
     const first = inode.cache.lookup(Number(lstart >> shift));
     if (first) {
       sameFolio = lend < folioPos(first) + folioSize(first);
-      if (!truncateInodePartialFolio(ctx, inode, first, lstart, lend)) {
+      if (!truncateInodePartialFolio(ctx, inode, first, lstart, lend, cause)) {
         start = folioNextIndex(first);
         if (sameFolio) end = first.index;
       }
     }
     const last = !sameFolio && lend >= 0n ? inode.cache.lookup(Number(lend >> shift)) : undefined;
-    if (last && !truncateInodePartialFolio(ctx, inode, last, lstart, lend)) end = last.index;
+    if (last && !truncateInodePartialFolio(ctx, inode, last, lstart, lend, cause)) end = last.index;
   }
-  rescan(ctx, inode, start, end, lstart, lend, unfalloc);
+  rescan(ctx, inode, start, end, lstart, lend, unfalloc, cause);
 }
 
 /**

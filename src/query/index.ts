@@ -9,3 +9,8 @@ export { foliosOfFile, triples, walkOperations } from './reader.js';
 export { sqlQuery } from './sql.js';
 export type { SqlCell, SqlRows } from './sql.js';
 export type { OperationState } from './reader.js';
+export { ExplainError, KERNEL_NOTE, UNEXPLAINED_NOTE, explain } from './explain.js';
+export type {
+  AllocationExplanation, AllocationSettings, CollapseExplanation, ExplainResult, FolioRef, OrderStage, PinTaker,
+  SplitExplanation, TriedOrder,
+} from './explain-result.js';

@@ -32,10 +32,42 @@ export interface OperationFacts {
   readonly unwrittenData?: bigint;
 }
 
+/**
+ * One row of the `explanations` table: a decision of the model, integers only, keyed by the
+ * operation `i` and its order `n` within it. Which columns a kind uses, and what a null means,
+ * is documented in migrations/0004_create_explanations.ts (and the README).
+ */
+export interface ExplanationRecord {
+  readonly i: number;
+  readonly n: number;
+  /** `EXPLANATION_KINDS` code. */
+  readonly kind: number;
+  readonly folio: number | null;
+  readonly nr: number | null;
+  readonly pgoff: number | null;
+  readonly cause: number | null;
+  readonly result: number | null;
+  readonly settings: number | null;
+  readonly perSize: number | null;
+  readonly globalOrders: number | null;
+  readonly allowableOrders: number | null;
+  readonly vmaOrders: number | null;
+  readonly suitableOrders: number | null;
+  readonly iSize: bigint | null;
+  readonly writeEnd: bigint | null;
+  readonly vmaStart: number | null;
+  readonly vmaEnd: number | null;
+}
+
 /** Where a simulated run goes as it happens (the store's run writer, in the CLI). */
 export interface RunRecorder {
   file(row: FileRecord): void;
   event(row: EventRecord, extra?: EventExtra): void;
   /** After each command: its observation, the current file, the seq of its last event, and what else the model knows. */
   operation(obs: Observation, task: string | undefined, file: number | null, lastSeq: number, facts?: OperationFacts): void;
+  /**
+   * The model's decisions (`foliolog explain`); the model reports them only when the recorder
+   * takes them. Not events: the event log and its hash never see them.
+   */
+  explanation?(row: ExplanationRecord): void;
 }

@@ -1,5 +1,6 @@
 import { InvariantError, Shmem, UnsupportedError } from '../model/index.js';
 import type { Observation, Script } from '../script/index.js';
+import { DecisionLog } from './decision-log.js';
 import { EventLog } from './event-log.js';
 import { Oracle, OracleError } from './oracle.js';
 import { unwrittenData } from './holes-as-data.js';
@@ -41,7 +42,8 @@ export interface SimOptions {
  * A simulated run that advances one command at a time, so that a driver can stop it at a
  * command boundary (the CLI does, on SIGINT/SIGTERM). Each `step()` runs the next command over
  * the model (Linux 6.18 huge settings), records it and checks the oracle; `simulate` steps it to
- * the end. Deterministic: the same script gives the same events and observations however the
+ * the end. When the recorder takes explanations, the model's decisions go to it too (they are
+ * not events: the event log is the same with or without them). Deterministic: the same script gives the same events and observations however the
  * steps are spread over time. The caller refuses scripts with unsupported lines first
  * (`firstUnsupportedLine`).
  *
@@ -56,6 +58,8 @@ export class Simulation {
   readonly #script: Script;
   readonly #opts: SimOptions;
   readonly #log: EventLog;
+  /** Only when the recorder takes explanations: the model reports no decisions otherwise. */
+  readonly #decisions: DecisionLog | undefined;
   readonly #model: Shmem;
   readonly #oracle = new Oracle();
   readonly #observations: Observation[] = [];
@@ -67,7 +71,9 @@ export class Simulation {
     this.#script = script;
     this.#opts = opts;
     this.#log = new EventLog(opts.recorder);
-    this.#model = new Shmem(this.#log);
+    const recorder = opts.recorder;
+    this.#decisions = recorder?.explanation ? new DecisionLog((row) => recorder.explanation!(row)) : undefined;
+    this.#model = new Shmem(this.#log, this.#decisions);
   }
 
   /** Commands run and recorded so far. */
@@ -91,6 +97,7 @@ export class Simulation {
     const model = this.#model;
     const log = this.#log;
     log.i = i;
+    if (this.#decisions) this.#decisions.i = i;
     const before = model.stats.snapshot();
     let obs: Observation;
     let facts: OperationFacts;
@@ -106,6 +113,7 @@ export class Simulation {
     }
     this.#ops++;
     if (this.#opts.keepObservations !== false) this.#observations.push(obs);
+    this.#decisions?.flush();
     this.#opts.recorder?.operation(obs, line.task, model.currentFile?.id ?? null, log.seq, facts);
     this.#opts.onObservation?.(obs);
     if (this.#opts.check !== false) {

@@ -14,6 +14,7 @@ export class PendingRows {
   readonly events: SqlValue[][] = [];
   readonly operations: SqlValue[][] = [];
   readonly checkpoints: SqlValue[][] = [];
+  readonly explanations: SqlValue[][] = [];
 
   /** Buffer a folio's end and its event seqs: edit its pending insert, or update a row of an earlier batch. */
   endFolio(runId: number, id: number, seq: number, state: number | null, events: Uint8Array): void {
@@ -43,5 +44,6 @@ export class PendingRows {
     for (const r of this.events) s.insertEvent.run(...r);
     for (const r of this.operations) s.insertOperation.run(...r);
     for (const r of this.checkpoints) s.insertCheckpoint.run(...r);
+    for (const r of this.explanations) s.insertExplanation.run(...r);
   }
 }

@@ -140,6 +140,40 @@ export interface CheckpointsTable {
   counters: string | null;
 }
 
+/**
+ * `explanations` (migration 0004): the model's decisions, for `foliolog explain`; which
+ * columns each `kind` uses is documented in migrations/0004_create_explanations.ts.
+ */
+export interface ExplanationsTable {
+  run_id: number;
+  i: number;
+  /** The decision's order within the operation, from 0. */
+  n: number;
+  kind: number;
+  folio: number | null;
+  nr: number | null;
+  pgoff: number | null;
+  cause: number | null;
+  result: number | null;
+  settings: number | null;
+  per_size: number | null;
+  global_orders: number | null;
+  allowable_orders: number | null;
+  vma_orders: number | null;
+  suitable_orders: number | null;
+  i_size: NullableInt64Column;
+  write_end: NullableInt64Column;
+  vma_start: number | null;
+  vma_end: number | null;
+}
+
+/** `explanation_codes`: `(field, code)` → name of every coded `explanations` column. */
+export interface ExplanationCodesTable {
+  field: string;
+  code: number;
+  name: string;
+}
+
 /** `event_types` and `folio_states`: lookup tables for SQL users. */
 export interface CodeNameTable {
   code: number;
@@ -156,6 +190,8 @@ export interface Database {
   checkpoints: CheckpointsTable;
   event_types: CodeNameTable;
   folio_states: CodeNameTable;
+  explanations: ExplanationsTable;
+  explanation_codes: ExplanationCodesTable;
 }
 
 /** A `runs` row as Kysely selects it. */

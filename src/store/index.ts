@@ -5,10 +5,11 @@ export {
 } from './checkpoints.js';
 export type { LiveFolio, LiveTable } from './checkpoints.js';
 export type {
-  CheckpointsTable, CodeNameTable, Database, EventsTable, FileKind, FilesTable, FoliosRow, FoliosTable,
-  Int64Column, NewRunsRow, NullableInt64Column, OperationsRow, OperationsTable, RunSource, RunStatus, RunsRow, RunsTable,
+  CheckpointsTable, CodeNameTable, Database, EventsTable, ExplanationCodesTable, ExplanationsTable, FileKind, FilesTable,
+  FoliosRow, FoliosTable, Int64Column, NewRunsRow, NullableInt64Column, OperationsRow, OperationsTable, RunSource, RunStatus, RunsRow, RunsTable,
 } from './database.js';
 export type { DeletedRun, VacuumResult } from './delete.js';
+export type { FolioEventRow, FolioRow } from './explanations.js';
 export { StoreError, isStoreError } from './errors.js';
 export { FolioLog } from './folio-log.js';
 export type { FolioEventRecord, FolioRecord, LogReadCost } from './folio-log.js';
@@ -19,7 +20,8 @@ export { BUSY_TIMEOUT_MS, openStore } from './open.js';
 export type { OpenMode } from './open.js';
 export { eventLine } from './rows.js';
 export type {
-  BornFolio, EventExtra, EventRow, FileInput, JsonValue, OperationInput, OperationRecord, RunRecord, RunTallies, StoredEvent,
+  BornFolio, EventExtra, EventRow, ExplanationRow, FileInput, JsonValue, OperationInput, OperationRecord, RunRecord, RunTallies,
+  StoredEvent,
 } from './rows.js';
 export type { FileRow } from './positions.js';
 export type { SqlCell, SqlRows } from './sql.js';

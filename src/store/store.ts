@@ -7,10 +7,11 @@ import { type DeletedRun, type VacuumResult, deleteRuns, vacuum } from './delete
 import { StoreError } from './errors.js';
 import { FolioLog } from './folio-log.js';
 import { guarded } from './_guard.js';
+import { type FolioEventRow, type FolioRow, folioEvents, folioRows, hasExplanations, loadExplanations } from './explanations.js';
 import { liveFoliosAt, loadCheckpoint, readEvents } from './log.js';
 import { type FileRow, fileAtSeq, operationOfSeq, runFiles } from './positions.js';
 import { Replay } from './replay.js';
-import type { OperationRecord, RunRecord, StoredEvent } from './rows.js';
+import type { ExplanationRow, OperationRecord, RunRecord, StoredEvent } from './rows.js';
 import { type RowDifference, getRun, listRuns, loadOperations, requireFinishedRun, residentPages, rowDifferences } from './runs.js';
 import { type SqlRows, readOnlyQuery } from './sql.js';
 import type { RunWriter, WriterOptions } from './writer.js';
@@ -178,6 +179,29 @@ export class Store {
    */
   query(text: string): SqlRows {
     return readOnlyQuery(this.#sqlite, this.#path, text);
+  }
+
+  /** The decisions of operation `i` of run `runId` (migration 0004), in order. Sync. */
+  explanations(runId: number, i: number): ExplanationRow[] {
+    return guarded(this.#path, () => loadExplanations(this.#sqlite, runId, i));
+  }
+
+  /** True when run `runId` recorded decisions (model runs recorded after migration 0004). Sync. */
+  hasExplanations(runId: number): boolean {
+    return guarded(this.#path, () => hasExplanations(this.#sqlite, runId));
+  }
+
+  /**
+   * Births, splits, refused splits, removals, collapses and pin changes with
+   * `afterSeq < seq ≤ uptoSeq`, with their folio rows; only folio `folio`'s when given. Sync.
+   */
+  folioEvents(runId: number, afterSeq: number, uptoSeq: number, folio?: number): FolioEventRow[] {
+    return guarded(this.#path, () => folioEvents(this.#sqlite, runId, afterSeq, uptoSeq, folio));
+  }
+
+  /** The folio rows of run `runId` with `from ≤ id < to`. Sync. */
+  folioRows(runId: number, from: number, to: number): FolioRow[] {
+    return guarded(this.#path, () => folioRows(this.#sqlite, runId, from, to));
   }
 
   #assertWritable(): void {

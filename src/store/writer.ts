@@ -7,7 +7,9 @@ import type { RunSource } from './database.js';
 import { StoreError, wrapSqliteError } from './errors.js';
 import { Counters } from './counters.js';
 import { encodeEventSeqs } from './event-seqs.js';
-import { type EventExtra, type EventRow, type FileInput, type OperationInput, eventLine, oneLine } from './rows.js';
+import {
+  type EventExtra, type EventRow, type ExplanationRow, type FileInput, type OperationInput, eventLine, oneLine,
+} from './rows.js';
 
 /** Events per write transaction (product.md §4: batches of about 10,000). */
 export const BATCH_EVENTS = 10_000;
@@ -135,6 +137,20 @@ export class RunWriter {
       this.#liveAtCheckpoint = this.#live.size;
     }
     if (this.#pending.events.length >= this.#batchSize) this.#flush(undefined);
+  }
+
+  /**
+   * Record a decision of the model (`explanations`, migration 0004). Not an event: it changes
+   * neither the event log nor its hash. Buffered and flushed with the events.
+   * @throws StoreError `E_WRITER_CLOSED`.
+   */
+  explanation(row: ExplanationRow): void {
+    this.#assertOpen();
+    this.#pending.explanations.push([
+      this.runId, row.i, row.n, row.kind, row.folio, row.nr, row.pgoff, row.cause, row.result, row.settings, row.perSize,
+      row.globalOrders, row.allowableOrders, row.vmaOrders, row.suitableOrders, row.iSize, row.writeEnd, row.vmaStart,
+      row.vmaEnd,
+    ]);
   }
 
   /** Record a command line's outcome; `last_seq` is the last event seq so far. */

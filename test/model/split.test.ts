@@ -85,7 +85,7 @@ describe('uniformSplitPieces', () => {
 describe('folioSplit: page cache, counters and events', () => {
   it('replaces the folio by its pieces, counts split for its order, keeps blocks', () => {
     const { model, file } = setup(['mount huge=always', 'pwrite 0 2097152']);
-    expect(folioSplit(model, file, only(file), 256)).toBe(true);
+    expect(folioSplit(model, file, only(file), 256, 'punch')).toBe(true);
     expect(model.folios()).toEqual(folios('0:8 256-257:0 258:1 260:2 264:3 272:4 288:5 320:6 384:7'));
     expect(model.stats.get(9, 'split')).toBe(1);
     expect(model.blocks()).toBe(4096n);
@@ -94,7 +94,7 @@ describe('folioSplit: page cache, counters and events', () => {
   it('emits folio_split, then folio_added (cause split, parent) and folio_marked_uptodate per piece in index order', () => {
     const { model, file, events } = setup(['mount huge=always', 'pwrite 0 2097152']);
     const parent = only(file);
-    folioSplit(model, file, parent, 0);
+    folioSplit(model, file, parent, 0, 'punch');
     expect(events[0]).toEqual({ type: 'folio_split', folio: parent.id, order: 0 });
     const added = events.filter((e) => e.type === 'folio_added');
     expect(added.map((e) => [e.index, e.order])).toEqual(nonUniformSplitPieces(0, 9, 0));
@@ -105,7 +105,7 @@ describe('folioSplit: page cache, counters and events', () => {
 
   it('leaves the pieces of a not-uptodate folio not uptodate (no uptodate events)', () => {
     const { model, file, events } = setup(['mount huge=always', 'falloc 0 8192']);
-    folioSplit(model, file, only(file), 0);
+    folioSplit(model, file, only(file), 0, 'punch');
     expect(events.some((e) => e.type === 'folio_marked_uptodate')).toBe(false);
     // fallocend 2 keeps pieces below page 2; the origin piece at 0 always stays.
     expect(model.folios()).toEqual(folios('0-1:0*'));
@@ -114,7 +114,7 @@ describe('folioSplit: page cache, counters and events', () => {
   it('drops the pieces at or past max(EOF, fallocend), never the piece at the folio index', () => {
     const { model, file, events } = setup(['mount huge=always', 'pwrite 0 4096']);
     const parent = only(file);
-    folioSplit(model, file, parent, 100);
+    folioSplit(model, file, parent, 100, 'punch');
     expect(model.folios()).toEqual(folios('0:6'));
     expect(model.blocks()).toBe(512n);
     const removed = events.filter((e) => e.type === 'folio_removed');
@@ -125,7 +125,7 @@ describe('folioSplit: page cache, counters and events', () => {
     const { model, file, events } = setup(['mount huge=always', 'pwrite 0 2097152']);
     const folio = only(file);
     folio.pins = 1;
-    expect(folioSplit(model, file, folio, 256)).toBe(false);
+    expect(folioSplit(model, file, folio, 256, 'punch')).toBe(false);
     expect(events).toEqual([{ type: 'folio_split_failed', folio: folio.id }]);
     expect(model.stats.get(9, 'split_failed')).toBe(1);
     expect(model.stats.get(9, 'split')).toBe(0);
@@ -136,7 +136,7 @@ describe('folioSplit: page cache, counters and events', () => {
 describe('splitFolio (uniform)', () => {
   it('splits to order 0, drops pieces past EOF, counts split for the order', () => {
     const { model, file } = setup(['mount huge=always', 'pwrite 0 1052672']);
-    expect(splitFolio(model, file, only(file))).toBe(true);
+    expect(splitFolio(model, file, only(file), 'reclaim')).toBe(true);
     expect(model.folios()).toEqual(folios('0-256:0'));
     expect(model.stats.get(9, 'split')).toBe(1);
     expect(model.blocks()).toBe(257n * 8n);
@@ -145,7 +145,7 @@ describe('splitFolio (uniform)', () => {
   it('refuses a pinned folio with split_failed', () => {
     const { model, file } = setup(['mount huge=always', 'pwrite 0 4096']);
     only(file).pins = 2;
-    expect(splitFolio(model, file, only(file))).toBe(false);
+    expect(splitFolio(model, file, only(file), 'reclaim')).toBe(false);
     expect(model.stats.get(9, 'split_failed')).toBe(1);
   });
 });

@@ -89,6 +89,12 @@ export function* eventStream(n: number, seed = 1, files = 2, maxLive = 400): Gen
   }
 }
 
+/** An `explanations` row with every optional column null. */
+const NO_EXPLANATION = {
+  folio: null, nr: null, pgoff: null, cause: null, result: null, settings: null, perSize: null, globalOrders: null,
+  allowableOrders: null, vmaOrders: null, suitableOrders: null, iSize: null, writeEnd: null, vmaStart: null, vmaEnd: null,
+} as const;
+
 /** Options of `recordRun`. */
 export interface RecordOptions {
   readonly name?: string;
@@ -100,8 +106,8 @@ export interface RecordOptions {
 }
 
 /**
- * Record a run of `n` generated events over two files, one operation per command index, through
- * `store`'s writer. Returns its id.
+ * Record a run of `n` generated events over two files, one operation (and one `explanations`
+ * row) per command index, through `store`'s writer. Returns its id.
  */
 export function recordRun(store: Store, n: number, options: RecordOptions = {}): number {
   const writer = store.beginRun(meta(options.name ?? 't.fl'), CLOCK, options.batchSize === undefined ? {} : { batchSize: options.batchSize });
@@ -109,6 +115,7 @@ export function recordRun(store: Store, n: number, options: RecordOptions = {}):
   writer.file({ id: 2, name: 'g', mount: 1, kind: 'tmpfs' });
   let op = 0;
   const operation = (): void => {
+    writer.explanation({ ...NO_EXPLANATION, i: op, n: 0, kind: 1, folio: op + 1, settings: 1, globalOrders: 0x3fe });
     writer.operation({ i: op, line: op + 1, op: `pwrite ${op}`, ret: 4096n, size: 4096n, blocks: 8n, stats: {}, file: 1 });
     op++;
   };

@@ -1,11 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { NO_MIGRATIONS, sql } from 'kysely';
+import { type Migration, NO_MIGRATIONS, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  COLLAPSE_CONTEXT_CODES, COLLAPSE_RESULT_CODES, EXPLANATION_KINDS, HUGE_SETTING_CODES, SGP_CODES, SPLIT_CAUSE_CODES, VMA_KIND_CODES,
+} from '../../src/model/decision-codes.js';
 import { EVENT_CODES } from '../../src/model/events.js';
 import { APPLICATION_ID, createMigrator, loadMigrations, openStore } from '../../src/store/index.js';
 import { MIGRATION_NAMES, tempDir } from './_helpers.js';
 
-const TABLES = ['checkpoints', 'event_types', 'events', 'files', 'folio_states', 'folios', 'operations', 'runs'];
+const TABLES = ['checkpoints', 'event_types', 'events', 'explanation_codes', 'explanations', 'files', 'folio_states', 'folios', 'operations', 'runs'];
 const VIEWS = ['event_log', 'folio_lifetimes', 'holes_as_data', 'op_summary', 'split_failures'];
 
 let tmp: ReturnType<typeof tempDir>;
@@ -34,6 +37,7 @@ describe('openStore migrations', () => {
     expect(await pragma('busy_timeout')).toBeGreaterThanOrEqual(10_000);
     const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(store.db);
     expect(applied.rows.map((r) => r.name)).toEqual(MIGRATION_NAMES);
+    expect(applied.rows.map((r) => r.name)).toContain('0004_create_explanations');
     await store.close();
     expect(existsSync(path)).toBe(true);
   });
@@ -94,6 +98,47 @@ describe('openStore migrations', () => {
     const up = await createMigrator(store.db, migrations).migrateToLatest();
     expect(up.error).toBeUndefined();
     expect(up.results?.map((r) => r.status)).toEqual(MIGRATION_NAMES.map(() => 'Success'));
+    await store.close();
+  });
+});
+
+describe('migration 0004_create_explanations', () => {
+  /** A stand-in for another branch's 0003 that creates views over the 0001/0002 tables. */
+  const THIRD: Migration = {
+    up: async (db) => { await sql`create view run_sizes as select id, events from runs`.execute(db); },
+    down: async (db) => { await sql`drop view run_sizes`.execute(db); },
+  };
+
+  it.each([['without a 0003', false], ['after a 0003 of another branch', true]])('applies after 0002 %s, and goes back down', async (_title, third) => {
+    const store = await openStore(':memory:', 'create');
+    const all = await loadMigrations();
+    expect((await createMigrator(store.db, all).migrateTo(NO_MIGRATIONS)).error).toBeUndefined();
+    const names = ['0001_create_runs_and_events', '0002_add_pins_digests_and_page_index', '0004_create_explanations'];
+    const chosen: Record<string, Migration> = Object.fromEntries(names.map((n) => [n, all[n]!]));
+    if (third) chosen['0003_create_views'] = THIRD;
+    const up = await createMigrator(store.db, chosen).migrateToLatest();
+    expect(up.error).toBeUndefined();
+    expect(up.results?.map((r) => r.migrationName)).toEqual(Object.keys(chosen).sort());
+    const codes = await store.db.selectFrom('explanation_codes').select(['code', 'name']).where('field', '=', 'kind').orderBy('code').execute();
+    expect(codes).toEqual([{ code: 1, name: 'allocation' }, { code: 2, name: 'split' }, { code: 3, name: 'collapse' }]);
+    const down = await createMigrator(store.db, chosen).migrateTo('0002_add_pins_digests_and_page_index');
+    expect(down.error).toBeUndefined();
+    const left = await sql<{ name: string }>`select name from sqlite_master where name like 'explanation%' or name = 'run_sizes'`.execute(store.db);
+    expect(left.rows).toEqual([]);
+    await store.close();
+  });
+
+  it('keeps the codes of src/model/decision-codes.ts', async () => {
+    const store = await openStore(':memory:', 'create');
+    const rows = await store.db.selectFrom('explanation_codes').selectAll().execute();
+    const table = (field: string): Record<string, number> => Object.fromEntries(rows.filter((r) => r.field === field).map((r) => [r.name, r.code]));
+    expect(table('kind')).toEqual(EXPLANATION_KINDS);
+    expect(table('sgp')).toEqual(SGP_CODES);
+    expect(table('split_cause')).toEqual(SPLIT_CAUSE_CODES);
+    expect(table('collapse_context')).toEqual(COLLAPSE_CONTEXT_CODES);
+    expect(table('collapse_result')).toEqual(COLLAPSE_RESULT_CODES);
+    expect(table('huge')).toEqual(HUGE_SETTING_CODES);
+    expect(table('vma_kind')).toEqual({ none: 0, ...VMA_KIND_CODES });
     await store.close();
   });
 });

@@ -1,7 +1,9 @@
 import { HPAGE_PMD_NR, HPAGE_PMD_ORDER } from '../arch.js';
 import type { ShmemCtx } from '../context.js';
+import type { CollapseDecision, CollapseResult } from '../decisions.js';
 import type { Errno, OpResult } from '../errno.js';
 import { fail, ok } from '../errno.js';
+import type { Folio } from '../folio.js';
 import { addFolio, markUptodate } from '../folio-ops.js';
 import { allowableOrders } from '../huge-orders.js';
 import type { Inode } from '../inode.js';
@@ -16,41 +18,46 @@ const PMD = 1 << HPAGE_PMD_ORDER;
 /** Outcome of one 2 MiB block: collapsed or already PMD-sized, or why not. */
 type BlockResult = 'ok' | Errno;
 
+/** Who collapses: MADV_COLLAPSE or khugepaged. */
+type Context = CollapseDecision['context'];
+
+/** What each block outcome returns. */
+const BLOCK_ERRNO: Readonly<Record<CollapseResult, BlockResult>> = {
+  collapsed: 'ok', pmd: 'ok', empty: 'EINVAL', pinned: 'EAGAIN', max_ptes_none: 'EBUSY', past_eof: 'EINVAL',
+  charge: 'EINVAL', policy: 'EINVAL', vma_fit: 'EINVAL', no_block: 'EINVAL', partial: 'ok',
+};
+
 /**
- * May the VMA hold a PMD folio at all: the policy admits order 9 and the last PMD-sized block
- * before the VMA's end can be mapped aligned. Pure.
+ * Why the VMA may not hold a PMD folio at all: the policy does not admit order 9 (`policy`),
+ * or the last PMD-sized block before the VMA's end cannot be mapped aligned (`vma_fit`);
+ * undefined when it may. Pure.
  * Mirrors: mm/huge_memory.c __thp_vma_allowable_orders() (not in a fault: the size check
  * against vm_end − HPAGE_PMD_SIZE).
  */
-function vmaAllowsPmd(ctx: ShmemCtx, vma: Vma, forced: boolean): boolean {
+function pmdRefusal(ctx: ShmemCtx, vma: Vma, forced: boolean): 'policy' | 'vma_fit' | undefined {
   const orders = allowableOrders(ctx.thp, vma.inode, vma.pgoff, 0n, vma, forced);
-  return (orders & PMD) !== 0 && (vmaSuitableOrders(vma, vma.end - HPAGE_PMD_NR, PMD) & PMD) !== 0;
+  if ((orders & PMD) === 0) return 'policy';
+  return (vmaSuitableOrders(vma, vma.end - HPAGE_PMD_NR, PMD) & PMD) === 0 ? 'vma_fit' : undefined;
 }
 
-/**
- * Collapse the block of file pages [index, index + 512) into one PMD folio: holes are filled
- * with zeroes, small and mTHP folios merge, the new folio is uptodate and born `collapsed`.
- * `minPresent` is khugepaged's `512 − max_ptes_none` (MADV_COLLAPSE passes 1: a block with no
- * folio at all is not filled).
- * @returns 'ok' (also for a block already PMD-sized); EINVAL (empty block, a fallocated folio
- *   past EOF, tmpfs block limit);
- *   EAGAIN (a pinned page); EBUSY (too few pages present).
- * Mirrors: mm/khugepaged.c hpage_collapse_scan_file() + collapse_file().
- */
-function collapseBlock(ctx: ShmemCtx, inode: Inode, index: number, minPresent: number): BlockResult {
-  const folios = [...inode.cache.range(index, index + HPAGE_PMD_NR)];
-  if (folios.some((f) => f.order === HPAGE_PMD_ORDER)) return 'ok';
-  if (folios.length === 0) return 'EINVAL';
-  if (folios.some((f) => f.pins > 0)) return 'EAGAIN';
-  const present = folios.reduce((n, f) => n + 2 ** f.order, 0);
-  if (present < minPresent) return 'EBUSY';
+/** Why the block's folios cannot be collapsed (in the kernel's order of checks), or undefined. Pure. */
+function blockRefusal(inode: Inode, folios: readonly Folio[], present: number, minPresent: number): CollapseResult | undefined {
+  if (folios.some((f) => f.order === HPAGE_PMD_ORDER)) return 'pmd';
+  if (folios.length === 0) return 'empty';
+  if (folios.some((f) => f.pins > 0)) return 'pinned';
+  if (present < minPresent) return 'max_ptes_none';
   // collapse_file() instantiates a fallocated folio with shmem_get_folio(SGP_NOALLOC), which
   // refuses a page at or past EOF (SCAN_FAIL); an uptodate folio past EOF needs no lookup.
-  if (folios.some((f) => !f.uptodate && f.index >= pagesCeil(inode.iSize))) return 'EINVAL';
+  if (folios.some((f) => !f.uptodate && f.index >= pagesCeil(inode.iSize))) return 'past_eof';
   // shmem_charge() of the filled holes: no shrinker retry here.
   const sb = inode.sb;
-  const holes = HPAGE_PMD_NR - present;
-  if (sb.maxBlocks !== 0 && sb.usedBlocks + holes > sb.maxBlocks) return 'EINVAL';
+  if (sb.maxBlocks !== 0 && sb.usedBlocks + HPAGE_PMD_NR - present > sb.maxBlocks) return 'charge';
+  return undefined;
+}
+
+/** Replace the block's folios by one uptodate PMD folio born `collapsed`. */
+function mergeBlock(ctx: ShmemCtx, inode: Inode, index: number, folios: readonly Folio[]): Folio {
+  const sb = inode.sb;
   // The old folios leave every page table (retract_page_tables()); the next access faults.
   retractPageTables(inode, index, index + HPAGE_PMD_NR);
   for (const f of folios) {
@@ -62,7 +69,32 @@ function collapseBlock(ctx: ShmemCtx, inode: Inode, index: number, minPresent: n
   sb.usedBlocks += HPAGE_PMD_NR;
   for (const f of folios) ctx.sink.emit({ type: 'folio_collapsed', folio: f.id, into: huge.id });
   markUptodate(ctx, huge);
-  return 'ok';
+  return huge;
+}
+
+/**
+ * Collapse the block of file pages [index, index + 512) into one PMD folio: holes are filled
+ * with zeroes, small and mTHP folios merge, the new folio is uptodate and born `collapsed`.
+ * `minPresent` is khugepaged's `512 − max_ptes_none` (MADV_COLLAPSE passes 1: a block with no
+ * folio at all is not filled). The outcome goes to the DecisionSink, if any.
+ * @returns 'ok' (also for a block already PMD-sized); EINVAL (empty block, a fallocated folio
+ *   past EOF, tmpfs block limit);
+ *   EAGAIN (a pinned page); EBUSY (too few pages present).
+ * Mirrors: mm/khugepaged.c hpage_collapse_scan_file() + collapse_file().
+ */
+function collapseBlock(ctx: ShmemCtx, inode: Inode, index: number, minPresent: number, context: Context): BlockResult {
+  const folios = [...inode.cache.range(index, index + HPAGE_PMD_NR)];
+  const present = folios.reduce((n, f) => n + 2 ** f.order, 0);
+  const refused = blockRefusal(inode, folios, present, minPresent);
+  const born = refused === undefined ? mergeBlock(ctx, inode, index, folios) : undefined;
+  if (ctx.decisions) {
+    const folio = born ?? folios.find((f) => f.pins > 0 || f.order === HPAGE_PMD_ORDER);
+    ctx.decisions.decide({
+      type: 'collapse', context, result: refused ?? 'collapsed', index, end: index + HPAGE_PMD_NR,
+      folio: folio?.id ?? null, present, minPresent,
+    });
+  }
+  return refused === undefined ? 'ok' : BLOCK_ERRNO[refused];
 }
 
 /** The whole aligned PMD blocks of `vma` inside virtual pages [lo, hi), as file indexes. Pure. */
@@ -76,6 +108,50 @@ function blocks(vma: Vma, lo: number, hi: number): number[] {
 }
 
 /**
+ * Tell the DecisionSink about a VMA-wide outcome: the VMA refused (`policy`, `vma_fit`), no
+ * whole block in the range (`no_block`), or `count` aligned blocks it covers only in part.
+ */
+function decideVma(ctx: ShmemCtx, vma: Vma, context: Context, result: CollapseResult, count = 0): void {
+  ctx.decisions?.decide({
+    type: 'collapse', context, result, index: vma.pgoff, end: vma.pgoff + (vma.end - vma.start),
+    folio: null, present: count, minPresent: 0,
+  });
+}
+
+/** Aligned 2 MiB blocks that meet virtual pages [lo, hi) of `vma` but do not lie wholly inside it. Pure. */
+function partialBlocks(vma: Vma, lo: number, hi: number): number {
+  const a = Math.max(lo, vma.start);
+  const b = Math.min(hi, vma.end);
+  let n = 0;
+  for (let addr = a - (a % HPAGE_PMD_NR); addr < b; addr += HPAGE_PMD_NR) {
+    if (addr < vma.start || addr + HPAGE_PMD_NR > vma.end) n++;
+  }
+  return n;
+}
+
+/**
+ * Collapse every whole aligned block of `vma` inside virtual pages [lo, hi); tell the
+ * DecisionSink, if any, of the blocks the VMA covers only in part.
+ * @returns the outcome of each block walked; MADV_COLLAPSE stops after the first EINVAL.
+ */
+function collapseBlocks(ctx: ShmemCtx, vma: Vma, lo: number, hi: number, minPresent: number, context: Context): BlockResult[] {
+  if (ctx.decisions) {
+    const partial = partialBlocks(vma, lo, hi);
+    if (partial > 0) decideVma(ctx, vma, context, 'partial', partial);
+  }
+  const out: BlockResult[] = [];
+  for (const index of blocks(vma, lo, hi)) {
+    const r = collapseBlock(ctx, vma.inode, index, minPresent, context);
+    out.push(r);
+    // MADV_COLLAPSE: only the whitelisted scan results (a pinned page: SCAN_PAGE_COUNT) go on to
+    // the next block; an empty block (SCAN_TRUNCATED) or a failed charge (SCAN_FAIL) ends the
+    // walk (measured: blocks after an empty one stay as they are).
+    if (r === 'EINVAL' && context === 'madvise') break;
+  }
+  return out;
+}
+
+/**
  * MADV_COLLAPSE over virtual pages [lo, hi) of one VMA: the start is rounded up and the end
  * down to 2 MiB. The call succeeds only when every block in between collapsed (or was already
  * PMD-sized) — so a range whose rounded start lies past its rounded end fails, while one where
@@ -84,20 +160,17 @@ function blocks(vma: Vma, lo: number, hi: number): number[] {
  * Mirrors: mm/khugepaged.c madvise_collapse() (`thps == (hend - hstart) >> HPAGE_PMD_SHIFT`).
  */
 function collapseVma(ctx: ShmemCtx, vma: Vma, lo: number, hi: number): BlockResult {
-  if (!vmaAllowsPmd(ctx, vma, true)) return 'EINVAL';
+  const refused = pmdRefusal(ctx, vma, true);
+  if (refused) {
+    decideVma(ctx, vma, 'madvise', refused);
+    return 'EINVAL';
+  }
   const hstart = Math.ceil(lo / HPAGE_PMD_NR) * HPAGE_PMD_NR;
   const hend = Math.floor(hi / HPAGE_PMD_NR) * HPAGE_PMD_NR;
+  const results = hstart > hend ? [] : collapseBlocks(ctx, vma, hstart, hend, 1, 'madvise');
+  if (results.length === 0) decideVma(ctx, vma, 'madvise', 'no_block');
   if (hstart > hend) return 'EINVAL'; // last_fail starts as SCAN_FAIL
-  let last: BlockResult = 'ok';
-  for (const index of blocks(vma, hstart, hend)) {
-    const r = collapseBlock(ctx, vma.inode, index, 1);
-    if (r !== 'ok') last = r;
-    // Only the whitelisted scan results (a pinned page: SCAN_PAGE_COUNT) go on to the next
-    // block; an empty block (SCAN_TRUNCATED) or a failed charge (SCAN_FAIL) ends the walk
-    // (measured: blocks after an empty one stay as they are).
-    if (r === 'EINVAL') return r;
-  }
-  return last;
+  return results.findLast((r) => r !== 'ok') ?? 'ok';
 }
 
 /**
@@ -133,10 +206,11 @@ export function madviseCollapse(ctx: ShmemCtx, m: Mapping | undefined, range: Ra
  */
 export function khugepagedScan(ctx: ShmemCtx, m: Mapping | undefined): OpResult {
   if (!m) return ok();
-  const minPresent = HPAGE_PMD_NR - ctx.thp.khugepaged.max_ptes_none;
+  const minPresent = Math.max(HPAGE_PMD_NR - ctx.thp.khugepaged.max_ptes_none, 1);
   for (const vma of m.vmas) {
-    if (!vmaAllowsPmd(ctx, vma, false)) continue;
-    for (const index of blocks(vma, vma.start, vma.end)) collapseBlock(ctx, vma.inode, index, Math.max(minPresent, 1));
+    const refused = pmdRefusal(ctx, vma, false);
+    if (refused) decideVma(ctx, vma, 'khugepaged', refused);
+    else collapseBlocks(ctx, vma, vma.start, vma.end, minPresent, 'khugepaged');
   }
   return ok();
 }
