@@ -13,7 +13,7 @@ const RULES: Record<string, { layers: string[]; packages: string[]; node: boolea
   'src/probe': { layers: ['src/script'], packages: [], node: true },
   'src/store': { layers: ['src/model', 'src/script'], packages: ['kysely', 'better-sqlite3'], node: true },
   'src/query': { layers: ['src/store', 'src/script', 'src/model'], packages: [], node: false },
-  'src/report': { layers: ['src/query', 'src/script'], packages: ['vega', 'vega-lite'], node: false },
+  'src/report': { layers: ['src/query', 'src/script'], packages: ['vega', 'vega-lite', 'cli-progress'], node: false },
   'src/cli': {
     layers: ['src/model', 'machines', 'src/script', 'src/sim', 'src/probe', 'src/store', 'src/query', 'src/report'],
     packages: ['commander'], node: true,

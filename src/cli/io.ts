@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Progress } from '../report/index.js';
 import { CliError } from './errors.js';
 
 /** Where the CLI writes; tests pass string collectors. */
@@ -14,6 +15,11 @@ export interface CliEnv {
   readonly stderr: Output;
   /** The wall clock (only `runs.created_at` uses it). */
   readonly now: () => Date;
+  /**
+   * A progress bar for `total` commands, when there is a terminal to draw it on (bin.ts: stderr
+   * is a terminal and stdout is not, so it never mixes with the rows of a table); none in tests.
+   */
+  readonly progress?: ((total: number, label: string) => Progress) | undefined;
 }
 
 /** Read a script file as UTF-8 text. @throws CliError (exit 2) when it cannot be read. */

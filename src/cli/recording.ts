@@ -1,10 +1,10 @@
 import type { Observation, Script } from '../script/index.js';
-import { ObservationTable } from '../report/index.js';
+import { NO_PROGRESS, ObservationTable, type Progress } from '../report/index.js';
 import { formatObservation, layoutDigest, parseScript, ScriptError } from '../script/index.js';
 import type { RunRecorder } from '../sim/index.js';
 import type { RunMeta, RunProgress, RunSummary, RunWriter } from '../store/index.js';
 import { CliError } from './errors.js';
-import { type Output, packageVersion, readScriptFile } from './io.js';
+import { type CliEnv, type Output, packageVersion, readScriptFile } from './io.js';
 
 /**
  * Read and parse a whole script before anything is recorded.
@@ -60,9 +60,17 @@ export function runMeta(m: Omit<RunMeta, 'foliologVersion' | 'nodeVersion' | 'bu
  * (`--json`), or a row of the readable table, whose header it prints at once. Nothing waits
  * for the end of the run.
  */
-export function observationPrinter(json: boolean, lines: Script['lines'], out: Output): (o: Observation) => void {
+export function observationPrinter(json: boolean, lines: Script['lines'], out: Output, progress: Progress = NO_PROGRESS): (o: Observation) => void {
   if (json) return (o) => out.write(`${formatObservation(o)}\n`);
   const table = new ObservationTable(lines);
   out.write(`${table.header()}\n`);
-  return (o) => out.write(`${table.row(o)}\n`);
+  return (o) => {
+    out.write(`${table.row(o)}\n`);
+    progress.tick(o.i + 1);
+  };
+}
+
+/** The progress bar of a `run` or `kernel` over `total` commands: none with `--json` or without a terminal. */
+export function progressFor(env: CliEnv, json: boolean, total: number, label: string): Progress {
+  return json || env.progress === undefined ? NO_PROGRESS : env.progress(total, label);
 }

@@ -6,7 +6,7 @@ import { openStore } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { interruptedStatus } from '../interrupt.js';
 import type { CliEnv } from '../io.js';
-import { interruptedLine, loadScript, observationPrinter, recorderFor, runMeta, startLine, summaryLine } from '../recording.js';
+import { interruptedLine, loadScript, observationPrinter, progressFor, recorderFor, runMeta, startLine, summaryLine } from '../recording.js';
 
 /** Options of `foliolog kernel`. */
 export interface KernelOptions {
@@ -56,7 +56,8 @@ export async function kernelCommand(path: string, opts: KernelOptions, env: CliE
     }), { now: env.now });
     env.stderr.write(startLine(writer.runId));
     const infer = new KernelInference(recorderFor(writer));
-    const print = observationPrinter(opts.json, script.lines, env.stdout);
+    const progress = progressFor(env, opts.json, script.lines.length, 'kernel');
+    const print = observationPrinter(opts.json, script.lines, env.stdout, progress);
     let run: KernelRun;
     try {
       run = await runOnKernel(script, {
@@ -67,12 +68,14 @@ export async function kernelCommand(path: string, opts: KernelOptions, env: CliE
         stop,
       });
     } catch (e) {
+      progress.stop();
       // Stopping was asked for: the run is left incomplete, never failed or complete.
       if (stop.aborted) env.stderr.write(interruptedLine(writer.interrupt()));
       else env.stderr.write(summaryLine('failed', writer.finish('failed', e instanceof Error ? e.message : String(e))));
       if (e instanceof ProbeError && (e.code === 'E_PRECONDITION' || e.code === 'E_TASKS')) throw new CliError(e.message, { cause: e });
       throw e;
     }
+    progress.stop();
     for (const w of run.warnings.slice(warnings.length)) env.stderr.write(`foliolog: warning: ${w}\n`);
     if (run.interrupted) {
       env.stderr.write(interruptedLine(writer.interrupt()));

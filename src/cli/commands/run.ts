@@ -3,7 +3,7 @@ import { openStore } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { interruptedStatus } from '../interrupt.js';
 import type { CliEnv } from '../io.js';
-import { interruptedLine, loadScript, observationPrinter, recorderFor, runMeta, startLine, summaryLine } from '../recording.js';
+import { interruptedLine, loadScript, observationPrinter, progressFor, recorderFor, runMeta, startLine, summaryLine } from '../recording.js';
 import { stepInSlices } from '../slices.js';
 
 /** Options of `foliolog run`. */
@@ -40,13 +40,19 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv, 
       policy: opts.policy, kernelRelease: null,
     }), { now: env.now });
     env.stderr.write(startLine(writer.runId));
+    const progress = progressFor(env, opts.json, parsed.lines.length, 'run');
     const sim = new Simulation(parsed, {
       check: opts.check,
       recorder: recorderFor(writer),
-      onObservation: observationPrinter(opts.json, parsed.lines, env.stdout),
+      onObservation: observationPrinter(opts.json, parsed.lines, env.stdout, progress),
       keepObservations: false,
     });
-    const stopped = await stepInSlices(sim, stop) === 'stopped';
+    let stopped: boolean;
+    try {
+      stopped = await stepInSlices(sim, stop) === 'stopped';
+    } finally {
+      progress.stop();
+    }
     const result = sim.result();
     if (stopped) {
       env.stderr.write(interruptedLine(writer.interrupt()));

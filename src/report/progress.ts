@@ -1,0 +1,41 @@
+import cliProgress from 'cli-progress';
+
+/** How far a long command has come: `tick` after each unit of work, `stop` once at the end. */
+export interface Progress {
+  tick(done: number): void;
+  stop(): void;
+}
+
+/** A progress that shows nothing (not a terminal, `--json`, tests). */
+export const NO_PROGRESS: Progress = Object.freeze({ tick: () => {}, stop: () => {} });
+
+/**
+ * A progress bar on `out` (a terminal) for `total` commands: the bar, the share done, commands
+ * done out of total, the rate per second and the time left, redrawn at most 10 times a second
+ * by cli-progress. `stop` leaves the last state on its own line.
+ *
+ * ### Example
+ * ```ts
+ * const p = progressBar(process.stderr, 40_001, 'run'); p.tick(1); ... p.stop()
+ * ```
+ */
+export function progressBar(out: NodeJS.WriteStream, total: number, label: string): Progress {
+  const bar = new cliProgress.SingleBar({
+    stream: out,
+    format: `${label} [{bar}] {percentage}% | {value}/{total} commands | {rate}/s | ETA {eta_formatted}`,
+    barCompleteChar: '=',
+    barIncompleteChar: ' ',
+    hideCursor: true,
+    fps: 10,
+    etaBuffer: 200,
+  });
+  const started = Date.now();
+  bar.start(total, 0, { rate: '0' });
+  return {
+    tick: (done) => {
+      const seconds = (Date.now() - started) / 1000;
+      bar.update(done, { rate: seconds > 0 ? Math.round(done / seconds).toLocaleString('en') : '0' });
+    },
+    stop: () => bar.stop(),
+  };
+}
