@@ -116,5 +116,3 @@ describe('foliolog explain', () => {
   });
 });
 
-describe('README: explain', () => {
-});
