@@ -45,11 +45,13 @@ export interface DiffCounts {
  * finished: nothing proportional to its events.
  */
 export async function diffSide(store: Store, run: RunRecord, counts: DiffCounts): Promise<DiffSide> {
-  const { peak, final } = store.residentPages(run.id);
-  const byOrder: Record<string, number> = {};
-  for (const f of store.replay(run.id, run.events).table.values()) byOrder[f.order] = (byOrder[f.order] ?? 0) + 1;
-  const names = new Map((await store.db.selectFrom('folio_states').select(['code', 'name']).execute()).map((r) => [String(r.code), r.name]));
   const t = run.tallies;
+  // Runs recorded since the writer keeps these at finish cost no scan; older ones are computed.
+  const { peak, final } = t?.peakResident !== undefined && t.finalResident !== undefined
+    ? { peak: t.peakResident, final: t.finalResident } : store.residentPages(run.id);
+  const byOrder: Record<string, number> = { ...(t?.foliosByOrder ?? {}) };
+  if (t?.foliosByOrder === undefined) for (const f of store.replay(run.id, run.events).table.values()) byOrder[f.order] = (byOrder[f.order] ?? 0) + 1;
+  const names = new Map((await store.db.selectFrom('folio_states').select(['code', 'name']).execute()).map((r) => [String(r.code), r.name]));
   return {
     run: run.id, source: run.source, script: run.scriptName, release: run.kernelRelease, status: run.status,
     ops: run.ops, ...counts,

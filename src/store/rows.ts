@@ -151,10 +151,17 @@ export interface RunRecord {
   readonly tallies: RunTallies | null;
 }
 
-/** `runs.tallies`: how many events of each type code, and how many entered each state code. */
+/**
+ * `runs.tallies`: how many events of each type code, and how many entered each state code;
+ * and, in runs recorded since they were kept, the most pages held after any event, the pages
+ * and the folios per order live at the end (what `diff`'s summary shows, without a scan).
+ */
 export interface RunTallies {
   readonly events: Readonly<Record<string, number>>;
   readonly states: Readonly<Record<string, number>>;
+  readonly peakResident?: number;
+  readonly finalResident?: number;
+  readonly foliosByOrder?: Readonly<Record<string, number>>;
 }
 
 /** The hashed text of one event: `[seq,i,folio,event,from,to,arg]` and "\n". Pure. */

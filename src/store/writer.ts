@@ -72,6 +72,8 @@ export class RunWriter {
   #pending = new PendingRows();
   /** Pages of every live folio: the `resident` of the next operation row. */
   #resident = 0;
+  /** The most pages `resident` reached at an operation's end. */
+  #peakResident = 0;
   /** Per-size counters summed over the operations recorded so far. */
   readonly #counters = new Counters();
   readonly #tallies = { events: new Map<number, number>(), states: new Map<number, number>() };
@@ -164,6 +166,7 @@ export class RunWriter {
       keep ? json(row.blind) : null, row.file, this.#lastSeq, row.layout ?? null, this.#resident, row.unwrittenData ?? null,
     ]);
     this.#counters.add(row.stats);
+    if (this.#resident > this.#peakResident) this.#peakResident = this.#resident;
     this.#ops++;
   }
 
@@ -178,7 +181,12 @@ export class RunWriter {
     this.#feedHash();
     const hash = this.#hash.digest('hex');
     const message = status === 'failed' && failure !== undefined ? oneLine(failure) : null;
-    const tallies = JSON.stringify({ events: Object.fromEntries(this.#tallies.events), states: Object.fromEntries(this.#tallies.states) });
+    const byOrder: Record<string, number> = {};
+    for (const f of this.#live.values()) byOrder[f.order] = (byOrder[f.order] ?? 0) + 1;
+    const tallies = JSON.stringify({
+      events: Object.fromEntries(this.#tallies.events), states: Object.fromEntries(this.#tallies.states),
+      peakResident: this.#peakResident, finalResident: this.#resident, foliosByOrder: byOrder,
+    });
     for (const id of this.#folioSeqs.keys()) this.#pending.folioEvents(this.runId, id, this.#eventSeqs(id));
     this.#flush(() => this.#stmts.finish.run(status, message, this.#ops, this.#lastSeq, hash, this.#counters.json(), tallies, this.runId));
     this.#closed = true;

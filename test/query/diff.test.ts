@@ -125,3 +125,18 @@ describe('diffRuns over operation rows', () => {
     expect(d.summary.a.differing).toBe(1);
   });
 });
+
+describe('diff summary of runs recorded before the writer kept their peaks', () => {
+  it('computes resident pages and folios by order from the rows when the tallies lack them', async () => {
+    const name = '316-within-size-64k-punch-4k';
+    const a = recordModel(store, corpusText(name));
+    const b = recordModel(store, corpusText(name));
+    const kept = await diffRuns(store, a, b);
+    // An older writer's tallies: events and states only.
+    const old = JSON.stringify({ events: kept.summary.b.eventsByState === null ? {} : { 1: 1 }, states: {} });
+    await store.db.updateTable('runs').set({ tallies: old }).where('id', '=', b).execute();
+    const computed = await diffRuns(store, a, b);
+    expect(computed.summary.b).toMatchObject({ peakResident: 16, finalResident: 15, foliosByOrder: kept.summary.a.foliosByOrder });
+    expect(kept.summary.b).toMatchObject({ peakResident: 16, finalResident: 15, foliosByOrder: { 0: 1, 1: 1, 2: 1, 3: 1 } });
+  });
+});
