@@ -1,6 +1,6 @@
-export { PAGE_SIZE, PAGE_SHIFT, HPAGE_PMD_ORDER, HPAGE_PMD_NR, MAX_LFS_FILESIZE } from './arch.js';
+export { PAGE_SIZE, PAGE_SHIFT, HPAGE_PMD_ORDER, HPAGE_PMD_NR, MAX_LFS_FILESIZE, MAX_PAGECACHE_ORDER } from './arch.js';
 export type { Brand, Pgoff, Loff, Order, OrderMask, FolioId, FileId } from './units.js';
-export { pgoff, loff, order, orderMask } from './units.js';
+export { pgoff, loff, order, orderMask, pagesCeil } from './units.js';
 export type { Errno, OpResult } from './errno.js';
 export { InvariantError, UnsupportedError, invariant } from './errno.js';
 export type { ModelEvent, ModelEventType, FolioEvent, EventSink } from './events.js';

@@ -1,3 +1,4 @@
+import { HPAGE_PMD_NR } from './arch.js';
 import type { AllocationDecision, VmaFacts } from './decisions.js';
 import type { Folio } from './folio.js';
 import { hugeGlobalEnabled } from './huge-orders.js';
@@ -9,7 +10,7 @@ import { vmaAddress, vmaSuitableOrders } from './vma.js';
 
 /** The VMA as order selection sees it. Pure. */
 function vmaFacts(vma: Vma): VmaFacts {
-  const misalign = (((vma.start - vma.pgoff) % 512) + 512) % 512;
+  const misalign = (((vma.start - vma.pgoff) % HPAGE_PMD_NR) + HPAGE_PMD_NR) % HPAGE_PMD_NR;
   return {
     kind: vma.kind, start: vma.pgoff, end: vma.pgoff + (vma.end - vma.start), misalign,
     hugepage: vma.hugepage, nohugepage: vma.nohugepage,

@@ -1,4 +1,4 @@
-import { HPAGE_PMD_ORDER, PAGE_SHIFT } from './arch.js';
+import { HPAGE_PMD_ORDER, PAGE_SHIFT, PAGE_SIZE } from './arch.js';
 
 declare const brand: unique symbol;
 /** A nominal type: `T` that only smart constructors produce. */
@@ -81,7 +81,7 @@ export function pageOf(pos: bigint): number {
 
 /** Pages needed to hold `pos` bytes (ceil). Pure. */
 export function pagesCeil(pos: bigint): number {
-  return Number((pos + 4095n) >> BigInt(PAGE_SHIFT));
+  return Number((pos + BigInt(PAGE_SIZE - 1)) >> BigInt(PAGE_SHIFT));
 }
 
 /** Byte position of page `index`. Pure. */

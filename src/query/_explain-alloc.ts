@@ -1,5 +1,5 @@
 import type { AllocationSettings as Packed, SizeHugeSetting } from '../model/index.js';
-import { SGP_CODES, codeName, unpackPerSize, unpackSettings } from '../model/index.js';
+import { HPAGE_PMD_ORDER, SGP_CODES, codeName, pagesCeil, unpackPerSize, unpackSettings } from '../model/index.js';
 import type { ExplanationRow } from '../store/index.js';
 import { bytesText, ordersOf, ordersText, pagesText, roundUp, sizeName } from './_orders.js';
 import type { AllocationExplanation, FolioRef, OrderStage, TriedOrder } from './explain-result.js';
@@ -8,7 +8,7 @@ import type { AllocationExplanation, FolioRef, OrderStage, TriedOrder } from './
 export type InTheWay = (first: number, end: number) => FolioRef | undefined;
 
 const ALL_FILE_ORDERS = 0x3fe;
-const PMD = 1 << 9;
+const PMD = 1 << HPAGE_PMD_ORDER;
 
 /** What a row says once unpacked, with the stage masks filled in. */
 interface Facts {
@@ -25,7 +25,7 @@ interface Facts {
 
 /** `orders` cut to the first whose aligned block around `index` ends within `size` bytes, and below. Pure. */
 function withinSize(orders: number, index: number, size: bigint): number {
-  const pages = Number((size + 4095n) / 4096n);
+  const pages = pagesCeil(size);
   for (const o of ordersOf(orders)) if (pages >= roundUp(index + 1, 2 ** o)) return orders & ((2 << o) - 1);
   return 0;
 }

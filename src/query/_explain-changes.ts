@@ -1,6 +1,6 @@
 import type { CollapseResult, SplitCause } from '../model/index.js';
 import {
-  COLLAPSE_CONTEXT_CODES, COLLAPSE_RESULT_CODES, EVENT_CODES, SPLIT_CAUSE_CODES, codeName,
+  COLLAPSE_CONTEXT_CODES, COLLAPSE_RESULT_CODES, EVENT_CODES, HPAGE_PMD_NR, SPLIT_CAUSE_CODES, codeName,
 } from '../model/index.js';
 import type { ExplanationRow, FolioEventRow } from '../store/index.js';
 import { pagesText, plural } from './_orders.js';
@@ -77,10 +77,10 @@ export function explainSplit(row: ExplanationRow, k: number, look: ChangeLookups
 function collapseWhy(result: CollapseResult, row: ExplanationRow, merged: number, pages: string): string {
   const present = row.nr ?? 0;
   switch (result) {
-    case 'collapsed': return `${present} of 512 pages present (${512 - present} filled with zeroes): ${plural(merged, 'folio')} merged into one PMD folio`;
+    case 'collapsed': return `${present} of ${HPAGE_PMD_NR} pages present (${HPAGE_PMD_NR - present} filled with zeroes): ${plural(merged, 'folio')} merged into one PMD folio`;
     case 'pmd': return 'already a PMD folio: nothing to collapse';
     case 'pinned': return 'EAGAIN: a folio in the block is pinned';
-    case 'max_ptes_none': return `${present} of 512 pages present, khugepaged needs ${row.settings ?? 0} (512 − max_ptes_none)`;
+    case 'max_ptes_none': return `${present} of ${HPAGE_PMD_NR} pages present, khugepaged needs ${row.settings ?? 0} (${HPAGE_PMD_NR} − max_ptes_none)`;
     case 'empty': return 'EINVAL: no folio in the block (an empty block is not filled); the walk stops here';
     case 'past_eof': return 'EINVAL: a fallocated folio lies past EOF (it cannot be looked up); the walk stops here';
     case 'charge': return 'EINVAL: filling the holes would pass the size= limit; the walk stops here';
@@ -96,7 +96,7 @@ export function explainCollapse(row: ExplanationRow, look: ChangeLookups, file: 
   const result = codeName(COLLAPSE_RESULT_CODES, row.result ?? 0) ?? 'collapsed';
   const context = codeName(COLLAPSE_CONTEXT_CODES, row.cause ?? 0) === 'khugepaged' ? 'khugepaged' : 'MADV_COLLAPSE';
   const first = row.pgoff ?? 0;
-  const pages: readonly [number, number] = [first, row.vmaEnd ?? first + 512];
+  const pages: readonly [number, number] = [first, row.vmaEnd ?? first + HPAGE_PMD_NR];
   const folio = row.folio === null ? undefined : look.folio(row.folio);
   const from = folio === undefined || result !== 'collapsed' ? []
     : look.events.filter((e) => e.event === EVENT_CODES.folio_collapsed && e.arg === folio.id).map((e) => ({ id: e.folio, pgoff: e.pgoff, order: e.order }));

@@ -1,3 +1,4 @@
+import { HPAGE_PMD_ORDER } from '../model/index.js';
 /*
  * Small pure helpers explain's sentences share: order masks, sizes, page ranges.
  */
@@ -5,7 +6,7 @@
 /** The orders of a mask, highest first. Pure. */
 export function ordersOf(mask: number): number[] {
   const out: number[] = [];
-  for (let o = 9; o >= 0; o--) if (mask & (1 << o)) out.push(o);
+  for (let o = HPAGE_PMD_ORDER; o >= 0; o--) if (mask & (1 << o)) out.push(o);
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { pagesCeil } from '../model/index.js';
 import type { BlindRun, FolioTriple, Observation, StatsDelta } from './observation.js';
 
 /** Pages `[start, start + n)`, merged and sorted when part of a coverage list. */
@@ -30,7 +31,7 @@ function merge(runs: PageRun[]): PageRun[] {
 /** The comparable layout of an observation. Pure. */
 function layoutOf(folios: readonly FolioTriple[], blind: readonly BlindRun[] | undefined, size: bigint): Layout {
   // Page index of the first page wholly past EOF: ceil(size / 4096); sizes are < 2^63, so < 2^51.
-  const eofPage = Number((size + 4095n) / 4096n);
+  const eofPage = pagesCeil(size);
   const exact: string[] = [];
   const notUptodate: PageRun[] = [];
   const blindPages: PageRun[] = blind === undefined ? [] : blind.map(([p, n]) => [p, n] as const);
@@ -167,7 +168,7 @@ class RunFeed {
  * ```
  */
 export function layoutDigest(folios: readonly FolioTriple[], blind: readonly BlindRun[] | undefined, size: bigint): number {
-  const eofPage = Number((size + 4095n) / 4096n);
+  const eofPage = pagesCeil(size);
   const lanes = (): Lane[] => [new Lane(0x9747b28c), new Lane(0x1b873593)];
   // One pair of lanes per part, so that a folio `pgoff:order` and a page run cannot be confused.
   const exact = lanes();

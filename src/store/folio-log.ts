@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { EVENT_CODES } from '../model/index.js';
+import { EVENT_CODES, MAX_PAGECACHE_ORDER } from '../model/index.js';
 import { decodeEventSeqs } from './event-seqs.js';
 import type { Guard } from './replay.js';
 
@@ -14,7 +14,7 @@ import type { Guard } from './replay.js';
  */
 
 /** Largest folio order a run records (HPAGE_PMD_ORDER; `MAX_PAGECACHE_ORDER` of kernel runs). */
-export const MAX_FOLIO_ORDER = 9;
+export const MAX_FOLIO_ORDER = MAX_PAGECACHE_ORDER;
 
 /** A `folios` row as histories read it. */
 export interface FolioRecord {
