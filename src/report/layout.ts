@@ -8,7 +8,8 @@ import type { FolioTriple } from '../script/index.js';
 export function layoutText(folios: readonly FolioTriple[], limit = 24): string {
   const parts: string[] = [];
   let k = 0;
-  while (k < folios.length) {
+  // Past `limit` runs the rest is only counted: a row costs its shown part, not the whole cache.
+  while (k < folios.length && parts.length <= limit) {
     const [start, order, up] = folios[k]!;
     let end = k;
     while (end + 1 < folios.length) {
