@@ -1,3 +1,4 @@
 export { main } from './main.js';
 export type { CliEnv, Output } from './io.js';
 export { CliError } from './errors.js';
+export { recorderFor, runMeta } from './recording.js';

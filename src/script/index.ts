@@ -4,5 +4,5 @@ export { compareObservations, layoutDigest, sameStats } from './compare.js';
 export { ADVICE_FLAG } from './advice.js';
 export { fileNameProblem, isFileName, NAME_MAX } from './file-name.js';
 export { ScriptError } from './errors.js';
-export { parseScript } from './parse.js';
+export { parseLine, parseScript } from './parse.js';
 export { formatCommand, formatObservation, parseObservation } from './print.js';

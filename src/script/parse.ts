@@ -26,14 +26,24 @@ import { ScriptError } from './errors.js';
 export function parseScript(text: string, file: string): Script {
   const lines: ScriptLine[] = [];
   for (const [line, raw] of splitLines(text)) {
-    try {
-      const read = readLine(raw);
-      if (read === undefined) continue;
-      lines.push({ line, op: read.op, task: read.task, command: parseCommand(read.words) });
-    } catch (e) {
-      if (e instanceof LineFault) throw new ScriptError(file, line, e.message);
-      throw e;
-    }
+    const parsed = parseLine(raw, line, file);
+    if (parsed !== undefined) lines.push(parsed);
   }
   return { file, text, lines };
+}
+
+/**
+ * Parse one line of a script, for a program that makes its lines as it runs (a seeded
+ * workload) rather than holding them all. Pure.
+ * @returns undefined for a blank or comment-only line
+ * @throws ScriptError `FILE:LINE: reason` for a malformed line
+ */
+export function parseLine(raw: string, line: number, file: string): ScriptLine | undefined {
+  try {
+    const read = readLine(raw);
+    return read === undefined ? undefined : { line, op: read.op, task: read.task, command: parseCommand(read.words) };
+  } catch (e) {
+    if (e instanceof LineFault) throw new ScriptError(file, line, e.message);
+    throw e;
+  }
 }

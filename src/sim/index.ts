@@ -1,9 +1,11 @@
 export { simulate, simulateText } from './simulate.js';
 export { Simulation } from './simulation.js';
-export type { SimFailure, SimOptions, SimResult } from './simulation.js';
+export type { SimFailure, SimOptions, SimResult, SimScript } from './simulation.js';
 export { firstUnsupportedLine } from './support.js';
 export { KernelInference, inferKernelRun } from './infer.js';
 export type { EventExtra, EventRecord, ExplanationRecord, FileRecord, OperationFacts, RunRecorder } from './recorder.js';
 export { unwrittenData } from './holes-as-data.js';
 export { DecisionLog } from './decision-log.js';
 export { OracleError } from './oracle.js';
+export { BENCH_MIX, mixLines, mixProgram, mixText, take } from './mix.js';
+export type { MixOptions } from './mix.js';

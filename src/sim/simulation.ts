@@ -1,11 +1,21 @@
 import { InvariantError, Shmem, UnsupportedError } from '../model/index.js';
-import type { Observation, Script } from '../script/index.js';
+import type { Observation, Script, ScriptLine } from '../script/index.js';
 import { DecisionLog } from './decision-log.js';
 import { EventLog } from './event-log.js';
 import { Oracle, OracleError } from './oracle.js';
 import { unwrittenData } from './holes-as-data.js';
 import type { OperationFacts, RunRecorder } from './recorder.js';
 import { dispatch, observe } from './run.js';
+
+/**
+ * What a simulation runs: a parsed `Script`, or lines made as they are needed (a seeded
+ * program of millions of commands need not be held whole). Read once, in order.
+ */
+export interface SimScript {
+  /** The file name for `FILE:LINE` messages. */
+  readonly file: string;
+  readonly lines: Iterable<ScriptLine>;
+}
 
 /** How a run stopped early. */
 export interface SimFailure {
@@ -55,7 +65,10 @@ export interface SimOptions {
  * ```
  */
 export class Simulation {
-  readonly #script: Script;
+  readonly #file: string;
+  readonly #lines: Iterator<ScriptLine>;
+  /** The line the next `step()` runs; undefined once the script is exhausted. */
+  #nextLine: ScriptLine | undefined;
   readonly #opts: SimOptions;
   readonly #log: EventLog;
   /** Only when the recorder takes explanations: the model reports no decisions otherwise. */
@@ -67,8 +80,10 @@ export class Simulation {
   #ops = 0;
   #failure: SimFailure | undefined;
 
-  constructor(script: Script, opts: SimOptions = {}) {
-    this.#script = script;
+  constructor(script: Script | SimScript, opts: SimOptions = {}) {
+    this.#file = script.file;
+    this.#lines = script.lines[Symbol.iterator]();
+    this.#nextLine = this.#read();
     this.#opts = opts;
     this.#log = new EventLog(opts.recorder);
     const recorder = opts.recorder;
@@ -83,7 +98,7 @@ export class Simulation {
 
   /** True once every command ran or one failed: `step()` does nothing more. */
   get done(): boolean {
-    return this.#failure !== undefined || this.#next >= this.#script.lines.length;
+    return this.#failure !== undefined || this.#nextLine === undefined;
   }
 
   /**
@@ -93,7 +108,8 @@ export class Simulation {
   step(): boolean {
     if (this.done) return false;
     const i = this.#next++;
-    const line = this.#script.lines[i]!;
+    const line = this.#nextLine!;
+    this.#nextLine = this.#read();
     const model = this.#model;
     const log = this.#log;
     log.i = i;
@@ -133,7 +149,12 @@ export class Simulation {
   }
 
   #fail(kind: SimFailure['kind'], line: number, msg: string): false {
-    this.#failure = { kind, line, message: `${this.#script.file}:${line}: ${msg}` };
+    this.#failure = { kind, line, message: `${this.#file}:${line}: ${msg}` };
     return false;
+  }
+
+  #read(): ScriptLine | undefined {
+    const r = this.#lines.next();
+    return r.done === true ? undefined : r.value;
   }
 }
