@@ -9,7 +9,7 @@ export interface WriterStatements {
   readonly insertOperation: BetterSqlite3.Statement<SqlValue[]>;
   readonly insertFolio: BetterSqlite3.Statement<SqlValue[]>;
   readonly endFolio: BetterSqlite3.Statement<SqlValue[]>;
-  readonly folioEvents: BetterSqlite3.Statement<SqlValue[]>;
+  readonly appendFolioEvents: BetterSqlite3.Statement<SqlValue[]>;
   readonly insertEvent: BetterSqlite3.Statement<SqlValue[]>;
   readonly insertCheckpoint: BetterSqlite3.Statement<SqlValue[]>;
   readonly insertExplanation: BetterSqlite3.Statement<SqlValue[]>;
@@ -27,8 +27,9 @@ export function prepareWriterStatements(sqlite: BetterSqlite3.Database): WriterS
       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertFolio: p(`insert into folios (run_id, id, file, pgoff, "order", parent, born_seq, ended_seq, ended_state,
       inferred, events) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    endFolio: p('update folios set ended_seq = ?, ended_state = ?, events = ? where run_id = ? and id = ?'),
-    folioEvents: p('update folios set events = ? where run_id = ? and id = ?'),
+    // `||` makes text of two blobs, byte for byte; the cast makes it a blob again.
+    endFolio: p('update folios set ended_seq = ?, ended_state = ?, events = cast(events || ? as blob) where run_id = ? and id = ?'),
+    appendFolioEvents: p('update folios set events = cast(events || ? as blob) where run_id = ? and id = ?'),
     insertEvent: p(`insert into events (run_id, seq, i, folio, event, from_state, to_state, arg)
       values (?, ?, ?, ?, ?, ?, ?, ?)`),
     insertCheckpoint: p('insert into checkpoints (run_id, seq, data, ops, counters) values (?, ?, ?, ?, ?)'),

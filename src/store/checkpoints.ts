@@ -46,7 +46,8 @@ export interface LiveFolio {
 export type LiveTable = Map<number, LiveFolio>;
 
 /** Format 1 had no pin counts; format 2 adds one varint per folio. */
-const FORMAT = 2;
+export const CHECKPOINT_FORMAT = 2;
+const FORMAT = CHECKPOINT_FORMAT;
 const UPTODATE = EVENT_CODES.folio_marked_uptodate;
 const PINNED = EVENT_CODES.folio_pinned;
 const UNPINNED = EVENT_CODES.folio_unpinned;

@@ -1,14 +1,15 @@
 import { createHash, type Hash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
+import { LiveFolios } from './_live-folios.js';
 import { PendingRows } from './_pending.js';
 import { type WriterStatements, prepareWriterStatements } from './_statements.js';
-import { applyEvent, CHECKPOINT_INTERVAL, checkpointDue, encodeCheckpoint, type LiveFolio, type LiveTable } from './checkpoints.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_INTERVAL, checkpointDue, type LiveFolio } from './checkpoints.js';
 import type { RunSource } from './database.js';
 import { StoreError, wrapSqliteError } from './errors.js';
 import { Counters } from './counters.js';
-import { encodeEventSeqs } from './event-seqs.js';
+import { EVENT_CODES } from '../model/index.js';
 import {
-  type EventExtra, type EventRow, type ExplanationRow, type FileInput, type OperationInput, eventLine, oneLine,
+  type EventExtra, type EventRow, type ExplanationRow, type FileInput, type OperationInput, oneLine,
 } from './rows.js';
 
 /** Events per write transaction (product.md §4: batches of about 10,000). */
@@ -61,24 +62,20 @@ export class RunWriter {
   readonly #inferred: 0 | 1;
   readonly #batchSize: number;
   readonly #interval: number;
-  readonly #live: LiveTable = new Map();
+  readonly #live = new LiveFolios();
   readonly #hash: Hash = createHash('sha256');
-  #hashText = '';
   #lastSeq = 0;
   #sinceCheckpoint = 0;
   #liveAtCheckpoint = 0;
   #ops = 0;
   #closed = false;
-  #pending = new PendingRows();
-  /** Pages of every live folio: the `resident` of the next operation row. */
-  #resident = 0;
-  /** The most pages `resident` reached at an operation's end. */
+  readonly #pending: PendingRows;
+  /** The most pages live folios held at an operation's end. */
   #peakResident = 0;
   /** Per-size counters summed over the operations recorded so far. */
   readonly #counters = new Counters();
-  readonly #tallies = { events: new Map<number, number>(), states: new Map<number, number>() };
-  /** Seqs of each live folio's events, its birth first, stored with the folio when it ends. */
-  readonly #folioSeqs = new Map<number, number[]>();
+  /** Events per event code, and per lifecycle state entered. */
+  readonly #tallies = { events: new Float64Array(TALLY_CODES), states: new Float64Array(TALLY_CODES) };
 
   /** Internal: use `Store.beginRun`, which has inserted the run row `runId`. */
   constructor(sqlite: BetterSqlite3.Database, runId: number, source: RunSource, options: WriterOptions = {}) {
@@ -88,8 +85,9 @@ export class RunWriter {
     this.#inferred = source === 'kernel' ? 1 : 0;
     this.#batchSize = options.batchSize ?? BATCH_EVENTS;
     this.#interval = options.checkpointInterval ?? CHECKPOINT_INTERVAL;
+    this.#pending = new PendingRows(this.#batchSize);
     this.#flushTx = sqlite.transaction((final) => {
-      this.#pending.writeTo(this.#stmts);
+      this.#pending.writeTo(this.#stmts, this.runId);
       this.#stmts.progress.run(this.#ops, this.#lastSeq, this.runId);
       final?.();
     });
@@ -114,31 +112,40 @@ export class RunWriter {
       throw new StoreError('E_BAD_EVENT', `run ${this.runId}: event seq ${row.seq} follows ${this.#lastSeq}`);
     }
     const id = row.folio;
-    const endedState = id === null ? null : row.to ?? this.#live.get(id)?.state ?? null;
-    const endedOrder = extra?.ended === true && id !== null ? this.#live.get(id)?.order : undefined;
-    applyEvent(this.#live, row, extra);
-    if (extra?.born !== undefined) this.#resident += 2 ** extra.born.order;
-    if (endedOrder !== undefined) this.#resident -= 2 ** endedOrder;
-    bump(this.#tallies.events, row.event);
-    if (row.to !== null) bump(this.#tallies.states, row.to);
-    if (id !== null && extra?.born !== undefined) {
-      const { file, pgoff, order, parent } = extra.born;
-      this.#pending.folios.set(id, [this.runId, id, file, pgoff, order, parent, row.seq, null, null, this.#inferred, null]);
-      this.#folioSeqs.set(id, [row.seq]);
-    } else if (id !== null) this.#folioSeqs.get(id)?.push(row.seq);
-    if (id !== null && extra?.ended === true) {
-      this.#pending.endFolio(this.runId, id, row.seq, endedState, this.#eventSeqs(id));
-      this.#folioSeqs.delete(id);
-    }
-    this.#pending.events.push([this.runId, row.seq, row.i, id, row.event, row.from, row.to, row.arg]);
-    this.#hashText += eventLine(row);
+    const live = this.#live;
+    const pending = this.#pending;
+    if (id !== null) {
+      const born = extra?.born;
+      let slot: number;
+      if (born !== undefined) {
+        if (live.slot(id) >= 0) throw badEvent(row, 'is born again while live');
+        if (row.to === null) throw badEvent(row, 'is born without a state');
+        live.born(id, born.file, born.pgoff, born.order, row.to, row.seq);
+        pending.folios.set(id, [this.runId, id, born.file, born.pgoff, born.order, born.parent, row.seq, null, null, this.#inferred, null]);
+      } else {
+        slot = live.slot(id);
+        if (slot < 0) throw badEvent(row, 'is not live');
+        pending.folioEvent(id, row.seq, live.lastSeq(slot));
+        live.setLastSeq(slot, row.seq);
+        if (row.event === UPTODATE) live.setUptodate(slot);
+        else if (row.event === PINNED || row.event === UNPINNED) live.setPins(id, Number(row.arg ?? 0));
+        if (row.to !== null) live.setState(slot, row.to);
+        if (extra?.ended === true) {
+          pending.folioEnded(id, row.seq, live.state(slot));
+          live.remove(slot);
+        }
+      }
+    } else if (extra?.born !== undefined) throw badEvent(row, 'is born without an id');
+    this.#tallies.events[row.event < TALLY_CODES ? row.event : 0]! += 1;
+    if (row.to !== null) this.#tallies.states[row.to < TALLY_CODES ? row.to : 0]! += 1;
+    pending.event(row.seq, row.i, id, row.event, row.from, row.to, row.arg);
     this.#lastSeq = row.seq;
     if (checkpointDue(++this.#sinceCheckpoint, this.#liveAtCheckpoint, this.#interval)) {
-      this.#pending.checkpoints.push([this.runId, row.seq, encodeCheckpoint(this.#live.values()), this.#ops, this.#counters.json()]);
+      pending.checkpoints.push([this.runId, row.seq, live.checkpoint(CHECKPOINT_FORMAT), this.#ops, this.#counters.json()]);
       this.#sinceCheckpoint = 0;
-      this.#liveAtCheckpoint = this.#live.size;
+      this.#liveAtCheckpoint = live.size;
     }
-    if (this.#pending.events.length >= this.#batchSize) this.#flush(undefined);
+    if (pending.full) this.#flush(undefined);
   }
 
   /**
@@ -163,10 +170,10 @@ export class RunWriter {
     this.#pending.operations.push([
       this.runId, row.i, row.line, row.op, row.task ?? null, failed ? null : row.ret, failed ? row.ret : null,
       row.size, row.blocks, JSON.stringify(row.stats), json(row.data), keep ? json(row.folios) : null,
-      keep ? json(row.blind) : null, row.file, this.#lastSeq, row.layout ?? null, this.#resident, row.unwrittenData ?? null,
+      keep ? json(row.blind) : null, row.file, this.#lastSeq, row.layout ?? null, this.#live.pages, row.unwrittenData ?? null,
     ]);
     this.#counters.add(row.stats);
-    if (this.#resident > this.#peakResident) this.#peakResident = this.#resident;
+    if (this.#live.pages > this.#peakResident) this.#peakResident = this.#live.pages;
     this.#ops++;
   }
 
@@ -178,17 +185,14 @@ export class RunWriter {
    */
   finish(status: 'complete' | 'failed', failure?: string): RunSummary {
     this.#assertOpen();
-    this.#feedHash();
+    this.#hash.update(this.#pending.hashText());
     const hash = this.#hash.digest('hex');
     const message = status === 'failed' && failure !== undefined ? oneLine(failure) : null;
-    const byOrder: Record<string, number> = {};
-    for (const f of this.#live.values()) byOrder[f.order] = (byOrder[f.order] ?? 0) + 1;
     const tallies = JSON.stringify({
-      events: Object.fromEntries(this.#tallies.events), states: Object.fromEntries(this.#tallies.states),
-      peakResident: this.#peakResident, finalResident: this.#resident, foliosByOrder: byOrder,
+      events: counts(this.#tallies.events), states: counts(this.#tallies.states),
+      peakResident: this.#peakResident, finalResident: this.#live.pages, foliosByOrder: this.#live.byOrder(),
     });
-    for (const id of this.#folioSeqs.keys()) this.#pending.folioEvents(this.runId, id, this.#eventSeqs(id));
-    this.#flush(() => this.#stmts.finish.run(status, message, this.#ops, this.#lastSeq, hash, this.#counters.json(), tallies, this.runId));
+    this.#flush(() => this.#stmts.finish.run(status, message, this.#ops, this.#lastSeq, hash, this.#counters.json(), tallies, this.runId), false);
     this.#closed = true;
     return { runId: this.runId, events: this.#lastSeq, ops: this.#ops, hash };
   }
@@ -211,18 +215,14 @@ export class RunWriter {
     return { runId: this.runId, events: this.#lastSeq, ops: this.#ops };
   }
 
-  /** The live folios after the last event (a view; do not mutate). */
-  liveFolios(): ReadonlyMap<number, Readonly<LiveFolio>> {
-    return this.#live;
+  /** The live folios after the last event (a copy; one object each: for tests). */
+  liveFolios(): Map<number, LiveFolio> {
+    return new Map([...this.#live.entries()].map((f) => [f.id, f]));
   }
 
-  /** `folios.events` of live folio `id`: its event seqs after birth (see event-seqs.ts). */
-  #eventSeqs(id: number): Uint8Array {
-    const [born = 0, ...after] = this.#folioSeqs.get(id) ?? [];
-    return encodeEventSeqs(born, after);
-  }
-
-  #flush(final: (() => void) | undefined): void {
+  /** Write the batch; `hash` false when the caller has already hashed it (finish). */
+  #flush(final: (() => void) | undefined, hash = true): void {
+    if (hash) this.#hash.update(this.#pending.hashText());
     try {
       this.#flushTx.immediate(final);
     } catch (e) {
@@ -236,15 +236,7 @@ export class RunWriter {
       }
       throw wrapSqliteError(e, this.#path, `run ${this.runId}: cannot write`);
     }
-    this.#feedHash();
-    this.#pending = new PendingRows();
-  }
-
-  // Lines are hashed a batch at a time: one update per flush instead of one per event.
-  #feedHash(): void {
-    if (this.#hashText === '') return;
-    this.#hash.update(this.#hashText);
-    this.#hashText = '';
+    this.#pending.clear();
   }
 
   #assertOpen(): void {
@@ -252,8 +244,21 @@ export class RunWriter {
   }
 }
 
-function bump(m: Map<number, number>, key: number): void {
-  m.set(key, (m.get(key) ?? 0) + 1);
+/** Event and state codes are small: tallies index typed arrays by code. */
+const TALLY_CODES = 64;
+const UPTODATE = EVENT_CODES.folio_marked_uptodate;
+const PINNED = EVENT_CODES.folio_pinned;
+const UNPINNED = EVENT_CODES.folio_unpinned;
+
+/** The non-zero tallies, by code. */
+function counts(t: Float64Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let c = 0; c < t.length; c++) if (t[c]! > 0) out[c] = t[c]!;
+  return out;
+}
+
+function badEvent(row: EventRow, what: string): StoreError {
+  return new StoreError('E_BAD_EVENT', `event ${row.seq}: folio ${row.folio} ${what}`);
 }
 
 function json(v: unknown): string | null {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EVENT_CODES } from '../../src/model/events.js';
 import { type EventRow, type Store, CHECKPOINT_INTERVAL, isStoreError, openStore } from '../../src/store/index.js';
+import { decodeEventSeqs } from '../../src/store/event-seqs.js';
 import { CLOCK, expectedHash, meta, tempDir } from './_helpers.js';
 import { eventStream } from './_stream.js';
 
@@ -136,6 +137,17 @@ describe('RunWriter.event', () => {
     w.finish('complete');
     const f = await store.db.selectFrom('folios').selectAll().where('run_id', '=', w.runId).executeTakeFirstOrThrow();
     expect([f.ended_seq, f.ended_state]).toEqual([2, 7]);
+  });
+
+  it.each([1, 7, 10_000])('stores each folio\'s event seqs whole, in batches of %i events, however many batches it lived through', async (batchSize) => {
+    const { rows, runId, writer } = writeRun(3_000, 't.fl', batchSize);
+    writer.finish('complete');
+    const expected = new Map<number, number[]>();
+    for (const r of rows) if (r.folio !== null) expected.set(r.folio, [...(expected.get(r.folio) ?? []), r.seq]);
+    const stored = new Map((await store.db.selectFrom('folios').select(['id', 'born_seq', 'events']).where('run_id', '=', runId).execute())
+      .map((f) => [f.id, decodeEventSeqs(f.born_seq, f.events!)]));
+    expect(stored).toEqual(expected);
+    expect([...expected.values()].some((seqs) => seqs.length > 3 && seqs.at(-1)! - seqs[0]! > batchSize)).toBe(batchSize < 10_000);
   });
 
   it('fails with E_SEQ_CONFLICT when another writer already stored that seq, leaving the run incomplete', async () => {

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { LiveFolios } from '../../src/store/_live-folios.js';
+import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint, type LiveFolio } from '../../src/store/checkpoints.js';
+
+/** A small seeded PRNG (mulberry32). */
+function rng(seed: number): (k: number) => number {
+  let a = seed >>> 0;
+  return (k) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * k);
+  };
+}
+
+describe('LiveFolios (the run writer\'s live table)', () => {
+  it('agrees with a Map through 200,000 random births, changes and removals, growing past many capacities', () => {
+    const pick = rng(3);
+    const t = new LiveFolios();
+    const ref = new Map<number, LiveFolio>();
+    const ids: number[] = [];
+    let next = 1;
+    for (let step = 0; step < 200_000; step++) {
+      const r = pick(10);
+      if (r < 5 || ids.length === 0) {
+        // Ids are not all consecutive: some skip, so probe runs mix.
+        const id = (next += 1 + pick(3));
+        const f: LiveFolio = { id, file: 1 + pick(3), pgoff: pick(1 << 20) * 2 ** pick(30), order: pick(10), uptodate: 0, state: 1 + pick(8), pins: 0 };
+        t.born(id, f.file, f.pgoff, f.order, f.state, step);
+        ref.set(id, f);
+        ids.push(id);
+      } else {
+        const k = pick(ids.length);
+        const id = ids[k]!;
+        const slot = t.slot(id);
+        expect(slot).toBeGreaterThanOrEqual(0);
+        const f = ref.get(id)!;
+        if (r < 7) {
+          t.remove(slot);
+          ref.delete(id);
+          ids[k] = ids.at(-1)!;
+          ids.pop();
+          expect(t.slot(id)).toBe(-1);
+        } else if (r < 8) {
+          t.setUptodate(slot);
+          f.uptodate = 1;
+        } else if (r < 9) {
+          f.state = 1 + pick(8);
+          t.setState(slot, f.state);
+        } else {
+          f.pins = pick(3);
+          t.setPins(id, f.pins);
+        }
+      }
+    }
+    const byId = (a: LiveFolio, b: LiveFolio): number => a.id - b.id;
+    expect([...t.entries()].sort(byId)).toEqual([...ref.values()].sort(byId));
+    expect(t.size).toBe(ref.size);
+    expect(t.pages).toBe([...ref.values()].reduce((n, f) => n + 2 ** f.order, 0));
+    // The same checkpoint bytes as the object encoder, and they decode to the same folios.
+    const blob = t.checkpoint(CHECKPOINT_FORMAT);
+    expect(blob).toEqual(encodeCheckpoint(ref.values()));
+    expect(decodeCheckpoint(blob)).toEqual(new Map([...ref.values()].sort(byId).map((f) => [f.id, f])));
+  });
+
+  it('refuses what a slot cannot hold: an id beyond 2^31, an order of 16', () => {
+    const t = new LiveFolios();
+    expect(() => t.born(2 ** 31, 1, 0, 0, 1, 1)).toThrow(RangeError);
+    expect(() => t.born(1, 1, 0, 16, 1, 1)).toThrow(RangeError);
+    expect(t.size).toBe(0);
+  });
+});
