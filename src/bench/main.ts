@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stepBar } from '../report/index.js';
 import { BENCH_MIX } from '../sim/index.js';
 import { BATCH_EVENTS, CHECKPOINT_INTERVAL, openStore } from '../store/index.js';
 import { childTask, inChild, runChild } from './child.js';
@@ -112,8 +113,17 @@ async function mainBench(): Promise<void> {
   if (task !== undefined) return runChild(task);
   const json = process.argv.includes('--json');
   const plan = parsePlan(process.argv);
-  const log = json || !process.stderr.isTTY ? () => {} : (s: string) => process.stderr.write(`bench: ${s}\n`);
-  const report = await bench(plan, !process.argv.includes('--no-kernel'), log);
+  // A bar on stderr when it is a terminal, never with --json.
+  const bar = json || !process.stderr.isTTY ? undefined : stepBar(process.stderr, plan.rounds * 2 + 5, 'bench');
+  let steps = 0;
+  const log = (s: string): void => bar?.step(steps++, s);
+  let report: BenchReport;
+  try {
+    report = await bench(plan, !process.argv.includes('--no-kernel'), log);
+  } finally {
+    bar?.step(steps, 'done');
+    bar?.stop();
+  }
   process.stdout.write(formatReport(report, plan === FULL));
   if (json) process.stdout.write(`${JSON.stringify(jsonFields(report))}\n`);
 }

@@ -1,6 +1,6 @@
 export { atText } from './at.js';
-export { NO_PROGRESS, progressBar } from './progress.js';
-export type { Progress } from './progress.js';
+export { NO_PROGRESS, progressBar, stepBar } from './progress.js';
+export type { Progress, StepProgress } from './progress.js';
 export type { AtPlace } from './at.js';
 export { columns } from './columns.js';
 export { historyText, idsText } from './history.js';

@@ -39,3 +39,30 @@ export function progressBar(out: NodeJS.WriteStream, total: number, label: strin
     stop: () => bar.stop(),
   };
 }
+
+/** Progress through named steps of a long job: `step` as each one starts, `stop` at the end. */
+export interface StepProgress {
+  step(done: number, name: string): void;
+  stop(): void;
+}
+
+/**
+ * A progress bar on `out` (a terminal) over `total` named steps (the benchmark's phases): the
+ * bar, steps done, the time since the start and the step under way. cli-progress, like
+ * `progressBar`.
+ */
+export function stepBar(out: NodeJS.WriteStream, total: number, label: string): StepProgress {
+  const bar = new cliProgress.SingleBar({
+    stream: out,
+    format: `${label} [{bar}] {value}/{total} steps | {duration_formatted} | {step}`,
+    barCompleteChar: '=',
+    barIncompleteChar: ' ',
+    hideCursor: true,
+    fps: 2,
+  });
+  bar.start(total, 0, { step: '' });
+  return {
+    step: (done, name) => bar.update(done, { step: name }),
+    stop: () => bar.stop(),
+  };
+}
