@@ -59,8 +59,8 @@ function sameLayout(a: Observation, b: Observation): boolean {
   return la.exact === lb.exact && la.notUptodate === lb.notUptodate && la.blind === lb.blind;
 }
 
-/** A stats delta with its keys sorted at both levels, as text. Pure. */
-function statsKey(s: StatsDelta): string {
+/** A stats delta with its keys sorted at both levels, as text: equal exactly when `sameStats`. Pure. */
+export function statsKey(s: StatsDelta): string {
   const sizes = Object.keys(s).sort();
   return JSON.stringify(sizes.map((size) => {
     const counters = s[size] ?? {};
@@ -195,3 +195,9 @@ export function layoutDigest(folios: readonly FolioTriple[], blind: readonly Bli
   const [hi, lo] = out.map((l) => l.h >>> 0) as [number, number];
   return hi * 2 ** 21 + (lo >>> 11);
 }
+
+/**
+ * The version of `layoutDigest` this build computes, stored per run (`runs.layout_version`,
+ * migration 0006): digests of different versions are never compared.
+ */
+export const LAYOUT_DIGEST_VERSION = 2;

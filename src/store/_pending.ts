@@ -27,6 +27,7 @@ export class PendingRows {
   readonly touched = new Map<number, Touched>();
   readonly operations: SqlValue[][] = [];
   readonly checkpoints: SqlValue[][] = [];
+  readonly blocks: SqlValue[][] = [];
   readonly explanations: SqlValue[][] = [];
   /** Event rows buffered. */
   events = 0;
@@ -110,6 +111,7 @@ export class PendingRows {
     }
     for (const r of this.operations) s.insertOperation.run(...r);
     for (const r of this.checkpoints) s.insertCheckpoint.run(...r);
+    for (const r of this.blocks) s.insertBlock.run(...r);
     for (const r of this.explanations) s.insertExplanation.run(...r);
   }
 
@@ -120,6 +122,7 @@ export class PendingRows {
     this.touched.clear();
     this.operations.length = 0;
     this.checkpoints.length = 0;
+    this.blocks.length = 0;
     this.explanations.length = 0;
     this.events = 0;
     this.#bigArgs.clear();

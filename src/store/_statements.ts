@@ -12,6 +12,7 @@ export interface WriterStatements {
   readonly appendFolioEvents: BetterSqlite3.Statement<SqlValue[]>;
   readonly insertEvent: BetterSqlite3.Statement<SqlValue[]>;
   readonly insertCheckpoint: BetterSqlite3.Statement<SqlValue[]>;
+  readonly insertBlock: BetterSqlite3.Statement<SqlValue[]>;
   readonly insertExplanation: BetterSqlite3.Statement<SqlValue[]>;
   readonly progress: BetterSqlite3.Statement<SqlValue[]>;
   readonly finish: BetterSqlite3.Statement<SqlValue[]>;
@@ -33,6 +34,7 @@ export function prepareWriterStatements(sqlite: BetterSqlite3.Database): WriterS
     insertEvent: p(`insert into events (run_id, seq, i, folio, event, from_state, to_state, arg)
       values (?, ?, ?, ?, ?, ?, ?, ?)`),
     insertCheckpoint: p('insert into checkpoints (run_id, seq, data, ops, counters) values (?, ?, ?, ?, ?)'),
+    insertBlock: p('insert into operation_blocks (run_id, first_i, ops, hash) values (?, ?, ?, ?)'),
     insertExplanation: p(`insert into explanations (run_id, i, n, kind, folio, nr, pgoff, cause, result, settings,
       per_size, global_orders, allowable_orders, vma_orders, suitable_orders, i_size, write_end, vma_start, vma_end)
       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { LAYOUT_DIGEST_VERSION } from '../script/index.js';
 import { CHECKPOINT_INTERVAL } from './checkpoints.js';
 import type { RunSource } from './database.js';
 import { wrapSqliteError } from './errors.js';
@@ -41,10 +42,10 @@ export function beginRun(sqlite: BetterSqlite3.Database, meta: RunMeta, clock: C
     const sqliteVersion = sqlite.prepare('select sqlite_version()').pluck().get() as string;
     const { lastInsertRowid } = sqlite.prepare(`insert into runs (source, script_name, script_text, config, seed,
       policy, bugs, schedule, foliolog_version, node_version, sqlite_version, kernel_release, status, created_at,
-      checkpoint_interval) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'incomplete', ?, ?)`).run(
+      checkpoint_interval, layout_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'incomplete', ?, ?, ?)`).run(
       meta.source, meta.scriptName, meta.scriptText, JSON.stringify(meta.config), meta.seed, meta.policy,
       JSON.stringify(meta.bugs), meta.schedule, meta.foliologVersion, meta.nodeVersion, sqliteVersion,
-      meta.kernelRelease, clock.now().toISOString(), interval);
+      meta.kernelRelease, clock.now().toISOString(), interval, LAYOUT_DIGEST_VERSION);
     return new RunWriter(sqlite, Number(lastInsertRowid), meta.source, options);
   } catch (e) {
     throw wrapSqliteError(e, sqlite.name, `cannot start a run of ${meta.scriptName}`);

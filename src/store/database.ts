@@ -56,6 +56,8 @@ export interface RunsTable {
   counters: string | null;
   /** JSON text: `{ events: {TYPE: n}, states: {STATE: n} }`, events per type and per state entered. */
   tallies: string | null;
+  /** Which layout digest `operations.layout` holds (migration 0006): null = 1, else 2. */
+  layout_version: number | null;
 }
 
 /** `files`: the files (inodes) of a run, 1-based per run. */
@@ -113,7 +115,7 @@ export interface FoliosTable {
   ended_state: number | null;
   /** 1 when inferred from a kernel run's layout changes. */
   inferred: number;
-  /** Its event seqs after birth, varint deltas (migration 0005); null before, or until it ends or its run finishes. */
+  /** Its event seqs after birth, varint deltas (migration 0005); null before; from 0006 written as the run goes. */
   events: Uint8Array | null;
 }
 
@@ -167,6 +169,18 @@ export interface ExplanationsTable {
   vma_end: number | null;
 }
 
+/**
+ * `operation_blocks` (migration 0006): a hash of what `diff` compares of each of `ops`
+ * operations from `first_i`, so that `diff` reads the rows of differing blocks only.
+ */
+export interface OperationBlocksTable {
+  run_id: number;
+  first_i: number;
+  ops: number;
+  /** First 16 bytes of a SHA-256 (see operation-blocks.ts). */
+  hash: Uint8Array;
+}
+
 /** `explanation_codes`: `(field, code)` → name of every coded `explanations` column. */
 export interface ExplanationCodesTable {
   field: string;
@@ -192,6 +206,7 @@ export interface Database {
   folio_states: CodeNameTable;
   explanations: ExplanationsTable;
   explanation_codes: ExplanationCodesTable;
+  operation_blocks: OperationBlocksTable;
 }
 
 /** A `runs` row as Kysely selects it. */

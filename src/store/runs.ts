@@ -99,20 +99,52 @@ export interface RowDifference {
 }
 
 /**
- * The operations of runs `a` and `b` (same `i`) whose rows differ, found by SQLite in one join
- * over the two runs' primary keys: only the differences cross into JavaScript. Sync.
+ * The operations of runs `a` and `b` (same `i`) whose rows differ, found by SQLite in a join
+ * over the two runs' primary keys: only the differences cross into JavaScript. Runs recorded
+ * with operation blocks (migration 0006) are joined only over the blocks whose hashes differ,
+ * so two long runs that part near their end cost a few blocks, not every row. Layout digests
+ * of different versions (`runs.layout_version`) count as missing. Sync.
  */
 export function rowDifferences(sqlite: BetterSqlite3.Database, a: number, b: number): RowDifference[] {
-  const rows = sqlite.prepare(`select x.i, (x.line is not y.line or x.op is not y.op or x.ret is not y.ret
+  const version = sqlite.prepare('select coalesce(layout_version, 1) from runs where id = ?').pluck();
+  const comparable = version.get(a) === version.get(b) ? 1 : 0;
+  const join = sqlite.prepare(`select x.i, (x.line is not y.line or x.op is not y.op or x.ret is not y.ret
       or x.errno is not y.errno or x.size is not y.size or x.blocks is not y.blocks or x.data is not y.data) as other,
     x.stats is not y.stats as stats_differ, x.stats as sx, y.stats as sy,
-    case when x.layout is null or y.layout is null then 2 when x.layout = y.layout then 0 else 1 end as layout
+    case when x.layout is null or y.layout is null or not ? then 2 when x.layout = y.layout then 0 else 1 end as layout
     from operations x join operations y on y.run_id = ? and y.i = x.i
-    where x.run_id = ? and (x.line is not y.line or x.op is not y.op or x.ret is not y.ret or x.errno is not y.errno
-      or x.size is not y.size or x.blocks is not y.blocks or x.data is not y.data or x.stats is not y.stats
-      or x.layout is null or y.layout is null or x.layout <> y.layout)
-    order by x.i`).all(b, a) as Array<{ i: number; other: number; stats_differ: number; sx: string; sy: string; layout: 0 | 1 | 2 }>;
+    where x.run_id = ? and x.i >= ? and x.i <= ? and (x.line is not y.line or x.op is not y.op or x.ret is not y.ret
+      or x.errno is not y.errno or x.size is not y.size or x.blocks is not y.blocks or x.data is not y.data
+      or x.stats is not y.stats or x.layout is null or y.layout is null or x.layout <> y.layout or not ?)
+    order by x.i`);
+  const rows: Array<{ i: number; other: number; stats_differ: number; sx: string; sy: string; layout: 0 | 1 | 2 }> = [];
+  for (const [lo, hi] of differingBlocks(sqlite, a, b)) rows.push(...join.all(comparable, b, a, lo, hi, comparable) as typeof rows);
   return rows.map((r) => ({ i: r.i, other: r.other === 1, stats: r.stats_differ === 1 ? [r.sx, r.sy] : null, layout: r.layout }));
+}
+
+/**
+ * The ranges of operations `[lo, hi]` whose blocks differ between runs `a` and `b`, in order:
+ * everything when either run has no blocks (recorded before migration 0006). Sync.
+ */
+function differingBlocks(sqlite: BetterSqlite3.Database, a: number, b: number): Array<readonly [number, number]> {
+  const all = [[0, Number.MAX_SAFE_INTEGER] as const];
+  const ops = sqlite.prepare('select ops from runs where id = ?').pluck();
+  const blocks = sqlite.prepare('select first_i, ops, hash from operation_blocks where run_id = ? order by first_i');
+  type BlockRow = { first_i: number; ops: number; hash: Uint8Array };
+  const [xa, xb] = [blocks.all(a) as BlockRow[], blocks.all(b) as BlockRow[]];
+  if ((xa.length === 0 && (ops.get(a) as number) > 0) || (xb.length === 0 && (ops.get(b) as number) > 0)) return all;
+  const byFirst = new Map(xb.map((r) => [r.first_i, r]));
+  const out: Array<[number, number]> = [];
+  const add = (lo: number, hi: number): void => {
+    const last = out.at(-1);
+    if (last !== undefined && last[1] + 1 >= lo) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  };
+  for (const x of xa) {
+    const y = byFirst.get(x.first_i);
+    if (y === undefined || y.ops !== x.ops || Buffer.compare(x.hash, y.hash) !== 0) add(x.first_i, x.first_i + Math.max(x.ops, y?.ops ?? 0) - 1);
+  }
+  return out;
 }
 
 /** The most pages run `runId` held after any operation, and after its last; null before 0002. Sync. */

@@ -7,6 +7,7 @@ import { CHECKPOINT_FORMAT, CHECKPOINT_INTERVAL, checkpointDue, type LiveFolio }
 import type { RunSource } from './database.js';
 import { StoreError, wrapSqliteError } from './errors.js';
 import { Counters } from './counters.js';
+import { type Block, BlockHasher } from './operation-blocks.js';
 import { EVENT_CODES } from '../model/index.js';
 import {
   type EventExtra, type EventRow, type ExplanationRow, type FileInput, type OperationInput, oneLine,
@@ -74,6 +75,8 @@ export class RunWriter {
   #peakResident = 0;
   /** Per-size counters summed over the operations recorded so far. */
   readonly #counters = new Counters();
+  /** Hashes of blocks of operations, for `diff` (migration 0006). */
+  readonly #blocks = new BlockHasher();
   /** Events per event code, and per lifecycle state entered. */
   readonly #tallies = { events: new Float64Array(TALLY_CODES), states: new Float64Array(TALLY_CODES) };
 
@@ -167,11 +170,16 @@ export class RunWriter {
     this.#assertOpen();
     const failed = typeof row.ret === 'string';
     const keep = this.#inferred === 1;
+    const ret = failed ? null : row.ret as bigint;
+    const errno = failed ? row.ret as string : null;
+    const data = json(row.data);
+    const layout = row.layout ?? null;
     this.#pending.operations.push([
-      this.runId, row.i, row.line, row.op, row.task ?? null, failed ? null : row.ret, failed ? row.ret : null,
-      row.size, row.blocks, JSON.stringify(row.stats), json(row.data), keep ? json(row.folios) : null,
-      keep ? json(row.blind) : null, row.file, this.#lastSeq, row.layout ?? null, this.#live.pages, row.unwrittenData ?? null,
+      this.runId, row.i, row.line, row.op, row.task ?? null, ret, errno,
+      row.size, row.blocks, JSON.stringify(row.stats), data, keep ? json(row.folios) : null,
+      keep ? json(row.blind) : null, row.file, this.#lastSeq, layout, this.#live.pages, row.unwrittenData ?? null,
     ]);
+    this.#block(this.#blocks.add(row.i, { line: row.line, op: row.op, ret, errno, size: row.size, blocks: row.blocks, data, stats: row.stats, layout }));
     this.#counters.add(row.stats);
     if (this.#live.pages > this.#peakResident) this.#peakResident = this.#live.pages;
     this.#ops++;
@@ -185,6 +193,7 @@ export class RunWriter {
    */
   finish(status: 'complete' | 'failed', failure?: string): RunSummary {
     this.#assertOpen();
+    this.#block(this.#blocks.rest());
     this.#hash.update(this.#pending.hashText());
     const hash = this.#hash.digest('hex');
     const message = status === 'failed' && failure !== undefined ? oneLine(failure) : null;
@@ -210,6 +219,7 @@ export class RunWriter {
    */
   interrupt(): RunProgress {
     this.#assertOpen();
+    this.#block(this.#blocks.rest());
     this.#flush(undefined);
     this.#closed = true;
     return { runId: this.runId, events: this.#lastSeq, ops: this.#ops };
@@ -218,6 +228,10 @@ export class RunWriter {
   /** The live folios after the last event (a copy; one object each: for tests). */
   liveFolios(): Map<number, LiveFolio> {
     return new Map([...this.#live.entries()].map((f) => [f.id, f]));
+  }
+
+  #block(b: Block | undefined): void {
+    if (b !== undefined) this.#pending.blocks.push([this.runId, b[0], b[1], b[2]]);
   }
 
   /** Write the batch; `hash` false when the caller has already hashed it (finish). */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { diffRuns, runObservations } from '../../src/query/index.js';
-import { simulateText } from '../../src/sim/index.js';
+import { BENCH_MIX, type MixOptions, mixText, simulateText } from '../../src/sim/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { tempDir } from '../store/_helpers.js';
 import { corpusText, corpusTruth, recordIncomplete, recordKernel, recordModel } from './_runs.js';
@@ -138,5 +138,40 @@ describe('diff summary of runs recorded before the writer kept their peaks', () 
     const computed = await diffRuns(store, a, b);
     expect(computed.summary.b).toMatchObject({ peakResident: 16, finalResident: 15, foliosByOrder: kept.summary.a.foliosByOrder });
     expect(kept.summary.b).toMatchObject({ peakResident: 16, finalResident: 15, foliosByOrder: { 0: 1, 1: 1, 2: 1, 3: 1 } });
+  });
+});
+
+describe('diffRuns over operation blocks (migration 0006)', () => {
+  const mix: MixOptions = { ...BENCH_MIX, fileBytes: 1 << 20, files: 2, seed: 5 };
+  const lines = mixText(mix, 5_000).split('\n');
+  const edited = (at: number, line: string): string => lines.map((l, k) => (k === at ? line : l)).join('\n');
+
+  it('joins only the blocks that differ, and answers as a join of every row does', async () => {
+    const a = recordModel(store, lines.join('\n'), 'a.fl');
+    const b = recordModel(store, edited(4_900, 'pwrite 0 4096'), 'b.fl');
+    const c = recordModel(store, edited(1_500, 'truncate 0'), 'c.fl');
+    const blocks = await store.db.selectFrom('operation_blocks').selectAll().where('run_id', '=', a).execute();
+    expect(blocks.map((r) => [r.first_i, r.ops])).toEqual([[0, 1024], [1024, 1024], [2048, 1024], [3072, 1024], [4096, 904]]);
+    const withBlocks = [await diffRuns(store, a, b, { all: true }), await diffRuns(store, a, c, { all: true }), await diffRuns(store, b, a)];
+    expect(withBlocks[0]!.first?.i).toBe(4_900);
+    expect(withBlocks[1]!.first?.i).toBe(1_500);
+    expect(withBlocks[0]!.summary.a.differing).toBeGreaterThan(1);
+    // Without blocks (as runs recorded before 0006), every row is joined: the same answers.
+    await store.db.deleteFrom('operation_blocks').execute();
+    expect([await diffRuns(store, a, b, { all: true }), await diffRuns(store, a, c, { all: true }), await diffRuns(store, b, a)]).toEqual(withBlocks);
+  });
+
+  it('finds runs of the same script equal, blocks and all, and compares no digest of another version', async () => {
+    const a = recordModel(store, lines.slice(0, 1_200).join('\n'), 'a.fl');
+    const b = recordModel(store, lines.slice(0, 1_200).join('\n'), 'b.fl');
+    expect((await diffRuns(store, a, b)).equal).toBe(true);
+    // A run whose digests are of version 1 (recorded before 0006) against one of version 2:
+    // every layout is compared by page caches instead, and they still agree.
+    await store.db.updateTable('runs').set({ layout_version: null }).where('id', '=', a).execute();
+    await store.db.deleteFrom('operation_blocks').where('run_id', '=', a).execute();
+    await store.db.updateTable('operations').set({ layout: 12345 }).where('run_id', '=', a).execute();
+    const d = await diffRuns(store, a, b);
+    expect(d.equal).toBe(true);
+    expect(d.summary.a.differing).toBe(0);
   });
 });

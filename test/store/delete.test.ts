@@ -5,7 +5,7 @@ import { type Store, isStoreError, openStore } from '../../src/store/index.js';
 import { CLOCK, meta, tempDir } from './_helpers.js';
 import { recordRun } from './_stream.js';
 
-const CHILDREN = ['files', 'operations', 'folios', 'events', 'checkpoints', 'explanations'] as const;
+const CHILDREN = ['files', 'operations', 'folios', 'events', 'checkpoints', 'explanations', 'operation_blocks'] as const;
 
 let tmp: ReturnType<typeof tempDir>;
 let store: Store;
@@ -36,9 +36,10 @@ describe('Store.deleteRuns', () => {
     const [keptA, keptC] = [await rowsOf(a), await rowsOf(c)];
     expect((await rowsOf(b)).checkpoints).toBeGreaterThan(0);
     expect((await rowsOf(b)).explanations).toBeGreaterThan(0);
+    expect((await rowsOf(b)).operation_blocks).toBeGreaterThan(0);
     expect(store.deleteRuns([b])).toEqual([{ id: b, status: 'complete', events: 20_000 }]);
     expect(await ids()).toEqual([a, c]);
-    expect(await rowsOf(b)).toEqual({ files: 0, operations: 0, folios: 0, events: 0, checkpoints: 0, explanations: 0 });
+    expect(await rowsOf(b)).toEqual({ files: 0, operations: 0, folios: 0, events: 0, checkpoints: 0, explanations: 0, operation_blocks: 0 });
     expect([await rowsOf(a), await rowsOf(c)]).toEqual([keptA, keptC]);
   });
 
