@@ -101,10 +101,15 @@ async function bench(plan: Plan, kernelToo: boolean, log: (s: string) => void): 
 }
 
 function parsePlan(argv: readonly string[]): Plan {
+  const args = argv.slice(2);
+  for (let a = 0; a < args.length; a++) {
+    if (args[a] === '--events') a++;
+    else if (args[a] !== '--json' && args[a] !== '--no-kernel') throw new UsageError(`unknown argument ${args[a]} (want --json, --no-kernel, --events N)`);
+  }
   const k = argv.indexOf('--events');
   if (k < 0) return FULL;
   const events = Number(argv[k + 1]);
-  if (!Number.isSafeInteger(events) || events < 10_000) throw new Error(`--events: want an integer ≥ 10000, got ${argv[k + 1]}`);
+  if (!Number.isSafeInteger(events) || events < 10_000) throw new UsageError(`--events: want an integer ≥ 10000, got ${argv[k + 1]}`);
   return { events, bigEvents: events * 10, rounds: 1, heapFolios: Math.min(events, FULL.heapFolios) };
 }
 
@@ -148,7 +153,10 @@ function jsonFields(r: BenchReport): Record<string, number | string | null> {
   };
 }
 
+/** A mistake in the bench's own arguments: exit 2, as the CLI's usage errors. */
+class UsageError extends Error {}
+
 mainBench().catch((e: unknown) => {
   process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
+  process.exit(e instanceof UsageError ? 2 : 1);
 });
