@@ -36,9 +36,9 @@ export function addFolio(ctx: ShmemCtx, inode: Inode, index: number, order: numb
 }
 
 /** Mark the whole folio uptodate (its content is already zero where nothing was written). */
-export function markUptodate(ctx: ShmemCtx, folio: Folio): void {
+export function markUptodate(ctx: ShmemCtx, inode: Inode, folio: Folio): void {
   if (folio.uptodate) return;
-  folio.uptodate = true;
+  inode.cache.markUptodate(folio);
   ctx.sink.emit({ type: 'folio_marked_uptodate', folio: folio.id });
 }
 

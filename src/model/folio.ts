@@ -12,7 +12,7 @@ export interface Folio {
   /** First page, a multiple of `2^order`. Mirrors: folio->index. */
   readonly index: number;
   readonly order: number;
-  /** Mirrors: folio_test_uptodate(). */
+  /** Mirrors: folio_test_uptodate(). Set only by `PageCache.markUptodate` (it keeps the layout digest). */
   uptodate: boolean;
   /** Extra references (GUP / vmsplice pins) that make a split fail. */
   pins: number;

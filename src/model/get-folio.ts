@@ -74,7 +74,7 @@ export function shmemGetFolio(ctx: ShmemCtx, inode: Inode, index: number, writeE
     if (found.uptodate || sgp === 'write') return found;
     if (sgp === 'read') return undefined;
     // `clear:` a not-uptodate folio's content is already zero in the model.
-    markUptodate(ctx, found);
+    markUptodate(ctx, inode, found);
     return found;
   }
   if (sgp === 'read' || sgp === 'noalloc') return undefined;
@@ -88,6 +88,6 @@ export function shmemGetFolio(ctx: ShmemCtx, inode: Inode, index: number, writeE
     decisions.decide(allocationDecision(ctx.thp, inode, index, writeEnd, sgp, orders, suitable, vma, got));
   }
   // SGP_CACHE clears a new folio and marks it uptodate; SGP_FALLOC takes SGP_WRITE's shortcut.
-  if (folio !== 'ENOSPC' && sgp === 'cache') markUptodate(ctx, folio);
+  if (folio !== 'ENOSPC' && sgp === 'cache') markUptodate(ctx, inode, folio);
   return folio;
 }

@@ -68,7 +68,7 @@ function mergeBlock(ctx: ShmemCtx, inode: Inode, index: number, folios: readonly
   const huge = addFolio(ctx, inode, index, HPAGE_PMD_ORDER, 'collapse', null);
   sb.usedBlocks += HPAGE_PMD_NR;
   for (const f of folios) ctx.sink.emit({ type: 'folio_collapsed', folio: f.id, into: huge.id });
-  markUptodate(ctx, huge);
+  markUptodate(ctx, inode, huge);
   return huge;
 }
 

@@ -23,7 +23,7 @@ export function shmemFault(ctx: ShmemCtx, vma: Vma, index: number): Folio | 'SIG
   // The size= limit refused even an order-0 folio (after the shrinker): SIGBUS (kernel.md §11).
   if (folio === 'ENOSPC') return 'SIGBUS';
   invariant(folio, 'a fault found no folio');
-  markUptodate(ctx, folio);
+  markUptodate(ctx, inode, folio);
   return folio;
 }
 

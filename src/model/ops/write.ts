@@ -42,7 +42,7 @@ export function pwrite(ctx: ShmemCtx, inode: Inode, byte: number, pos: bigint, l
     const copied = at + bytes > folioEnd ? folioEnd - at : bytes;
     inode.content.fill(at, copied, byte);
     // shmem_write_end(): the rest of a new folio is zeroed and the whole folio marked uptodate.
-    markUptodate(ctx, folio);
+    markUptodate(ctx, inode, folio);
     at += copied;
     if (at > inode.iSize) inode.iSize = at;
   }
