@@ -1,7 +1,9 @@
 import type { Shmem } from '../model/index.js';
 import { ByteRuns, HPAGE_PMD_ORDER, MAX_LFS_FILESIZE } from '../model/index.js';
 import type { Command, Observation } from '../script/index.js';
+import { layoutDigest } from '../script/index.js';
 import type { EventLog } from './event-log.js';
+import type { CachedFolio } from './live-folios.js';
 
 /** Byte position of the first page at or after `page` that no folio covers. Pure. */
 function firstAbsentPage(folios: Observation['folios'], page: number): bigint {
@@ -11,6 +13,17 @@ function firstAbsentPage(folios: Observation['folios'], page: number): bigint {
     if (index + 2 ** order > at) at = index + 2 ** order;
   }
   return BigInt(at) * 4096n;
+}
+
+/** Whether `folios` lists exactly the folios `forEachFolio` gives, in order. Pure. */
+function listsEvery(folios: Observation['folios'], forEachFolio: (fn: (f: CachedFolio) => void) => void): boolean {
+  let k = 0;
+  let same = true;
+  forEachFolio((f) => {
+    const t = folios[k++];
+    if (t === undefined || t[0] !== f.index || t[1] !== f.order || t[2] !== (f.uptodate ? 1 : 0)) same = false;
+  });
+  return same && k === folios.length;
 }
 
 /** A failed oracle check: the model disagrees with itself. */
@@ -45,14 +58,18 @@ export class Oracle {
   check(model: Shmem, log: EventLog, command: Command, obs: Observation): void {
     model.checkInvariants();
     const file = model.currentFile;
-    if (file) {
-      const replayed = JSON.stringify(log.foliosOf(file.id));
-      if (replayed !== JSON.stringify(obs.folios)) {
-        throw new OracleError(`the event log describes folios ${replayed}, the page cache holds ${JSON.stringify(obs.folios)}`);
-      }
+    const live = log.live;
+    const forEachFolio = (fn: (f: CachedFolio) => void): void => file?.cache.forEach(fn);
+    if (file && live && !(live.matches(file.id, forEachFolio) && listsEvery(obs.folios, forEachFolio))) {
+      const replayed = JSON.stringify(live.foliosOf(file.id));
+      throw new OracleError(`the event log describes folios ${replayed}, the page cache holds ${JSON.stringify(obs.folios)}`);
     }
-    if (obs.blocks !== BigInt(obs.folios.reduce((n, f) => n + 2 ** f[1], 0)) * 8n) {
-      throw new OracleError(`st_blocks ${obs.blocks} disagrees with the folios held`);
+    const pages = file && live ? live.pagesOf(file.id) : obs.folios.reduce((n, f) => n + 2 ** f[1], 0);
+    if (obs.blocks !== BigInt(pages) * 8n) throw new OracleError(`st_blocks ${obs.blocks} disagrees with the folios held`);
+    // The digest the model keeps as it goes must be the one its folio list gives.
+    const digest = layoutDigest(obs.folios, undefined, obs.size);
+    if (model.layoutDigest() !== digest) {
+      throw new OracleError(`the model's layout digest ${model.layoutDigest()} is not ${digest}, its folios' digest`);
     }
     if (file && typeof obs.ret === 'bigint') this.#follow(file.id, this.#bytes(file.id), command, obs);
     else if (file && command.cmd === 'pwrite' && command.bsize !== undefined) {

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Shmem } from '../../src/model/index.js';
+import { PageCache } from '../../src/model/page-cache.js';
 import { Stats } from '../../src/model/stats.js';
 import { simulateText } from '../../src/sim/index.js';
 
@@ -34,6 +35,27 @@ describe('the oracle', () => {
     });
     try {
       expect(() => simulateText('mount tmpfs\npwrite 0 4k\npread 0 4k\n')).toThrow(/script\.fl:3: check failed: read returned/);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('fails a run whose kept layout digest is not its folio list\'s', () => {
+    vi.spyOn(Shmem.prototype, 'layoutDigest').mockReturnValue(1);
+    try {
+      expect(() => simulateText('mount tmpfs\npwrite 0 8k\n')).toThrow(/script\.fl:1: check failed: the model's layout digest 1 is not 0/);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('fails a run whose page cache holds a folio its events do not describe', () => {
+    const real = PageCache.prototype.forEach;
+    vi.spyOn(PageCache.prototype, 'forEach').mockImplementation(function (this: PageCache, fn) {
+      real.call(this, (f) => fn({ ...f, uptodate: false }));
+    });
+    try {
+      expect(() => simulateText('mount tmpfs\npwrite 0 4k\n')).toThrow(/script\.fl:2: check failed: the event log describes folios \[\[0,0,1\]\]/);
     } finally {
       vi.restoreAllMocks();
     }
