@@ -21,7 +21,7 @@ export type Sgp = 'read' | 'noalloc' | 'cache' | 'write' | 'falloc';
  * Mirrors: the shmem_inode_acct_blocks() retry in mm/shmem.c shmem_alloc_and_add_folio().
  */
 function acctBlocksOrShrink(ctx: ShmemCtx, inode: Inode, index: number, order: number): boolean {
-  const nrPages = 2 ** order;
+  const nrPages = 1 << order;
   if (acctBlocks(inode, nrPages)) return true;
   unusedHugeShrink(ctx, inode.sb, nrPages, { inode, index, order });
   return acctBlocks(inode, nrPages);
@@ -41,7 +41,7 @@ export function allocAndAddFolio(ctx: ShmemCtx, inode: Inode, index: number, ord
   vma?: Vma): Folio | 'ENOSPC' {
   const order = highestOrder(suitableOrders(inode, index, orders, vma));
   if (order > 0) {
-    const at = roundDown(index, 2 ** order);
+    const at = roundDown(index, 1 << order);
     if (acctBlocksOrShrink(ctx, inode, at, order)) {
       const folio = addFolio(ctx, inode, at, order, 'alloc', null);
       ctx.stats.count(order, 'shmem_alloc');

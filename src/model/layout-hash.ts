@@ -27,16 +27,22 @@ function fmix(h: number): number {
   return x ^ (x >>> 16);
 }
 
+/** 2^32, to split a page index (< 2^53) in 32-bit halves. */
+const TWO_32 = 4294967296;
+
 /**
- * 32-bit hash of the unit (tag, a, b) under `seed`: murmur3 over the words tag, a's high and
- * low halves (a < 2^53) and b, then its finaliser. Pure.
+ * 32-bit hash of a page unit (tag, a) under `seed`: murmur3 over two words — the tag above
+ * a's high 21 bits (a < 2^53), and a's low 32 — then its finaliser. Pure.
  */
-function unit(seed: number, tag: number, a: number, b: number): number {
-  let h = round(seed, tag);
-  h = round(h, Math.floor(a / 4294967296));
-  h = round(h, a >>> 0);
-  h = round(h, b);
-  return fmix(h ^ 16);
+function pageUnit(seed: number, tag: number, a: number): number {
+  const h = round(round(seed, tag * 2 ** 21 + Math.floor(a / TWO_32)), a >>> 0);
+  return fmix(h ^ 8);
+}
+
+/** 32-bit hash of a folio unit (tag, a, b): a page unit's words and then `b`. Pure. */
+function folioUnit(seed: number, tag: number, a: number, b: number): number {
+  const h = round(round(round(seed, tag * 2 ** 21 + Math.floor(a / TWO_32)), a >>> 0), b);
+  return fmix(h ^ 12);
 }
 
 /**
@@ -53,29 +59,24 @@ export class LayoutHash {
   #lo = 0;
   #hi = 0;
 
-  #add(tag: number, a: number, b: number, sign: 1 | -1): void {
-    if (sign === 1) {
-      this.#lo = (this.#lo + unit(SEED_LO, tag, a, b)) | 0;
-      this.#hi = (this.#hi + unit(SEED_HI, tag, a, b)) | 0;
-    } else {
-      this.#lo = (this.#lo - unit(SEED_LO, tag, a, b)) | 0;
-      this.#hi = (this.#hi - unit(SEED_HI, tag, a, b)) | 0;
-    }
+  #add(lo: number, hi: number, sign: 1 | -1): void {
+    this.#lo = (this.#lo + sign * lo) | 0;
+    this.#hi = (this.#hi + sign * hi) | 0;
   }
 
   /** Add (sign 1) or take away (−1) an uptodate folio inside EOF: page `index`, `order`. */
   exact(index: number, order: number, sign: 1 | -1): void {
-    this.#add(EXACT, index, order, sign);
+    this.#add(folioUnit(SEED_LO, EXACT, index, order), folioUnit(SEED_HI, EXACT, index, order), sign);
   }
 
   /** Add or take away the pages [start, start + n) of not-uptodate folios. */
   notUptodate(start: number, n: number, sign: 1 | -1): void {
-    for (let p = start; p < start + n; p++) this.#add(NOT_UPTODATE, p, 0, sign);
+    for (let p = start; p < start + n; p++) this.#add(pageUnit(SEED_LO, NOT_UPTODATE, p), pageUnit(SEED_HI, NOT_UPTODATE, p), sign);
   }
 
   /** Add or take away the blind pages [start, start + n). */
   blind(start: number, n: number, sign: 1 | -1): void {
-    for (let p = start; p < start + n; p++) this.#add(BLIND, p, 0, sign);
+    for (let p = start; p < start + n; p++) this.#add(pageUnit(SEED_LO, BLIND, p), pageUnit(SEED_HI, BLIND, p), sign);
   }
 
   /** The digest: 53 bits, the high lane's 32 over the low lane's top 21. Pure. */

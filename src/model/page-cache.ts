@@ -156,10 +156,14 @@ export class PageCache {
     if (eofPage !== old) {
       const lo = Math.min(old, eofPage);
       const hi = Math.max(old, eofPage);
-      const moved = this.rangeArray(lo, hi).filter((f) => f.uptodate && f.index >= lo);
-      for (const f of moved) this.#account(f, -1);
+      // Uptodate folios starting in [lo, hi) change part: blind ↔ exact. Nothing else moves.
+      const toExact = eofPage > old;
+      for (let f = this.findFirst(lo, hi); f; f = this.findFirst(f.index + (1 << f.order), hi)) {
+        if (!f.uptodate || f.index < lo) continue;
+        this.#hash.blind(f.index, 1 << f.order, toExact ? -1 : 1);
+        this.#hash.exact(f.index, f.order, toExact ? 1 : -1);
+      }
       this.#eof = eofPage;
-      for (const f of moved) this.#account(f, 1);
     }
     return this.#hash.value();
   }

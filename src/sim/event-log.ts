@@ -55,13 +55,10 @@ export class EventLog implements EventSink {
   /** @inheritdoc */
   emit(e: ModelEvent): void {
     const seq = ++this.seq;
-    const code = EVENT_CODES[e.type];
-    const arg = eventArg(e);
-    if (e.type === 'file_created') {
-      this.#recorder?.file({ id: e.file, name: e.name, mount: e.mount, kind: e.kind });
-    }
+    const recorder = this.#recorder;
+    if (e.type === 'file_created') recorder?.file({ id: e.file, name: e.name, mount: e.mount, kind: e.kind });
     if (!('folio' in e)) {
-      this.#recorder?.event({ seq, i: this.i, folio: null, event: code, from: null, to: null, arg });
+      recorder?.event({ seq, i: this.i, folio: null, event: EVENT_CODES[e.type], from: null, to: null, arg: eventArg(e) });
       return;
     }
     const id: number = e.folio;
@@ -70,15 +67,17 @@ export class EventLog implements EventSink {
       grown.set(this.#states);
       this.#states = grown;
     }
-    let row: EventRecord;
     if (e.type === 'folio_added') {
       if (this.#states[id] !== 0) throw new InvariantError(`folio ${id} born twice`);
       const to = birthState(e.cause);
       if (e.cause === 'alloc' && e.order > 0) this.allocatedByOrder[e.order]! += 1;
       this.#states[id] = to;
       this.live?.born(id, e.file, e.index, e.order);
-      row = { seq, i: this.i, folio: id, event: code, from: null, to, arg };
-      this.#recorder?.event(row, { born: { file: e.file, pgoff: e.index, order: e.order, parent: e.parent } });
+      // Rows (and their bigint args) only for a recorder: a model-only run allocates none per event.
+      if (recorder) {
+        const row: EventRecord = { seq, i: this.i, folio: id, event: EVENT_CODES[e.type], from: null, to, arg: eventArg(e) };
+        recorder.event(row, { born: { file: e.file, pgoff: e.index, order: e.order, parent: e.parent } });
+      }
       return;
     }
     const from = this.#states[id]!;
@@ -90,7 +89,9 @@ export class EventLog implements EventSink {
     if (e.type === 'folio_marked_uptodate') this.live?.markedUptodate(id);
     const ended = FINAL_CODES.has(to);
     if (ended) this.live?.ended(id);
-    row = { seq, i: this.i, folio: id, event: code, from, to, arg };
-    this.#recorder?.event(row, ended ? { ended: true } : undefined);
+    if (recorder) {
+      const row: EventRecord = { seq, i: this.i, folio: id, event: EVENT_CODES[e.type], from, to, arg: eventArg(e) };
+      recorder.event(row, ended ? { ended: true } : undefined);
+    }
   }
 }

@@ -25,7 +25,8 @@ export class LiveFolios {
   readonly #counts = new Map<number, [number, number]>();
 
   #grow(id: number): void {
-    const size = Math.max(id + 1, this.#bits.length * 2);
+    // Half again, not twice: a run of millions of folios would leave millions of slots unused.
+    const size = Math.max(id + 1, Math.ceil(this.#bits.length * 1.5));
     const file = new Uint32Array(size);
     file.set(this.#file);
     const index = new Float64Array(size);

@@ -110,8 +110,8 @@ export class Simulation {
     try {
       const r = dispatch(model, line.command);
       rec = operationRecord(model, line, i, r, before);
-      // Listing the page cache costs its size: only for whoever reads the list.
-      if (check || opts.keepObservations !== false || opts.onObservation) obs = observe(model, rec);
+      // Listing the page cache costs its size: only for whoever reads the list (not the oracle).
+      if (opts.keepObservations !== false || opts.onObservation) obs = observe(model, rec);
       const unwritten = unwrittenData(model, line.command, r.result);
       const layout = model.layoutDigest();
       facts = unwritten === undefined ? { layout } : { layout, unwrittenData: unwritten };
@@ -125,9 +125,9 @@ export class Simulation {
     this.#decisions?.flush();
     opts.recorder?.operation(obs ?? rec, line.task, model.currentFile?.id ?? null, log.seq, facts);
     if (obs) opts.onObservation?.(obs);
-    if (obs && check) {
+    if (check) {
       try {
-        this.#oracle.check(model, log, line.command, obs);
+        this.#oracle.check(model, log, line.command, obs ?? rec);
       } catch (e) {
         if (e instanceof OracleError || e instanceof InvariantError) return this.#fail('check', line.line, `check failed: ${e.message}`);
         throw e;

@@ -83,7 +83,7 @@ function mergeBlock(ctx: ShmemCtx, inode: Inode, index: number, folios: readonly
  * Mirrors: mm/khugepaged.c hpage_collapse_scan_file() + collapse_file().
  */
 function collapseBlock(ctx: ShmemCtx, inode: Inode, index: number, minPresent: number, context: Context): BlockResult {
-  const folios = [...inode.cache.range(index, index + HPAGE_PMD_NR)];
+  const folios = inode.cache.rangeArray(index, index + HPAGE_PMD_NR);
   const present = folios.reduce((n, f) => n + 2 ** f.order, 0);
   const refused = blockRefusal(inode, folios, present, minPresent);
   const born = refused === undefined ? mergeBlock(ctx, inode, index, folios) : undefined;

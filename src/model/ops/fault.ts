@@ -96,7 +96,7 @@ function faultAround(m: Mapping, vma: Vma, index: number): void {
   const hi = Math.min(index + (to - pteOff), pagesCeil(vma.inode.iSize));
   // The whole window lies past the EOF page: filemap_map_pages() finds nothing to map.
   if (hi <= lo) return;
-  const folios = [...cache.range(lo, hi)].filter((f) => f.uptodate);
+  const folios = cache.rangeArray(lo, hi).filter((f) => f.uptodate);
   const first = folios[0];
   if (!first) return;
   if (mapPmd(m, vma, first, addr - pteOff)) return;
