@@ -1,6 +1,6 @@
 import type { Observation, Script } from '../script/index.js';
 import { NO_PROGRESS, ObservationTable, type Progress } from '../report/index.js';
-import { formatObservation, layoutDigest, parseScript, ScriptError } from '../script/index.js';
+import { formatObservation, parseScript, ScriptError } from '../script/index.js';
 import type { RunRecorder } from '../sim/index.js';
 import type { RunMeta, RunProgress, RunSummary, RunWriter } from '../store/index.js';
 import { CliError } from './errors.js';
@@ -29,8 +29,8 @@ export function recorderFor(writer: RunWriter): RunRecorder {
     explanation: (row) => writer.explanation(row),
     // The layout digest lets `diff` compare runs by their operation rows (migration 0002);
     // unwritten_data feeds the holes_as_data view (migration 0003).
-    operation: (obs: Observation, task, file, _lastSeq, facts) => writer.operation({
-      ...obs, task: task ?? null, file, layout: layoutDigest(obs.folios, obs.blind, obs.size), unwrittenData: facts?.unwrittenData,
+    operation: (obs, task, file, _lastSeq, facts) => writer.operation({
+      ...obs, task: task ?? null, file, layout: facts.layout, unwrittenData: facts.unwrittenData,
     }),
   };
 }

@@ -38,40 +38,69 @@ export class ByteRuns {
     this.#replace(pos, len, undefined);
   }
 
-  /** Replace [pos, pos + len) with a run of `byte`, or with nothing when `byte` is undefined. */
+  /**
+   * Replace [pos, pos + len) with a run of `byte`, or with nothing when `byte` is undefined.
+   * Runs stay maximal: a new run absorbs the pieces and touching neighbours of its byte. In
+   * place where it can be: a write that extends a run, or a punch that trims one, moves no
+   * other run.
+   */
   #replace(pos: bigint, len: bigint, byte: number | undefined): void {
     if (len <= 0n) return;
-    const end = pos + len;
-    const first = this.#firstEndingAfter(pos);
+    const starts = this.#starts;
+    const ends = this.#ends;
+    const bytes = this.#bytes;
+    let first = this.#firstEndingAfter(pos);
     let k = first;
-    while (k < this.#starts.length && this.#starts[k]! < end) k++;
-    const starts: bigint[] = [];
-    const ends: bigint[] = [];
-    const bytes: number[] = [];
+    let start = pos;
+    let end = pos + len;
+    while (k < starts.length && starts[k]! < end) k++;
     // Overlapped runs are contiguous: only the first can stick out on the left, the last on the right.
-    if (k > first && this.#starts[first]! < pos) {
-      starts.push(this.#starts[first]!); ends.push(pos); bytes.push(this.#bytes[first]!);
+    let left = k > first && starts[first]! < pos;
+    let right = k > first && ends[k - 1]! > end;
+    if (byte !== undefined) {
+      // A piece or a touching neighbour of the same byte joins the new run.
+      if (left && bytes[first] === byte) { start = starts[first]!; left = false; }
+      else if (!left && first > 0 && ends[first - 1] === pos && bytes[first - 1] === byte) start = starts[--first]!;
+      if (right && bytes[k - 1] === byte) { end = ends[k - 1]!; right = false; }
+      else if (!right && k < starts.length && starts[k] === end && bytes[k] === byte) end = ends[k++]!;
     }
-    if (byte !== undefined) { starts.push(pos); ends.push(end); bytes.push(byte); }
-    if (k > first && this.#ends[k - 1]! > end) {
-      starts.push(end); ends.push(this.#ends[k - 1]!); bytes.push(this.#bytes[k - 1]!);
-    }
-    this.#starts.splice(first, k - first, ...starts);
-    this.#ends.splice(first, k - first, ...ends);
-    this.#bytes.splice(first, k - first, ...bytes);
-    this.#merge(first - 1, first + starts.length);
+    const rightStart = pos + len;
+    const rightEnd = right ? ends[k - 1]! : 0n;
+    const rightByte = right ? bytes[k - 1]! : 0;
+    const n = (left ? 1 : 0) + (byte !== undefined ? 1 : 0) + (right ? 1 : 0);
+    // Make room for n runs at `first` in place of the k − first replaced ones.
+    if (n < k - first) this.#cut(first + n, k - first - n);
+    else if (n > k - first) this.#open(k, n - (k - first));
+    let at = first;
+    // The left piece keeps its start and byte: only its end moves.
+    if (left) ends[at++] = pos;
+    if (byte !== undefined) this.#set(at++, start, end, byte);
+    if (right) this.#set(at, rightStart, rightEnd, rightByte);
   }
 
-  /** Merge touching runs of the same byte in the window [from, to]. */
-  #merge(from: number, to: number): void {
-    let k = Math.max(from, 0);
-    let last = Math.min(to, this.#starts.length - 1);
-    while (k < last) {
-      if (this.#ends[k] === this.#starts[k + 1] && this.#bytes[k] === this.#bytes[k + 1]) {
-        this.#ends[k] = this.#ends[k + 1]!;
-        this.#starts.splice(k + 1, 1); this.#ends.splice(k + 1, 1); this.#bytes.splice(k + 1, 1);
-        last--;
-      } else k++;
+  #set(k: number, start: bigint, end: bigint, byte: number): void {
+    this.#starts[k] = start;
+    this.#ends[k] = end;
+    this.#bytes[k] = byte;
+  }
+
+  /** Remove `count` runs from position `k`. */
+  #cut(k: number, count: number): void {
+    this.#starts.splice(k, count);
+    this.#ends.splice(k, count);
+    this.#bytes.splice(k, count);
+  }
+
+  /** Insert `count` (1 or 2) placeholder runs at position `k`, for the caller to overwrite. */
+  #open(k: number, count: number): void {
+    if (count === 1) {
+      this.#starts.splice(k, 0, 0n);
+      this.#ends.splice(k, 0, 0n);
+      this.#bytes.splice(k, 0, 0);
+    } else {
+      this.#starts.splice(k, 0, 0n, 0n);
+      this.#ends.splice(k, 0, 0n, 0n);
+      this.#bytes.splice(k, 0, 0, 0);
     }
   }
 

@@ -1,8 +1,7 @@
 import { PAGE_SHIFT } from './arch.js';
 import type { ShmemCtx } from './context.js';
 import { InvariantError } from './errno.js';
-import type { Folio } from './folio.js';
-import { folioPos, folioSize } from './folio.js';
+import { Folio, folioPos, folioSize } from './folio.js';
 import type { Inode } from './inode.js';
 import type { FolioId } from './units.js';
 import { pagesCeil } from './units.js';
@@ -28,17 +27,17 @@ export function acctBlocks(inode: Inode, nrPages: number): boolean {
  */
 export function addFolio(ctx: ShmemCtx, inode: Inode, index: number, order: number,
   cause: 'alloc' | 'split' | 'collapse', parent: FolioId | null): Folio {
-  if (index % 2 ** order !== 0) throw new InvariantError(`folio at ${index} is not aligned to order ${order}`);
-  const folio: Folio = { id: ctx.nextFolioId(), file: inode.id, index, order, uptodate: false, pins: 0, reclaimMarked: false };
+  if (index % (1 << order) !== 0) throw new InvariantError(`folio at ${index} is not aligned to order ${order}`);
+  const folio = new Folio(ctx.nextFolioId(), inode.id, index, order);
   inode.cache.add(folio);
   ctx.sink.emit({ type: 'folio_added', folio: folio.id, file: inode.id, index, order, parent, cause });
   return folio;
 }
 
 /** Mark the whole folio uptodate (its content is already zero where nothing was written). */
-export function markUptodate(ctx: ShmemCtx, folio: Folio): void {
+export function markUptodate(ctx: ShmemCtx, inode: Inode, folio: Folio): void {
   if (folio.uptodate) return;
-  folio.uptodate = true;
+  inode.cache.markUptodate(folio);
   ctx.sink.emit({ type: 'folio_marked_uptodate', folio: folio.id });
 }
 
@@ -47,9 +46,9 @@ export function markUptodate(ctx: ShmemCtx, folio: Folio): void {
  * bytes. Mirrors: mm/truncate.c truncate_cleanup_folio() (unmap_mapping_folio()) + filemap_remove_folio().
  */
 export function removeFolio(ctx: ShmemCtx, inode: Inode, folio: Folio): void {
-  unmapMappingRange(inode, folio.index, folio.index + 2 ** folio.order);
+  unmapMappingRange(inode, folio.index, folio.index + (1 << folio.order));
   inode.cache.remove(folio);
-  inode.sb.usedBlocks -= 2 ** folio.order;
+  inode.sb.usedBlocks -= 1 << folio.order;
   inode.content.clear(folioPos(folio), folioSize(folio));
   clearReclaimMark(inode, folio);
   ctx.sink.emit({ type: 'folio_removed', folio: folio.id });

@@ -21,7 +21,7 @@ export type Sgp = 'read' | 'noalloc' | 'cache' | 'write' | 'falloc';
  * Mirrors: the shmem_inode_acct_blocks() retry in mm/shmem.c shmem_alloc_and_add_folio().
  */
 function acctBlocksOrShrink(ctx: ShmemCtx, inode: Inode, index: number, order: number): boolean {
-  const nrPages = 2 ** order;
+  const nrPages = 1 << order;
   if (acctBlocks(inode, nrPages)) return true;
   unusedHugeShrink(ctx, inode.sb, nrPages, { inode, index, order });
   return acctBlocks(inode, nrPages);
@@ -41,7 +41,7 @@ export function allocAndAddFolio(ctx: ShmemCtx, inode: Inode, index: number, ord
   vma?: Vma): Folio | 'ENOSPC' {
   const order = highestOrder(suitableOrders(inode, index, orders, vma));
   if (order > 0) {
-    const at = roundDown(index, 2 ** order);
+    const at = roundDown(index, 1 << order);
     if (acctBlocksOrShrink(ctx, inode, at, order)) {
       const folio = addFolio(ctx, inode, at, order, 'alloc', null);
       ctx.stats.count(order, 'shmem_alloc');
@@ -74,7 +74,7 @@ export function shmemGetFolio(ctx: ShmemCtx, inode: Inode, index: number, writeE
     if (found.uptodate || sgp === 'write') return found;
     if (sgp === 'read') return undefined;
     // `clear:` a not-uptodate folio's content is already zero in the model.
-    markUptodate(ctx, found);
+    markUptodate(ctx, inode, found);
     return found;
   }
   if (sgp === 'read' || sgp === 'noalloc') return undefined;
@@ -88,6 +88,6 @@ export function shmemGetFolio(ctx: ShmemCtx, inode: Inode, index: number, writeE
     decisions.decide(allocationDecision(ctx.thp, inode, index, writeEnd, sgp, orders, suitable, vma, got));
   }
   // SGP_CACHE clears a new folio and marks it uptodate; SGP_FALLOC takes SGP_WRITE's shortcut.
-  if (folio !== 'ENOSPC' && sgp === 'cache') markUptodate(ctx, folio);
+  if (folio !== 'ENOSPC' && sgp === 'cache') markUptodate(ctx, inode, folio);
   return folio;
 }

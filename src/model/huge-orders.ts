@@ -19,7 +19,7 @@ export function withinSizeOrders(inode: Inode, orders: OrderMask, index: number,
   const sizePages = pagesCeil(writeEnd > inode.iSize ? writeEnd : inode.iSize);
   let m = orders;
   for (let o = highestOrder(m); o >= 0; o = nextOrder(m, o)) {
-    if (sizePages >= roundUp(index + 1, 2 ** o)) return m;
+    if (sizePages >= roundUp(index + 1, 1 << o)) return m;
     m = (m & ~(1 << o)) as OrderMask;
   }
   return NO_ORDERS;
@@ -80,7 +80,7 @@ export function allowableOrders(thp: ThpSettings, inode: Inode, index: number, w
 export function suitableOrders(inode: Inode, index: number, orders: OrderMask, vma?: Vma): OrderMask {
   let m = vma ? (vmaSuitableOrders(vma, vmaAddress(vma, index), orders) as OrderMask) : orders;
   for (let o = highestOrder(m); o >= 0; o = nextOrder(m, o)) {
-    const nr = 2 ** o;
+    const nr = 1 << o;
     const start = roundDown(index, nr);
     if (!inode.cache.findFirst(start, start + nr)) return m;
     m = (m & ~(1 << o)) as OrderMask;

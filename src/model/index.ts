@@ -13,6 +13,7 @@ export type { FolioView } from './shmem.js';
 export { Shmem } from './shmem.js';
 export type { ReadResult } from './ops/read.js';
 export { ByteRuns } from './byte-runs.js';
+export { LayoutHash } from './layout-hash.js';
 export type {
   AllocationDecision, CollapseDecision, CollapseResult, Decision, DecisionSink, SplitCause, SplitDecision, VmaFacts,
 } from './decisions.js';

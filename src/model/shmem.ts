@@ -335,8 +335,18 @@ export class Shmem implements ShmemCtx {
   /** The current file's folios, by index. Pure. */
   folios(): FolioView[] {
     const out: FolioView[] = [];
-    if (this.#file) for (const f of this.#file.cache.all()) out.push([f.index, f.order, f.uptodate ? 1 : 0]);
+    this.#file?.cache.forEach((f) => void out.push([f.index, f.order, f.uptodate ? 1 : 0]));
     return out;
+  }
+
+  /**
+   * The current file's layout digest (0 without one): `layoutDigest(folios(), undefined,
+   * size())` of src/script, kept up to date as the page cache changes, so that it costs what
+   * the last command changed, not the size of the page cache.
+   */
+  layoutDigest(): number {
+    const f = this.#file;
+    return f ? f.cache.layoutDigest(pagesCeil(f.iSize)) : 0;
   }
 
   /** The current file's i_size (0 without one). Pure. */

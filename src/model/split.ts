@@ -1,6 +1,6 @@
 import { HPAGE_PMD_ORDER } from './arch.js';
 import type { ShmemCtx } from './context.js';
-import { invariant } from './errno.js';
+import { InvariantError } from './errno.js';
 import type { SplitCause } from './decisions.js';
 import type { Folio } from './folio.js';
 import { addFolio, clearReclaimMark, markUptodate, removeFolio } from './folio-ops.js';
@@ -18,7 +18,7 @@ export type SplitPiece = readonly [index: number, order: number];
  * Mirrors: mm/huge_memory.c __split_unmapped_folio() with uniform_split false.
  */
 export function nonUniformSplitPieces(index: number, order: number, at: number): SplitPiece[] {
-  invariant(at >= index && at < index + 2 ** order, `split point ${at} outside folio ${index}:${order}`);
+  if (at < index || at >= index + 2 ** order) throw new InvariantError(`split point ${at} outside folio ${index}:${order}`);
   const pieces: SplitPiece[] = [];
   for (let o = order - 1; o >= 0; o--) {
     const base = roundDown(at, 2 ** (o + 1));
@@ -53,7 +53,7 @@ export function uniformSplitPieces(index: number, order: number, newOrder: numbe
 function doSplit(ctx: ShmemCtx, inode: Inode, folio: Folio, pieces: readonly SplitPiece[], newOrder: number,
   cause: SplitCause, at: number | null, afterRange = false): boolean {
   const order = folio.order;
-  invariant(order > 0 && order <= HPAGE_PMD_ORDER, `split of an order-${order} folio`);
+  if (order <= 0 || order > HPAGE_PMD_ORDER) throw new InvariantError(`split of an order-${order} folio`);
   const ok = folio.pins === 0;
   ctx.decisions?.decide({ type: 'split', folio: folio.id, cause, at, afterRange, ok, pins: folio.pins });
   if (!ok) {
@@ -69,7 +69,7 @@ function doSplit(ctx: ShmemCtx, inode: Inode, folio: Folio, pieces: readonly Spl
   const born: Folio[] = [];
   for (const [index, o] of pieces) {
     const piece = addFolio(ctx, inode, index, o, 'split', folio.id);
-    if (folio.uptodate) markUptodate(ctx, piece);
+    if (folio.uptodate) markUptodate(ctx, inode, piece);
     born.push(piece);
   }
   for (const piece of born) {

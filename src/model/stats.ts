@@ -8,7 +8,7 @@ export type StatName = (typeof STAT_NAMES)[number];
 
 /** The machine's per-size counters (global to every mount and file). Mirrors: count_mthp_stat(). */
 export class Stats {
-  readonly #v = new Float64Array((HPAGE_PMD_ORDER + 1) * STAT_NAMES.length);
+  readonly #v: number[] = new Array<number>((HPAGE_PMD_ORDER + 1) * STAT_NAMES.length).fill(0);
 
   /** Add 1 to counter `name` of `order`. */
   count(order: number, name: StatName): void {
@@ -21,7 +21,7 @@ export class Stats {
   }
 
   /** A copy of every counter, to diff later. Pure. */
-  snapshot(): Float64Array {
+  snapshot(): readonly number[] {
     return this.#v.slice();
   }
 
@@ -29,7 +29,7 @@ export class Stats {
    * Counters that changed since `before`, keyed like sysfs (`{"64kB": {"split": 1}}`), sizes
    * from the largest down, counters in sysfs order. Pure.
    */
-  delta(before: Float64Array): Record<string, Record<string, number>> {
+  delta(before: readonly number[]): Record<string, Record<string, number>> {
     const out: Record<string, Record<string, number>> = {};
     for (let o = HPAGE_PMD_ORDER; o >= 1; o--) {
       for (let k = 0; k < STAT_NAMES.length; k++) {

@@ -15,7 +15,7 @@ const TO_EOF = Number.MAX_SAFE_INTEGER;
 
 /** Remove every folio lying wholly inside pages [start, end) (unfalloc: only not-uptodate ones). */
 function removeWholeFolios(ctx: ShmemCtx, inode: Inode, start: number, end: number, unfalloc: boolean): void {
-  for (const folio of [...inode.cache.range(start, end)]) {
+  for (const folio of inode.cache.rangeArray(start, end)) {
     if (folio.index < start || folioNextIndex(folio) > end) continue;
     if (!unfalloc || !folio.uptodate) removeFolio(ctx, inode, folio);
   }

@@ -74,13 +74,21 @@ export function roundUp(index: number, nr: number): number {
   return r === 0 ? index : index + nr - r;
 }
 
+/** Largest byte position a `number` holds exactly, as a `bigint`. */
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+// Below 2^53 the page arithmetic runs on numbers: bigint arithmetic allocates, and these run
+// several times per page written.
+
 /** Page containing byte `pos` (floor). Pure. */
 export function pageOf(pos: bigint): number {
+  if (pos >= 0n && pos <= MAX_EXACT) return Math.floor(Number(pos) / PAGE_SIZE);
   return Number(pos >> BigInt(PAGE_SHIFT));
 }
 
 /** Pages needed to hold `pos` bytes (ceil). Pure. */
 export function pagesCeil(pos: bigint): number {
+  if (pos >= 0n && pos <= MAX_EXACT) return Math.ceil(Number(pos) / PAGE_SIZE);
   return Number((pos + BigInt(PAGE_SIZE - 1)) >> BigInt(PAGE_SHIFT));
 }
 

@@ -1,4 +1,4 @@
-import { pagesCeil } from '../model/index.js';
+import { LayoutHash, pagesCeil } from '../model/index.js';
 import type { BlindRun, FolioTriple, Observation, StatsDelta } from './observation.js';
 
 /** Pages `[start, start + n)`, merged and sorted when part of a coverage list. */
@@ -107,60 +107,16 @@ export function compareObservations(a: Observation, b: Observation): Record<stri
   return out;
 }
 
-/** One lane of the digest: a multiply-xorshift mix of 32-bit words (murmur3's finaliser). */
-class Lane {
-  h: number;
-  constructor(seed: number) {
-    this.h = seed;
-  }
-  /** Feed a page index or order (< 2^51): its high and low 32-bit halves. */
-  word(v: number): void {
-    this.#mix(Math.floor(v / 4294967296));
-    this.#mix(v >>> 0);
-  }
-  #mix(w: number): void {
-    let k = Math.imul(w, 0xcc9e2d51);
-    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
-    this.h ^= k;
-    this.h = (Math.imul((this.h << 13) | (this.h >>> 19), 5) + 0xe6546b64) | 0;
-  }
-}
-
-/** Feed merged page runs to both lanes: a run is extended while the next starts at or before its end. */
-class RunFeed {
-  #start = -1;
-  #end = -1;
-  readonly #lanes: readonly Lane[];
-  constructor(lanes: readonly Lane[]) {
-    this.#lanes = lanes;
-  }
-  add(start: number, n: number): void {
-    if (this.#start >= 0 && start <= this.#end) {
-      this.#end = Math.max(this.#end, start + n);
-      return;
-    }
-    this.flush();
-    this.#start = start;
-    this.#end = start + n;
-  }
-  flush(): void {
-    if (this.#start < 0) return;
-    for (const l of this.#lanes) {
-      l.word(this.#start);
-      l.word(this.#end);
-    }
-    this.#start = -1;
-  }
-}
-
 /**
  * A 53-bit digest of what product.md §2 lets a comparison see of a page cache: equal for two
- * observations exactly when `compareObservations` finds their folios (and blind pages) the
- * same, but for digest collisions (about 2^-53). The uptodate folios inside EOF are fed
- * exactly, the pages of not-uptodate folios and the blind pages (uptodate folios wholly past
- * EOF, and a kernel observation's `blind`) as merged page runs. One pass over `folios`, which
- * must be sorted by pgoff (every observation's are). Lets `diff` compare two runs by their
- * operation rows. Pure.
+ * observations of the same i_size exactly when `compareObservations` finds their folios (and
+ * blind pages) the same, but for digest collisions (about 2^-53; two identical lists at
+ * different sizes may digest apart, and then `size` differs anyway). It is a `LayoutHash` (src/model): a sum of a
+ * strong hash over canonical units, each part under its own tag — every uptodate folio inside
+ * EOF as `(pgoff, order)`, every page of a not-uptodate folio, every blind page (uptodate
+ * folios wholly past EOF, and a kernel observation's `blind`, merged as one set of pages). Being
+ * a sum, the model maintains the same value incrementally (`Shmem.layoutDigest()`); this is
+ * the batch form, for observed lists. Lets `diff` compare two runs by their operation rows. Pure.
  *
  * ### Example
  * ```ts
@@ -169,31 +125,18 @@ class RunFeed {
  */
 export function layoutDigest(folios: readonly FolioTriple[], blind: readonly BlindRun[] | undefined, size: bigint): number {
   const eofPage = pagesCeil(size);
-  const lanes = (): Lane[] => [new Lane(0x9747b28c), new Lane(0x1b873593)];
-  // One pair of lanes per part, so that a folio `pgoff:order` and a page run cannot be confused.
-  const exact = lanes();
-  const notUptodateLanes = lanes();
-  const blindLanes = lanes();
-  const notUptodate = new RunFeed(notUptodateLanes);
-  const blindFeed = new RunFeed(blindLanes);
-  const blindRuns = [...(blind ?? [])].sort((x, y) => x[0] - y[0]);
-  let b = 0;
+  const hash = new LayoutHash();
+  const notUptodate: PageRun[] = [];
+  const blindPages: PageRun[] = blind === undefined ? [] : [...blind];
   for (const [pgoff, order, uptodate] of folios) {
-    const n = 2 ** order;
-    if (uptodate === 0) notUptodate.add(pgoff, n);
-    else if (pgoff >= eofPage) {
-      // Blind runs and uptodate folios wholly past EOF are one coverage, merged in page order.
-      while (b < blindRuns.length && blindRuns[b]![0] <= pgoff) blindFeed.add(...blindRuns[b++]!);
-      blindFeed.add(pgoff, n);
-    } else for (const l of exact) { l.word(pgoff); l.word(order); }
+    if (uptodate === 0) notUptodate.push([pgoff, 2 ** order]);
+    else if (pgoff >= eofPage) blindPages.push([pgoff, 2 ** order]);
+    else hash.exact(pgoff, order, 1);
   }
-  while (b < blindRuns.length) blindFeed.add(...blindRuns[b++]!);
-  notUptodate.flush();
-  blindFeed.flush();
-  const out = lanes();
-  for (const [k, l] of out.entries()) for (const part of [exact, notUptodateLanes, blindLanes]) l.word(part[k]!.h >>> 0);
-  const [hi, lo] = out.map((l) => l.h >>> 0) as [number, number];
-  return hi * 2 ** 21 + (lo >>> 11);
+  // Coverages are sets of pages: each page counts once, however the runs overlap or tile.
+  for (const [start, n] of merge(notUptodate)) hash.notUptodate(start, n, 1);
+  for (const [start, n] of merge(blindPages)) hash.blind(start, n, 1);
+  return hash.value();
 }
 
 /**

@@ -2,6 +2,7 @@ import type { FolioMachineEventType } from '../../machines/index.js';
 import { birthState, FINAL_FOLIO_STATES, FOLIO_STATE_CODES, nextFolioState } from '../../machines/index.js';
 import type { EventSink, ModelEvent } from '../model/index.js';
 import { EVENT_CODES, InvariantError } from '../model/index.js';
+import { LiveFolios } from './live-folios.js';
 import type { EventRecord, RunRecorder } from './recorder.js';
 
 const FINAL_CODES = new Set<number>(FINAL_FOLIO_STATES.map((s) => FOLIO_STATE_CODES[s]));
@@ -35,13 +36,15 @@ export class EventLog implements EventSink {
   seq = 0;
   /** Command index stamped on the events. */
   i = 0;
-  /** Live folios as the events describe them: id → [file, index, order, uptodate]. */
-  readonly live = new Map<number, [number, number, number, 0 | 1]>();
+  /** Live folios as the events describe them, when the oracle will hold them against the page cache. */
+  readonly live: LiveFolios | undefined;
   /** Large folios born by allocation, per order. */
   readonly allocatedByOrder: number[] = new Array<number>(10).fill(0);
 
-  constructor(recorder?: RunRecorder) {
+  /** `replay`: keep `live` (the oracle's view); without it, nothing per folio but its state. */
+  constructor(recorder?: RunRecorder, replay = true) {
     this.#recorder = recorder;
+    this.live = replay ? new LiveFolios() : undefined;
   }
 
   /** Lifecycle state code of a folio (0 = never born). Pure. */
@@ -49,23 +52,13 @@ export class EventLog implements EventSink {
     return this.#states[folio] ?? 0;
   }
 
-  /** The folios of `file` as the events describe them, `[pgoff, order, uptodate]` by pgoff. Pure. */
-  foliosOf(file: number): Array<[number, number, 0 | 1]> {
-    const out: Array<[number, number, 0 | 1]> = [];
-    for (const [f, index, order, up] of this.live.values()) if (f === file) out.push([index, order, up]);
-    return out.sort((a, b) => a[0] - b[0]);
-  }
-
   /** @inheritdoc */
   emit(e: ModelEvent): void {
     const seq = ++this.seq;
-    const code = EVENT_CODES[e.type];
-    const arg = eventArg(e);
-    if (e.type === 'file_created') {
-      this.#recorder?.file({ id: e.file, name: e.name, mount: e.mount, kind: e.kind });
-    }
+    const recorder = this.#recorder;
+    if (e.type === 'file_created') recorder?.file({ id: e.file, name: e.name, mount: e.mount, kind: e.kind });
     if (!('folio' in e)) {
-      this.#recorder?.event({ seq, i: this.i, folio: null, event: code, from: null, to: null, arg });
+      recorder?.event({ seq, i: this.i, folio: null, event: EVENT_CODES[e.type], from: null, to: null, arg: eventArg(e) });
       return;
     }
     const id: number = e.folio;
@@ -74,15 +67,17 @@ export class EventLog implements EventSink {
       grown.set(this.#states);
       this.#states = grown;
     }
-    let row: EventRecord;
     if (e.type === 'folio_added') {
       if (this.#states[id] !== 0) throw new InvariantError(`folio ${id} born twice`);
       const to = birthState(e.cause);
       if (e.cause === 'alloc' && e.order > 0) this.allocatedByOrder[e.order]! += 1;
       this.#states[id] = to;
-      this.live.set(id, [e.file, e.index, e.order, 0]);
-      row = { seq, i: this.i, folio: id, event: code, from: null, to, arg };
-      this.#recorder?.event(row, { born: { file: e.file, pgoff: e.index, order: e.order, parent: e.parent } });
+      this.live?.born(id, e.file, e.index, e.order);
+      // Rows (and their bigint args) only for a recorder: a model-only run allocates none per event.
+      if (recorder) {
+        const row: EventRecord = { seq, i: this.i, folio: id, event: EVENT_CODES[e.type], from: null, to, arg: eventArg(e) };
+        recorder.event(row, { born: { file: e.file, pgoff: e.index, order: e.order, parent: e.parent } });
+      }
       return;
     }
     const from = this.#states[id]!;
@@ -91,10 +86,12 @@ export class EventLog implements EventSink {
       throw new InvariantError(`folio ${id}: ${e.type} is not accepted in state ${STATE_NAMES.get(from) ?? 'unborn'}`);
     }
     this.#states[id] = to;
-    if (e.type === 'folio_marked_uptodate') this.live.get(id)![3] = 1;
+    if (e.type === 'folio_marked_uptodate') this.live?.markedUptodate(id);
     const ended = FINAL_CODES.has(to);
-    if (ended) this.live.delete(id);
-    row = { seq, i: this.i, folio: id, event: code, from, to, arg };
-    this.#recorder?.event(row, ended ? { ended: true } : undefined);
+    if (ended) this.live?.ended(id);
+    if (recorder) {
+      const row: EventRecord = { seq, i: this.i, folio: id, event: EVENT_CODES[e.type], from, to, arg: eventArg(e) };
+      recorder.event(row, ended ? { ended: true } : undefined);
+    }
   }
 }

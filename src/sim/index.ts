@@ -3,7 +3,9 @@ export { Simulation } from './simulation.js';
 export type { SimFailure, SimOptions, SimResult, SimScript } from './simulation.js';
 export { firstUnsupportedLine } from './support.js';
 export { KernelInference, inferKernelRun } from './infer.js';
-export type { EventExtra, EventRecord, ExplanationRecord, FileRecord, OperationFacts, RunRecorder } from './recorder.js';
+export type {
+  EventExtra, EventRecord, ExplanationRecord, FileRecord, OperationFacts, OperationRecord, RunRecorder,
+} from './recorder.js';
 export { unwrittenData } from './holes-as-data.js';
 export { DecisionLog } from './decision-log.js';
 export { OracleError } from './oracle.js';

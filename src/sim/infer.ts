@@ -1,5 +1,6 @@
 import type { FileId, FolioId, ModelEvent } from '../model/index.js';
 import type { Command, Observation, Script, ScriptLine } from '../script/index.js';
+import { layoutDigest } from '../script/index.js';
 import { EventLog } from './event-log.js';
 import type { RunRecorder } from './recorder.js';
 
@@ -95,7 +96,7 @@ export class KernelInference {
   /** @param recorder - where rows go (the store's run writer, in the CLI); none for a dry run */
   constructor(recorder?: RunRecorder) {
     this.#recorder = recorder;
-    this.#log = new EventLog(recorder);
+    this.#log = new EventLog(recorder, false);
   }
 
   /** Events emitted so far (the seq of the last one). */
@@ -122,7 +123,9 @@ export class KernelInference {
         this.#emit({ type: 'i_size_changed', file: file.id as FileId, size: obs.size });
       }
     }
-    this.#recorder?.operation(obs, line.task, file?.id ?? null, this.#log.seq);
+    // The observed lists are all a kernel run has: its digest comes from them.
+    const layout = layoutDigest(obs.folios, obs.blind, obs.size);
+    this.#recorder?.operation(obs, line.task, file?.id ?? null, this.#log.seq, { layout });
   }
 
   #emit(e: ModelEvent): void {

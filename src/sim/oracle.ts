@@ -1,17 +1,13 @@
 import type { Shmem } from '../model/index.js';
 import { ByteRuns, HPAGE_PMD_ORDER, MAX_LFS_FILESIZE } from '../model/index.js';
-import type { Command, Observation } from '../script/index.js';
+import type { Command } from '../script/index.js';
 import type { EventLog } from './event-log.js';
+import type { CachedFolio } from './live-folios.js';
+import { firstAbsentPage, listsEvery, walkedDigest } from './oracle-layout.js';
+import type { OperationRecord } from './recorder.js';
 
-/** Byte position of the first page at or after `page` that no folio covers. Pure. */
-function firstAbsentPage(folios: Observation['folios'], page: number): bigint {
-  let at = page;
-  for (const [index, order] of folios) {
-    if (index > at) break;
-    if (index + 2 ** order > at) at = index + 2 ** order;
-  }
-  return BigInt(at) * 4096n;
-}
+/** A file's page cache, as the oracle reads it. */
+type Cache = NonNullable<Shmem['currentFile']>['cache'];
 
 /** A failed oracle check: the model disagrees with itself. */
 export class OracleError extends Error {
@@ -41,18 +37,27 @@ export class Oracle {
     return b;
   }
 
-  /** Check the state after `command` produced `obs` on the current file. Throws OracleError/InvariantError. */
-  check(model: Shmem, log: EventLog, command: Command, obs: Observation): void {
+  /**
+   * Check the state after `command` produced `obs` on the current file: its folio list, when
+   * the run listed one, must be the page cache's. Throws OracleError/InvariantError. O(folios
+   * of the machine), without listing them.
+   */
+  check(model: Shmem, log: EventLog, command: Command, obs: OperationRecord): void {
     model.checkInvariants();
     const file = model.currentFile;
-    if (file) {
-      const replayed = JSON.stringify(log.foliosOf(file.id));
-      if (replayed !== JSON.stringify(obs.folios)) {
-        throw new OracleError(`the event log describes folios ${replayed}, the page cache holds ${JSON.stringify(obs.folios)}`);
-      }
+    const live = log.live;
+    const forEachFolio = (fn: (f: CachedFolio) => void): void => file?.cache.forEach(fn);
+    const listed = obs.folios === undefined || listsEvery(obs.folios, forEachFolio);
+    if (file && live && !(live.matches(file.id, forEachFolio) && listed)) {
+      const replayed = JSON.stringify(live.foliosOf(file.id));
+      throw new OracleError(`the event log describes folios ${replayed}, the page cache holds ${JSON.stringify(obs.folios ?? model.folios())}`);
     }
-    if (obs.blocks !== BigInt(obs.folios.reduce((n, f) => n + 2 ** f[1], 0)) * 8n) {
-      throw new OracleError(`st_blocks ${obs.blocks} disagrees with the folios held`);
+    const pages = file && live ? live.pagesOf(file.id) : file?.cache.nrPages ?? 0;
+    if (obs.blocks !== BigInt(pages) * 8n) throw new OracleError(`st_blocks ${obs.blocks} disagrees with the folios held`);
+    // The digest the model keeps as it goes must be the one a walk of its page cache gives.
+    const digest = walkedDigest(file?.cache, obs.size);
+    if (model.layoutDigest() !== digest) {
+      throw new OracleError(`the model's layout digest ${model.layoutDigest()} is not ${digest}, its folios' digest`);
     }
     if (file && typeof obs.ret === 'bigint') this.#follow(file.id, this.#bytes(file.id), command, obs);
     else if (file && command.cmd === 'pwrite' && command.bsize !== undefined) {
@@ -61,7 +66,7 @@ export class Oracle {
       const end = command.pos + command.len;
       this.#unknown.set(file.id, [...(this.#unknown.get(file.id) ?? []), [command.pos, end < MAX_LFS_FILESIZE ? end : MAX_LFS_FILESIZE]]);
     }
-    this.#followMapping(file?.id, command, obs);
+    this.#followMapping(file?.id, command, obs, file?.cache);
     for (let o = 1; o <= HPAGE_PMD_ORDER; o++) {
       const counted = model.stats.get(o, 'shmem_alloc');
       if (counted !== log.allocatedByOrder[o]) {
@@ -93,7 +98,7 @@ export class Oracle {
     this.#unknown.set(file, left);
   }
 
-  #follow(file: number, bytes: ByteRuns, c: Command, obs: Observation): void {
+  #follow(file: number, bytes: ByteRuns, c: Command, obs: OperationRecord): void {
     const ret = obs.ret as bigint;
     switch (c.cmd) {
       case 'pwrite':
@@ -119,7 +124,7 @@ export class Oracle {
   }
 
   /** Track the mapping (mmap, mount anon/sysv, dropped by a successful open and by mount) and what mwrite stores. */
-  #followMapping(file: number | undefined, c: Command, obs: Observation): void {
+  #followMapping(file: number | undefined, c: Command, obs: OperationRecord, cache: Cache | undefined): void {
     const failed = typeof obs.ret === 'string';
     if ((c.cmd === 'open' && !failed) || c.cmd === 'mmap' || (c.cmd === 'mount' && (failed || c.kind === 'tmpfs' || c.kind === 'memfd'))) this.#mapped = undefined;
     if (file === undefined || (failed && obs.ret !== 'SIGBUS')) return;
@@ -138,7 +143,7 @@ export class Oracle {
       // the commands do not say, nor whether the shrinker drops them later: the present pages
       // from the EOF page on are unknown.
       const eofPage = ((obs.size + 4095n) / 4096n) * 4096n;
-      const absent = firstAbsentPage(obs.folios, Number(pos / 4096n));
+      const absent = firstAbsentPage(cache, Number(pos / 4096n));
       const stop = absent < eofPage ? absent : eofPage;
       const reach = absent < end ? absent : end;
       if (stop < reach) this.#unknown.set(m.file, [...(this.#unknown.get(m.file) ?? []), [stop, reach]]);

@@ -26,8 +26,20 @@ export interface FileRecord {
   readonly kind: 'tmpfs' | 'memfd' | 'anon' | 'sysv';
 }
 
-/** What a model run knows about a command beyond its §2 observation (kernel runs: none). */
+/**
+ * A command's §2 observation as a recorder takes it: `folios` only where the run lists them
+ * anyway (a kernel run's observed lists, a model run whose observations are kept or printed).
+ * A model run does not list its page cache for the recorder: `OperationFacts.layout` digests it.
+ */
+export type OperationRecord = Omit<Observation, 'folios'> & { readonly folios?: Observation['folios'] };
+
+/** What the run knows about a command beyond its §2 observation. */
 export interface OperationFacts {
+  /**
+   * `layoutDigest` (src/script) of the current file's page cache after the command: the model
+   * keeps it as it goes (`Shmem.layoutDigest()`); a kernel run computes it from its lists.
+   */
+  readonly layout: number;
   /** SEEK commands: bytes reported as data that hold no written data (see `unwrittenData`). */
   readonly unwrittenData?: bigint;
 }
@@ -63,8 +75,8 @@ export interface ExplanationRecord {
 export interface RunRecorder {
   file(row: FileRecord): void;
   event(row: EventRecord, extra?: EventExtra): void;
-  /** After each command: its observation, the current file, the seq of its last event, and what else the model knows. */
-  operation(obs: Observation, task: string | undefined, file: number | null, lastSeq: number, facts?: OperationFacts): void;
+  /** After each command: its observation, the current file, the seq of its last event, and what else the run knows. */
+  operation(obs: OperationRecord, task: string | undefined, file: number | null, lastSeq: number, facts: OperationFacts): void;
   /**
    * The model's decisions (`foliolog explain`); the model reports them only when the recorder
    * takes them. Not events: the event log and its hash never see them.

@@ -2,6 +2,7 @@ import type { OpResult, Shmem } from '../model/index.js';
 import type { Command, Observation, Script, ScriptLine } from '../script/index.js';
 import type { ReadResult } from '../model/index.js';
 import { preadBlocks, pwriteBlocks } from './block-io.js';
+import type { OperationRecord } from './recorder.js';
 
 /** Run one command on the model. `data` is set for reads. */
 export function dispatch(model: Shmem, c: Command): { result: OpResult; data?: ReadResult['data'] } {
@@ -39,17 +40,27 @@ export function dispatch(model: Shmem, c: Command): { result: OpResult; data?: R
   }
 }
 
-/** The §2 observation of a command that just ran. Pure apart from reading the model. */
-export function observe(model: Shmem, line: ScriptLine, i: number, r: ReturnType<typeof dispatch>, before: Float64Array): Observation {
-  const obs: Observation = {
+/**
+ * What a command that just ran left, as the recorder takes it: the §2 observation without the
+ * folio list, whose cost grows with the page cache. Pure apart from reading the model.
+ */
+export function operationRecord(model: Shmem, line: ScriptLine, i: number, r: ReturnType<typeof dispatch>,
+  before: readonly number[]): OperationRecord {
+  const rec: OperationRecord = {
     i, line: line.line, op: line.task === undefined ? line.op : `[${line.task}] ${line.op}`,
     ret: r.result.ok ? r.result.ret : r.result.errno,
-    folios: model.folios(),
     stats: model.stats.delta(before),
     size: model.size(),
     blocks: model.blocks(),
   };
-  return r.data ? { ...obs, data: r.data } : obs;
+  return r.data ? { ...rec, data: r.data } : rec;
+}
+
+/** The §2 observation of a command: its record and the current file's folios. Pure apart from reading the model. */
+export function observe(model: Shmem, rec: OperationRecord): Observation {
+  const { i, line, op, ret, stats, size, blocks, data } = rec;
+  const obs: Observation = { i, line, op, ret, folios: model.folios(), stats, size, blocks };
+  return data ? { ...obs, data } : obs;
 }
 
 export type { Script };

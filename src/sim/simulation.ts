@@ -4,8 +4,8 @@ import { DecisionLog } from './decision-log.js';
 import { EventLog } from './event-log.js';
 import { Oracle, OracleError } from './oracle.js';
 import { unwrittenData } from './holes-as-data.js';
-import type { OperationFacts, RunRecorder } from './recorder.js';
-import { dispatch, observe } from './run.js';
+import type { OperationFacts, OperationRecord, RunRecorder } from './recorder.js';
+import { dispatch, observe, operationRecord } from './run.js';
 
 /**
  * What a simulation runs: a parsed `Script`, or lines made as they are needed (a seeded
@@ -44,6 +44,8 @@ export interface SimOptions {
   /**
    * Keep every observation for `result()` (default true). A caller that streams them says
    * false: each lists the whole page cache, so keeping them costs memory in the run's length.
+   * A run that neither keeps, nor streams, nor checks its observations never lists its page
+   * cache: the recorder takes the layout digest the model keeps as it goes.
    */
   readonly keepObservations?: boolean;
 }
@@ -85,7 +87,8 @@ export class Simulation {
     this.#lines = script.lines[Symbol.iterator]();
     this.#nextLine = this.#read();
     this.#opts = opts;
-    this.#log = new EventLog(opts.recorder);
+    // The oracle holds the event log's replayed folios against the page cache; nobody else does.
+    this.#log = new EventLog(opts.recorder, opts.check !== false);
     const recorder = opts.recorder;
     this.#decisions = recorder?.explanation ? new DecisionLog((row) => recorder.explanation!(row)) : undefined;
     this.#model = new Shmem(this.#log, this.#decisions);
@@ -115,26 +118,32 @@ export class Simulation {
     log.i = i;
     if (this.#decisions) this.#decisions.i = i;
     const before = model.stats.snapshot();
-    let obs: Observation;
+    const opts = this.#opts;
+    const check = opts.check !== false;
+    let rec: OperationRecord;
+    let obs: Observation | undefined;
     let facts: OperationFacts;
     try {
       const r = dispatch(model, line.command);
-      obs = observe(model, line, i, r, before);
+      rec = operationRecord(model, line, i, r, before);
+      // Listing the page cache costs its size: only for whoever reads the list (not the oracle).
+      if (opts.keepObservations !== false || opts.onObservation) obs = observe(model, rec);
       const unwritten = unwrittenData(model, line.command, r.result);
-      facts = unwritten === undefined ? {} : { unwrittenData: unwritten };
+      const layout = model.layoutDigest();
+      facts = unwritten === undefined ? { layout } : { layout, unwrittenData: unwritten };
     } catch (e) {
       if (e instanceof UnsupportedError) return this.#fail('unsupported', line.line, `not supported yet: ${e.message}`);
       if (e instanceof InvariantError) return this.#fail('check', line.line, `invariant: ${e.message}`);
       throw e;
     }
     this.#ops++;
-    if (this.#opts.keepObservations !== false) this.#observations.push(obs);
+    if (obs && opts.keepObservations !== false) this.#observations.push(obs);
     this.#decisions?.flush();
-    this.#opts.recorder?.operation(obs, line.task, model.currentFile?.id ?? null, log.seq, facts);
-    this.#opts.onObservation?.(obs);
-    if (this.#opts.check !== false) {
+    opts.recorder?.operation(obs ?? rec, line.task, model.currentFile?.id ?? null, log.seq, facts);
+    if (obs) opts.onObservation?.(obs);
+    if (check) {
       try {
-        this.#oracle.check(model, log, line.command, obs);
+        this.#oracle.check(model, log, line.command, obs ?? rec);
       } catch (e) {
         if (e instanceof OracleError || e instanceof InvariantError) return this.#fail('check', line.line, `check failed: ${e.message}`);
         throw e;

@@ -37,6 +37,35 @@ describe('ByteRuns', () => {
     expect(runs.read(0n, BigInt(size))).toEqual(runsOf(buf, 0, size));
   });
 
+  it.each([11, 12, 13, 14, 15, 16])('keeps maximal runs and the written bytes over random fills and clears (seed %i)', (seed) => {
+    const rnd = lcg(seed);
+    const size = 256;
+    // -1: never written (or cleared); else the byte written.
+    const cells = new Int16Array(size).fill(-1);
+    const runs = new ByteRuns();
+    for (let step = 0; step < 400; step++) {
+      const pos = Math.floor(rnd() * size);
+      const len = Math.floor(rnd() * Math.min(64, size - pos));
+      if (rnd() < 0.4) {
+        cells.fill(-1, pos, pos + len);
+        runs.clear(BigInt(pos), BigInt(len));
+      } else {
+        const byte = Math.floor(rnd() * 3);
+        cells.fill(byte, pos, pos + len);
+        runs.fill(BigInt(pos), BigInt(len), byte);
+      }
+      let maximal = 0;
+      for (let k = 0; k < size; k++) if (cells[k] !== -1 && (k === 0 || cells[k - 1] !== cells[k])) maximal++;
+      expect(runs.length).toBe(maximal);
+      const a = Math.floor(rnd() * size);
+      const e = a + Math.floor(rnd() * (size - a));
+      const unwritten = cells.subarray(a, e).filter((c) => c === -1).length;
+      expect(runs.unwrittenBytes(BigInt(a), BigInt(e))).toBe(BigInt(unwritten));
+      const buf = Uint8Array.from(cells, (c) => (c < 0 ? 0 : c));
+      expect(runs.read(BigInt(a), BigInt(e - a))).toEqual(runsOf(buf, a, e - a));
+    }
+  });
+
   it('keeps positions past 2^53 exact', () => {
     const runs = new ByteRuns();
     const far = (1n << 62n) + 3n;

@@ -131,6 +131,30 @@ describe('layoutDigest', () => {
     expect(digest(obs({ folios: [[0, 3, 1]], size: 65536n }))).not.toBe(digest(obs({ folios: [[0, 0, 0], [1, 0, 0], [2, 0, 0]], size: 65536n })));
   });
 
+  it('takes blind pages as a set: overlapping runs and folios past EOF count each page once', () => {
+    const model = obs({ folios: [[0, 9, 1], [512, 8, 1], [768, 8, 1]], size: 4096n });
+    const kernel = obs({ folios: [[0, 9, 1]], blind: [[512, 300], [700, 324], [512, 10]], size: 4096n });
+    expect(compareObservations(model, kernel)).toEqual({});
+    expect(digest(kernel)).toBe(digest(model));
+    expect(digest(obs({ ...kernel, blind: [[512, 511]] }))).not.toBe(digest(model));
+  });
+
+  it('tells an uptodate folio inside EOF from blind pages over the same pages', () => {
+    const exact = obs({ folios: [[0, 0, 1], [8, 3, 1]], size: 65536n });
+    const blind = obs({ folios: [[0, 0, 1]], blind: [[8, 8]], size: 65536n });
+    expect(Object.keys(compareObservations(exact, blind))).toEqual(['folios', 'blind']);
+    expect(digest(exact)).not.toBe(digest(blind));
+  });
+
+  it('does not depend on the order folios are listed in', () => {
+    const folios: Array<[number, number, 0 | 1]> = [[0, 2, 1], [4, 2, 0], [8, 3, 1], [16, 4, 0]];
+    expect(digest(obs({ folios: [...folios].reverse(), size: 40960n }))).toBe(digest(obs({ folios, size: 40960n })));
+  });
+
+  it('is 0 for an empty page cache', () => {
+    expect(digest(obs({ folios: [], size: 0n }))).toBe(0);
+  });
+
   it('fits in 53 bits', () => {
     const d = digest(base);
     expect(Number.isSafeInteger(d)).toBe(true);

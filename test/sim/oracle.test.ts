@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { Shmem } from '../../src/model/index.js';
 import { Stats } from '../../src/model/stats.js';
 import { simulateText } from '../../src/sim/index.js';
+import { LiveFolios } from '../../src/sim/live-folios.js';
 
 describe('the oracle', () => {
   it('follows an mwrite stopped by SIGBUS at the size= limit, before EOF', () => {
@@ -34,6 +35,25 @@ describe('the oracle', () => {
     });
     try {
       expect(() => simulateText('mount tmpfs\npwrite 0 4k\npread 0 4k\n')).toThrow(/script\.fl:3: check failed: read returned/);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('fails a run whose kept layout digest is not its folio list\'s', () => {
+    vi.spyOn(Shmem.prototype, 'layoutDigest').mockReturnValue(1);
+    try {
+      expect(() => simulateText('mount tmpfs\npwrite 0 8k\n')).toThrow(/script\.fl:1: check failed: the model's layout digest 1 is not 0/);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('fails a run whose event log does not describe the folios its page cache holds', () => {
+    // The replay misses every folio_marked_uptodate: the page cache holds an uptodate folio.
+    vi.spyOn(LiveFolios.prototype, 'markedUptodate').mockImplementation(() => undefined);
+    try {
+      expect(() => simulateText('mount tmpfs\npwrite 0 4k\n')).toThrow(/script\.fl:2: check failed: the event log describes folios \[\[0,0,0\]\], the page cache holds \[\[0,0,1\]\]/);
     } finally {
       vi.restoreAllMocks();
     }

@@ -68,7 +68,7 @@ function mergeBlock(ctx: ShmemCtx, inode: Inode, index: number, folios: readonly
   const huge = addFolio(ctx, inode, index, HPAGE_PMD_ORDER, 'collapse', null);
   sb.usedBlocks += HPAGE_PMD_NR;
   for (const f of folios) ctx.sink.emit({ type: 'folio_collapsed', folio: f.id, into: huge.id });
-  markUptodate(ctx, huge);
+  markUptodate(ctx, inode, huge);
   return huge;
 }
 
@@ -83,7 +83,7 @@ function mergeBlock(ctx: ShmemCtx, inode: Inode, index: number, folios: readonly
  * Mirrors: mm/khugepaged.c hpage_collapse_scan_file() + collapse_file().
  */
 function collapseBlock(ctx: ShmemCtx, inode: Inode, index: number, minPresent: number, context: Context): BlockResult {
-  const folios = [...inode.cache.range(index, index + HPAGE_PMD_NR)];
+  const folios = inode.cache.rangeArray(index, index + HPAGE_PMD_NR);
   const present = folios.reduce((n, f) => n + 2 ** f.order, 0);
   const refused = blockRefusal(inode, folios, present, minPresent);
   const born = refused === undefined ? mergeBlock(ctx, inode, index, folios) : undefined;

@@ -23,7 +23,7 @@ export function shmemFault(ctx: ShmemCtx, vma: Vma, index: number): Folio | 'SIG
   // The size= limit refused even an order-0 folio (after the shrinker): SIGBUS (kernel.md §11).
   if (folio === 'ENOSPC') return 'SIGBUS';
   invariant(folio, 'a fault found no folio');
-  markUptodate(ctx, folio);
+  markUptodate(ctx, inode, folio);
   return folio;
 }
 
@@ -96,7 +96,7 @@ function faultAround(m: Mapping, vma: Vma, index: number): void {
   const hi = Math.min(index + (to - pteOff), pagesCeil(vma.inode.iSize));
   // The whole window lies past the EOF page: filemap_map_pages() finds nothing to map.
   if (hi <= lo) return;
-  const folios = [...cache.range(lo, hi)].filter((f) => f.uptodate);
+  const folios = cache.rangeArray(lo, hi).filter((f) => f.uptodate);
   const first = folios[0];
   if (!first) return;
   if (mapPmd(m, vma, first, addr - pteOff)) return;

@@ -1,8 +1,9 @@
-import { MAX_LFS_FILESIZE } from '../arch.js';
+import { MAX_LFS_FILESIZE, PAGE_SHIFT, PAGE_SIZE } from '../arch.js';
 import type { ShmemCtx } from '../context.js';
 import type { OpResult } from '../errno.js';
 import { fail, invariant, ok } from '../errno.js';
-import { folioPos, folioSize } from '../folio.js';
+import type { Folio } from '../folio.js';
+import { folioNextIndex, folioPos, folioSize } from '../folio.js';
 import { markUptodate } from '../folio-ops.js';
 import { shmemGetFolio } from '../get-folio.js';
 import type { Inode } from '../inode.js';
@@ -11,6 +12,18 @@ import { verifyArea } from './rw-checks.js';
 
 const CHUNK_LARGE = 2n * 1024n * 1024n;
 const CHUNK_SMALL = 4096n;
+
+/** `bytes` from `at`, cut at the end of `folio`. Pure. */
+function clampToFolio(folio: Folio, at: bigint, bytes: bigint): bigint {
+  const next = folioNextIndex(folio);
+  // The folio's end as a number while exact: no bigint to allocate for the common case.
+  if (next < 2 ** (53 - PAGE_SHIFT)) {
+    const folioEnd = next * PAGE_SIZE;
+    return at + bytes > folioEnd ? BigInt(folioEnd) - at : bytes;
+  }
+  const folioEnd = folioPos(folio) + folioSize(folio);
+  return at + bytes > folioEnd ? folioEnd - at : bytes;
+}
 
 /**
  * `pwrite(fd, buf of len bytes of byte, len, pos)`. Copies chunk by chunk as
@@ -38,11 +51,10 @@ export function pwrite(ctx: ShmemCtx, inode: Inode, byte: number, pos: bigint, l
     const folio = shmemGetFolio(ctx, inode, pageOf(at), at + bytes, 'write');
     if (folio === 'ENOSPC') break;
     invariant(folio, 'write_begin found no folio');
-    const folioEnd = folioPos(folio) + folioSize(folio);
-    const copied = at + bytes > folioEnd ? folioEnd - at : bytes;
+    const copied = clampToFolio(folio, at, bytes);
     inode.content.fill(at, copied, byte);
     // shmem_write_end(): the rest of a new folio is zeroed and the whole folio marked uptodate.
-    markUptodate(ctx, folio);
+    markUptodate(ctx, inode, folio);
     at += copied;
     if (at > inode.iSize) inode.iSize = at;
   }
