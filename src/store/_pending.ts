@@ -1,4 +1,4 @@
-import type { SqlValue, WriterStatements } from './_statements.js';
+import { EVENTS_PER_INSERT, FOLIOS_PER_INSERT, type SqlValue, type WriterStatements } from './_statements.js';
 import { VarintWriter } from './_varint.js';
 
 /**
@@ -33,6 +33,8 @@ export class PendingRows {
   events = 0;
   readonly #cols: Float64Array[];
   readonly #bigArgs = new Map<number, bigint>();
+  /** The parameters of one multi-row event insert, reused. */
+  readonly #params: SqlValue[] = new Array<SqlValue>(EVENTS_PER_INSERT * 8);
 
   constructor(capacity: number) {
     this.#cols = Array.from({ length: 7 }, () => new Float64Array(capacity));
@@ -90,6 +92,7 @@ export class PendingRows {
   /** Run the inserts; the caller holds the transaction. Files first: folios and operations reference them. */
   writeTo(s: WriterStatements, runId: number): void {
     for (const r of this.files) s.insertFile.run(...r);
+    const many: SqlValue[] = [];
     for (const [id, row] of this.folios) {
       const t = this.touched.get(id);
       row[10] = t === undefined ? EMPTY : chunk(t);
@@ -97,22 +100,46 @@ export class PendingRows {
         row[7] = t.ended.seq;
         row[8] = t.ended.state;
       }
-      s.insertFolio.run(...row);
+      many.push(...row);
+      if (many.length === FOLIOS_PER_INSERT * 11) {
+        s.insertFolios.run(...many);
+        many.length = 0;
+      }
     }
+    for (let k = 0; k < many.length; k += 11) s.insertFolio.run(...many.slice(k, k + 11));
     for (const [id, t] of this.touched) {
       if (this.folios.has(id)) continue;
       if (t.ended === undefined) s.appendFolioEvents.run(chunk(t), runId, id);
       else s.endFolio.run(t.ended.seq, t.ended.state, chunk(t), runId, id);
     }
     const [sq, ii, f, e, fr, t, a] = this.#cols as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-    const insert = s.insertEvent;
-    for (let k = 0; k < this.events; k++) {
-      insert.run(runId, sq[k]!, ii[k]!, orNull(f[k]!), e[k]!, orNull(fr[k]!), orNull(t[k]!), this.#bigArgs.get(k) ?? orNull(a[k]!));
+    const params = this.#params;
+    let k = 0;
+    for (; k + EVENTS_PER_INSERT <= this.events; k += EVENTS_PER_INSERT) {
+      for (let j = 0; j < EVENTS_PER_INSERT; j++) this.#bindEvent(params, j * 8, k + j, runId, sq, ii, f, e, fr, t, a);
+      s.insertEvents.run(...params);
+    }
+    const one: SqlValue[] = new Array<SqlValue>(8);
+    for (; k < this.events; k++) {
+      this.#bindEvent(one, 0, k, runId, sq, ii, f, e, fr, t, a);
+      s.insertEvent.run(...one);
     }
     for (const r of this.operations) s.insertOperation.run(...r);
     for (const r of this.checkpoints) s.insertCheckpoint.run(...r);
     for (const r of this.blocks) s.insertBlock.run(...r);
     for (const r of this.explanations) s.insertExplanation.run(...r);
+  }
+
+  #bindEvent(out: SqlValue[], o: number, k: number, runId: number, sq: Float64Array, ii: Float64Array, f: Float64Array, e: Float64Array,
+    fr: Float64Array, t: Float64Array, a: Float64Array): void {
+    out[o] = runId;
+    out[o + 1] = sq[k]!;
+    out[o + 2] = ii[k]!;
+    out[o + 3] = orNull(f[k]!);
+    out[o + 4] = e[k]!;
+    out[o + 5] = orNull(fr[k]!);
+    out[o + 6] = orNull(t[k]!);
+    out[o + 7] = (this.#bigArgs.size === 0 ? undefined : this.#bigArgs.get(k)) ?? orNull(a[k]!);
   }
 
   /** Empty the batch for the next one (the columns are reused). */
