@@ -1,3 +1,5 @@
 export { main } from './main.js';
 export type { CliEnv, Output } from './io.js';
 export { CliError } from './errors.js';
+export { recordKernelRun } from './commands/kernel.js';
+export type { KernelRecording } from './commands/kernel.js';

@@ -42,11 +42,24 @@ function tile(start: number, n: number): Array<[number, number]> {
   return out;
 }
 
-/** The folios an observation shows, blind runs tiled as uptodate folios, by pgoff. Pure. */
-function shownFolios(o: Observation): Array<Omit<SeenFolio, 'id'>> {
-  const shown: Array<Omit<SeenFolio, 'id'>> = o.folios.map(([pgoff, order, uptodate]) => ({ pgoff, order, uptodate }));
-  for (const [start, n] of o.blind ?? []) for (const [pgoff, order] of tile(start, n)) shown.push({ pgoff, order, uptodate: 1 });
-  return shown.sort((a, b) => a.pgoff - b.pgoff);
+/** A folio as an observation shows it: `[pgoff, order, uptodate]`. */
+type Shown = readonly [number, number, 0 | 1];
+
+/** True when `folios` is sorted by pgoff. Pure. */
+function byPgoff(folios: readonly Shown[]): boolean {
+  for (let i = 1; i < folios.length; i++) if (folios[i - 1]![0] > folios[i]![0]) return false;
+  return true;
+}
+
+/**
+ * The folios an observation shows, blind runs tiled as uptodate folios, by pgoff: the
+ * observation's own list when it has no blind runs and is sorted, as the probe prints it. Pure.
+ */
+function shownFolios(o: Observation): readonly Shown[] {
+  if ((o.blind === undefined || o.blind.length === 0) && byPgoff(o.folios)) return o.folios;
+  const shown: Shown[] = [...o.folios];
+  for (const [start, n] of o.blind ?? []) for (const [pgoff, order] of tile(start, n)) shown.push([pgoff, order, 1]);
+  return shown.sort((a, b) => a[0] - b[0]);
 }
 
 /**
@@ -165,25 +178,39 @@ export class KernelInference {
     return folio;
   }
 
-  /** Emit the events that turn `file`'s last layout into `shown`. */
-  #layoutChange(file: SeenFile, shown: ReadonlyArray<Omit<SeenFolio, 'id'>>): void {
-    const before = new Map(file.folios.map((f) => [`${f.pgoff}:${f.order}`, f]));
+  /**
+   * Emit the events that turn `file`'s last layout into `shown`. Both are sorted by pgoff, so
+   * one walk pairs them: a folio kept as it was costs a comparison, and only the folios that
+   * differ (few, for most commands) go through the split, collapse and removal rules below.
+   */
+  #layoutChange(file: SeenFile, shown: readonly Shown[]): void {
+    const was = file.folios;
     const kept: SeenFolio[] = [];
     const turnedUptodate: SeenFolio[] = [];
     const fresh: Array<Omit<SeenFolio, 'id'>> = [];
-    for (const f of shown) {
-      const old = before.get(`${f.pgoff}:${f.order}`);
+    const gone: SeenFolio[] = [];
+    let changed = false;
+    let i = 0;
+    for (const [pgoff, order, uptodate] of shown) {
+      while (i < was.length && was[i]!.pgoff < pgoff) gone.push(was[i++]!);
+      const old = i < was.length && was[i]!.pgoff === pgoff && was[i]!.order === order ? was[i] : undefined;
       // A folio cannot stop being uptodate: one that did is another folio at the same place.
-      if (old !== undefined && old.uptodate <= f.uptodate) {
-        before.delete(`${f.pgoff}:${f.order}`);
-        const now = { ...old, uptodate: f.uptodate };
-        kept.push(now);
-        if (old.uptodate === 0 && f.uptodate === 1) turnedUptodate.push(now);
+      if (old !== undefined && old.uptodate <= uptodate) {
+        i++;
+        if (old.uptodate === uptodate) kept.push(old);
+        else {
+          const now = { ...old, uptodate };
+          kept.push(now);
+          turnedUptodate.push(now);
+          changed = true;
+        }
       } else {
-        fresh.push(f);
+        fresh.push({ pgoff, order, uptodate });
       }
     }
-    const gone = [...before.values()].sort((a, b) => a.pgoff - b.pgoff);
+    while (i < was.length) gone.push(was[i++]!);
+    if (!changed && gone.length === 0 && fresh.length === 0) return;
+
     const born: SeenFolio[] = [];
     const placed = new Set<Omit<SeenFolio, 'id'>>();
     const ended = new Set<SeenFolio>();
@@ -214,7 +241,7 @@ export class KernelInference {
     for (const old of gone) if (!ended.has(old)) this.#emit({ type: 'folio_removed', folio: old.id as FolioId });
     for (const f of fresh) if (!placed.has(f)) born.push(this.#born(file, f, 'alloc', null));
     for (const f of turnedUptodate) this.#emit({ type: 'folio_marked_uptodate', folio: f.id as FolioId });
-    file.folios = [...kept, ...born].sort((a, b) => a.pgoff - b.pgoff);
+    file.folios = born.length === 0 ? kept : [...kept, ...born].sort((a, b) => a.pgoff - b.pgoff);
   }
 }
 
