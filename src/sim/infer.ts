@@ -42,6 +42,18 @@ function tile(start: number, n: number): Array<[number, number]> {
   return out;
 }
 
+/** Two lists sorted by pgoff (no pgoff in both) as one, in one walk. Pure. */
+function merged(a: readonly SeenFolio[], b: readonly SeenFolio[]): SeenFolio[] {
+  const out: SeenFolio[] = [];
+  let j = 0;
+  for (const f of a) {
+    while (j < b.length && b[j]!.pgoff < f.pgoff) out.push(b[j++]!);
+    out.push(f);
+  }
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
+
 /** A folio as an observation shows it: `[pgoff, order, uptodate]`. */
 type Shown = readonly [number, number, 0 | 1];
 
@@ -179,21 +191,32 @@ export class KernelInference {
   }
 
   /**
-   * Emit the events that turn `file`'s last layout into `shown`. Both are sorted by pgoff, so
-   * one walk pairs them: a folio kept as it was costs a comparison, and only the folios that
-   * differ (few, for most commands) go through the split, collapse and removal rules below.
+   * Emit the events that turn `file`'s last layout into `shown`. Both are sorted by pgoff: the
+   * folios equal at the start and at the end of both lists are kept as they were, found with a
+   * comparison each, and only the stretch between (a command's few changed folios) is paired
+   * by pgoff and goes through the split, collapse and removal rules below.
    */
   #layoutChange(file: SeenFile, shown: readonly Shown[]): void {
     const was = file.folios;
+    const same = (w: SeenFolio, s: Shown): boolean => w.pgoff === s[0] && w.order === s[1] && w.uptodate === s[2];
+    let lo = 0;
+    while (lo < was.length && lo < shown.length && same(was[lo]!, shown[lo]!)) lo++;
+    let wasHi = was.length;
+    let shownHi = shown.length;
+    while (wasHi > lo && shownHi > lo && same(was[wasHi - 1]!, shown[shownHi - 1]!)) { wasHi--; shownHi--; }
+    if (wasHi === lo && shownHi === lo) return;
     const kept: SeenFolio[] = [];
     const turnedUptodate: SeenFolio[] = [];
     const fresh: Array<Omit<SeenFolio, 'id'>> = [];
     const gone: SeenFolio[] = [];
-    let changed = false;
-    let i = 0;
-    for (const [pgoff, order, uptodate] of shown) {
-      while (i < was.length && was[i]!.pgoff < pgoff) gone.push(was[i++]!);
-      const old = i < was.length && was[i]!.pgoff === pgoff && was[i]!.order === order ? was[i] : undefined;
+    let i = lo;
+    for (let k = lo; k < shownHi; k++) {
+      const s = shown[k]!;
+      const pgoff = s[0];
+      const order = s[1];
+      const uptodate = s[2];
+      while (i < wasHi && was[i]!.pgoff < pgoff) gone.push(was[i++]!);
+      const old = i < wasHi && was[i]!.pgoff === pgoff && was[i]!.order === order ? was[i] : undefined;
       // A folio cannot stop being uptodate: one that did is another folio at the same place.
       if (old !== undefined && old.uptodate <= uptodate) {
         i++;
@@ -202,14 +225,12 @@ export class KernelInference {
           const now = { ...old, uptodate };
           kept.push(now);
           turnedUptodate.push(now);
-          changed = true;
         }
       } else {
         fresh.push({ pgoff, order, uptodate });
       }
     }
-    while (i < was.length) gone.push(was[i++]!);
-    if (!changed && gone.length === 0 && fresh.length === 0) return;
+    while (i < wasHi) gone.push(was[i++]!);
 
     const born: SeenFolio[] = [];
     const placed = new Set<Omit<SeenFolio, 'id'>>();
@@ -241,7 +262,8 @@ export class KernelInference {
     for (const old of gone) if (!ended.has(old)) this.#emit({ type: 'folio_removed', folio: old.id as FolioId });
     for (const f of fresh) if (!placed.has(f)) born.push(this.#born(file, f, 'alloc', null));
     for (const f of turnedUptodate) this.#emit({ type: 'folio_marked_uptodate', folio: f.id as FolioId });
-    file.folios = born.length === 0 ? kept : [...kept, ...born].sort((a, b) => a.pgoff - b.pgoff);
+    // In place: the stretch between the equal ends is replaced by what it became.
+    was.splice(lo, wasHi - lo, ...(born.length === 0 ? kept : merged(kept, born.sort((a, b) => a.pgoff - b.pgoff))));
   }
 }
 
