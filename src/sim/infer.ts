@@ -1,6 +1,7 @@
 import type { FileId, FolioId, ModelEvent } from '../model/index.js';
 import type { Command, Observation, Script, ScriptLine } from '../script/index.js';
 import { EventLog } from './event-log.js';
+import { type SeenFolio, SeenLayout } from './_seen-layout.js';
 import type { RunRecorder } from './recorder.js';
 
 /** Largest order a page cache folio can have here (`MAX_PAGECACHE_ORDER`, kernel.md). */
@@ -9,14 +10,6 @@ const MAX_ORDER = 9;
 /** What a `mount` line creates. */
 type FileKind = Extract<Command, { readonly cmd: 'mount' }>['kind'];
 
-/** A folio of a kernel run as inferred: the id it was given, where it lies, whether it was uptodate. */
-interface SeenFolio {
-  readonly id: number;
-  readonly pgoff: number;
-  readonly order: number;
-  readonly uptodate: 0 | 1;
-}
-
 /** A file of a kernel run, with the layout its last observation showed. */
 interface SeenFile {
   readonly id: number;
@@ -24,7 +17,7 @@ interface SeenFile {
   readonly mount: number;
   linked: boolean;
   size: bigint;
-  folios: SeenFolio[];
+  folios: SeenLayout;
 }
 
 const end = (f: { readonly pgoff: number; readonly order: number }): number => f.pgoff + 2 ** f.order;
@@ -155,7 +148,7 @@ export class KernelInference {
   }
 
   #create(name: string, mount: { readonly number: number; readonly kind: FileKind }): SeenFile {
-    const f: SeenFile = { id: this.#files.length + 1, name, mount: mount.number, linked: true, size: 0n, folios: [] };
+    const f: SeenFile = { id: this.#files.length + 1, name, mount: mount.number, linked: true, size: 0n, folios: SeenLayout.EMPTY };
     this.#files.push(f);
     this.#emit({ type: 'file_created', file: f.id as FileId, name, mount: mount.number, kind: mount.kind });
     return f;
@@ -198,12 +191,12 @@ export class KernelInference {
    */
   #layoutChange(file: SeenFile, shown: readonly Shown[]): void {
     const was = file.folios;
-    const same = (w: SeenFolio, s: Shown): boolean => w.pgoff === s[0] && w.order === s[1] && w.uptodate === s[2];
+    const same = (k: number, s: Shown): boolean => was.is(k, s[0], s[1], s[2]);
     let lo = 0;
-    while (lo < was.length && lo < shown.length && same(was[lo]!, shown[lo]!)) lo++;
+    while (lo < was.length && lo < shown.length && same(lo, shown[lo]!)) lo++;
     let wasHi = was.length;
     let shownHi = shown.length;
-    while (wasHi > lo && shownHi > lo && same(was[wasHi - 1]!, shown[shownHi - 1]!)) { wasHi--; shownHi--; }
+    while (wasHi > lo && shownHi > lo && same(wasHi - 1, shown[shownHi - 1]!)) { wasHi--; shownHi--; }
     if (wasHi === lo && shownHi === lo) return;
     const kept: SeenFolio[] = [];
     const turnedUptodate: SeenFolio[] = [];
@@ -215,8 +208,8 @@ export class KernelInference {
       const pgoff = s[0];
       const order = s[1];
       const uptodate = s[2];
-      while (i < wasHi && was[i]!.pgoff < pgoff) gone.push(was[i++]!);
-      const old = i < wasHi && was[i]!.pgoff === pgoff && was[i]!.order === order ? was[i] : undefined;
+      while (i < wasHi && was.at(i).pgoff < pgoff) gone.push(was.at(i++));
+      const old = i < wasHi && was.at(i).pgoff === pgoff && was.at(i).order === order ? was.at(i) : undefined;
       // A folio cannot stop being uptodate: one that did is another folio at the same place.
       if (old !== undefined && old.uptodate <= uptodate) {
         i++;
@@ -230,7 +223,7 @@ export class KernelInference {
         fresh.push({ pgoff, order, uptodate });
       }
     }
-    while (i < wasHi) gone.push(was[i++]!);
+    while (i < wasHi) gone.push(was.at(i++));
 
     const born: SeenFolio[] = [];
     const placed = new Set<Omit<SeenFolio, 'id'>>();
@@ -262,8 +255,8 @@ export class KernelInference {
     for (const old of gone) if (!ended.has(old)) this.#emit({ type: 'folio_removed', folio: old.id as FolioId });
     for (const f of fresh) if (!placed.has(f)) born.push(this.#born(file, f, 'alloc', null));
     for (const f of turnedUptodate) this.#emit({ type: 'folio_marked_uptodate', folio: f.id as FolioId });
-    // In place: the stretch between the equal ends is replaced by what it became.
-    was.splice(lo, wasHi - lo, ...(born.length === 0 ? kept : merged(kept, born.sort((a, b) => a.pgoff - b.pgoff))));
+    // The stretch between the equal ends is replaced by what it became.
+    file.folios = was.replaced(lo, wasHi, born.length === 0 ? kept : merged(kept, born.sort((a, b) => a.pgoff - b.pgoff)));
   }
 }
 
