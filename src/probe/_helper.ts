@@ -26,8 +26,11 @@ export class HelperProcess {
   /** `warn` messages, in order. */
   readonly warnings: string[] = [];
 
-  private constructor(path: string) {
-    this.#child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  private constructor(path: string, verify: boolean | undefined) {
+    // FOLIOLOG_PROBE_VERIFY=1: observe the whole file after every command too (probe.c,
+    // observation); inherited from the environment unless `verify` says.
+    const env = verify === undefined ? process.env : { ...process.env, FOLIOLOG_PROBE_VERIFY: verify ? '1' : '0' };
+    this.#child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env });
     this.#exited = new Promise((resolve) => {
       this.#child.on('close', (code, signal) => {
         this.#exit = signal !== null ? `killed by ${signal}` : `exit status ${code ?? '?'}`;
@@ -56,10 +59,11 @@ export class HelperProcess {
   /**
    * Spawns the helper and waits for `ready RELEASE`. An abort of `stop` during the wait (which
    * lasts up to 10 minutes while another probe holds the lock) kills the helper: it restores
-   * whatever it changed on SIGTERM. Throws ProbeError E_HELPER, also after such an abort.
+   * whatever it changed on SIGTERM. `verify`: the helper checks every shortcut observation
+   * against a whole-file one. Throws ProbeError E_HELPER, also after such an abort.
    */
-  static async start(path: string, onSpawn?: (pid: number) => void, stop?: AbortSignal): Promise<{ helper: HelperProcess; release: string }> {
-    const helper = new HelperProcess(path);
+  static async start(path: string, onSpawn?: (pid: number) => void, stop?: AbortSignal, verify?: boolean): Promise<{ helper: HelperProcess; release: string }> {
+    const helper = new HelperProcess(path, verify);
     if (helper.pid !== undefined) onSpawn?.(helper.pid);
     const onAbort = (): void => void helper.kill();
     stop?.addEventListener('abort', onAbort, { once: true });

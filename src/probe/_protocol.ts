@@ -97,8 +97,41 @@ export function encodeCommand(c: Command): string {
   throw new Error(`unknown command ${JSON.stringify(c)}`);
 }
 
+/**
+ * `ints` for the common line: decimal digits only. A folio list holds thousands of items and
+ * is read once per command, so it is scanned by character rather than split. Undefined for
+ * anything else, which `ints` then reads (and refuses) item by item. Pure.
+ */
+function digitItems(field: string, arity: number): number[][] | undefined {
+  const out: number[][] = [];
+  let item: number[] = [];
+  let n = 0;
+  let digits = 0;
+  for (let i = 0; i <= field.length; i++) {
+    const c = i < field.length ? field.charCodeAt(i) : 44; // the end closes the last item like a ','
+    if (c >= 48 && c <= 57) {
+      n = n * 10 + (c - 48);
+      if (++digits > 15) return undefined; // past what a double holds exactly: let `ints` decide
+    } else if ((c === 58 || c === 44) && digits > 0) {
+      item.push(n);
+      n = 0;
+      digits = 0;
+      if (c === 44) {
+        if (item.length !== arity) return undefined;
+        out.push(item);
+        item = [];
+      }
+    } else {
+      return undefined;
+    }
+  }
+  return out;
+}
+
 function ints(field: string, arity: number): number[][] {
   if (field === '') return [];
+  const fast = digitItems(field, arity);
+  if (fast !== undefined) return fast;
   return field.split(',').map((t) => {
     const parts = t.split(':').map(Number);
     if (parts.length !== arity || parts.some((n) => !Number.isSafeInteger(n))) {

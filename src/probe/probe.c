@@ -66,6 +66,7 @@
 #define NR_MEMFD_CREATE 319
 #define IO_PIECE (16ULL << 20) /* pwrite/pread pieces: multiples of the 2 MiB copy chunk */
 #define OBS_WINDOW (1ULL << 16) /* pages per observer mapping */
+#define PMD_PAGES (PMD_BYTES / PAGE)
 #define MAX_MOUNTS 256
 #define MAX_KNOBS 32
 #define MAX_SIZES 16
@@ -505,21 +506,53 @@ static int open_map_files(char *addr, uint64_t len) {
 
 /* ---------------------------------------------------------------- observation */
 
+/*
+ * A layout is a function of each 2 MiB-aligned block of the file on its own, given i_size:
+ * folios are aligned and at most PMD-sized (MAX_PAGECACHE_ORDER 9), not-uptodate runs are
+ * tiled by aligned blocks of at most order 9 (so a run's tiling inside a block does not depend
+ * on where the run goes on outside it), and blind pages are pages past EOF that no folio found
+ * from a page below EOF covers. So after a command that can only change the blocks a byte
+ * range touches (pwrite, pread, fallocate, seek), only those blocks, and those where EOF moved,
+ * are observed again and spliced into the file's last layout; the rest is checked by one
+ * cachestat of the whole file (the page count must agree). Anything else, any doubt, and any
+ * observation that warned, observes the whole file. FOLIOLOG_PROBE_VERIFY=1 observes the
+ * whole file after every shortcut too and warns if they differ (the tests set it).
+ */
+
 struct folio { uint64_t pgoff; int order; int uptodate; };
 struct run { uint64_t start, n; };
+struct layout { struct folio *fl; size_t nfl, capfl; struct run *bl; size_t nbl, capbl; };
 
-static struct folio *fl;
-static size_t nfl, capfl;
-static struct run *present, *blind;
-static size_t npresent, cappresent, nblind, capblind;
+static struct layout obs;  /* the observation being made */
+static struct layout last; /* the last observation of file last_file (-1: none to trust) */
+static int last_file = -1;
+static uint64_t last_eof;
+static struct run *present;
+static size_t npresent, cappresent;
+static int verify_obs;     /* FOLIOLOG_PROBE_VERIFY=1 */
 
-static void push_folio(uint64_t pgoff, int order, int up) {
-  if (nfl == capfl) {
-    capfl = capfl ? capfl * 2 : 64;
-    fl = realloc(fl, sizeof *fl * capfl);
-    if (!fl) die("out of memory");
+/* What the command in flight can have changed: a page range (lo == hi: nothing), or all. */
+static struct { int all; uint64_t lo, hi; } touched;
+
+static void touched_all(void) { touched.all = 1; }
+
+/* Bytes [pos, pos+len) of the current file; a range that cannot be a file's is "all". */
+static void touched_bytes(int64_t pos, int64_t len) {
+  if (pos < 0 || len < 0 || pos > INT64_MAX - len) { touched.all = 1; return; }
+  touched.all = 0;
+  touched.lo = (uint64_t)pos / PAGE;
+  touched.hi = len ? round_up((uint64_t)(pos + len), PAGE) / PAGE : touched.lo;
+}
+
+static void touched_none(void) { touched.all = 0; touched.lo = touched.hi = 0; }
+
+static void push_folio(struct layout *l, uint64_t pgoff, int order, int up) {
+  if (l->nfl == l->capfl) {
+    l->capfl = l->capfl ? l->capfl * 2 : 64;
+    l->fl = realloc(l->fl, sizeof *l->fl * l->capfl);
+    if (!l->fl) die("out of memory");
   }
-  fl[nfl++] = (struct folio){ pgoff, order, up };
+  l->fl[l->nfl++] = (struct folio){ pgoff, order, up };
 }
 
 static void push_run(struct run **v, size_t *n, size_t *cap, uint64_t start, uint64_t len) {
@@ -532,6 +565,8 @@ static void push_run(struct run **v, size_t *n, size_t *cap, uint64_t start, uin
   (*v)[(*n)++] = (struct run){ start, len };
 }
 
+static void push_blind(struct layout *l, uint64_t start, uint64_t len) { push_run(&l->bl, &l->nbl, &l->capbl, start, len); }
+
 static int cachestat_count(int fd, uint64_t pg, uint64_t n, uint64_t *out) {
   struct cachestat_range r = { pg * PAGE, n * PAGE };
   struct cachestat_out cs;
@@ -540,11 +575,16 @@ static int cachestat_count(int fd, uint64_t pg, uint64_t n, uint64_t *out) {
   return 0;
 }
 
+static uint64_t cached_pages(int fd, uint64_t pg, uint64_t n) {
+  uint64_t c = 0;
+  int e = cachestat_count(fd, pg, n, &c);
+  if (e) die("cachestat: %s", strerror(e));
+  return c;
+}
+
 /* Presence of any folio (uptodate or not, past EOF too), found by halving ranges. */
 static void scan_present(int fd, uint64_t lo, uint64_t n) {
-  uint64_t c = 0;
-  int e = cachestat_count(fd, lo, n, &c);
-  if (e) die("cachestat: %s", strerror(e));
+  uint64_t c = cached_pages(fd, lo, n);
   if (c == 0) return;
   if (c == n) { push_run(&present, &npresent, &cappresent, lo, n); return; }
   scan_present(fd, lo, n / 2);
@@ -552,11 +592,11 @@ static void scan_present(int fd, uint64_t lo, uint64_t n) {
 }
 
 /* Aligned blocks covering not-uptodate pages [s, e) (the kernel cannot show their folios). */
-static void tile(uint64_t s, uint64_t e) {
+static void tile(struct layout *l, uint64_t s, uint64_t e) {
   while (s < e) {
     int o = MAX_ORDER_PC;
     while (o > 0 && ((s & ((1ULL << o) - 1)) || s + (1ULL << o) > e)) o--;
-    push_folio(s, o, 0);
+    push_folio(l, s, o, 0);
     s += 1ULL << o;
   }
 }
@@ -569,6 +609,22 @@ static int folio_of_pfn(uint64_t pfn, uint64_t *back, int *order) {
     *order = 0;
     *back = 0;
     return 0;
+  }
+  if (one >> KPF_COMPOUND_HEAD & 1) {
+    /* The page a touch finds first is nearly always the head: a folio's pages are contiguous
+     * PFNs, so its order is the first k for which pfn + 2^k is no tail, ten reads at most
+     * where reading the whole folio's flags would cost one per page. */
+    int k = 0;
+    while (k <= MAX_ORDER_PC) {
+      uint64_t t;
+      if (pread(kpageflags_fd, &t, 8, (off_t)((pfn + (1ULL << k)) * 8)) != 8) break;
+      if (!(t >> KPF_COMPOUND_TAIL & 1)) {
+        *order = k;
+        *back = 0;
+        return 0;
+      }
+      k++;
+    }
   }
   uint64_t span = (1ULL << MAX_ORDER_PC) - 1;
   uint64_t lo = pfn > span ? pfn - span : 0, cnt = pfn - lo + span + 1;
@@ -591,50 +647,82 @@ static int folio_of_pfn(uint64_t pfn, uint64_t *back, int *order) {
 
 struct obs_state { uint64_t covered, eof, nu_start, nu_end, warned; };
 
-/* One window of a present run: mincore on the fresh mapping, then touch uptodate pages. */
-static void observe_window(int fd, uint64_t a, uint64_t n, struct obs_state *st, struct sb *warn) {
+/* A fresh shared mapping of pages [a, a+n) of the file and its mincore vector. */
+struct span { int fd; uint64_t a, n; char *w; unsigned char *vec; uint64_t *pm; uint64_t pm_lo, pm_hi; };
+
+#define PM_BATCH 256 /* pagemap entries read at once: pages fault-around mapped come for free */
+
+static void span_map(struct span *s, int fd, uint64_t a, uint64_t n) {
+  static unsigned char *vec;
+  static uint64_t *pm;
+  static size_t cap;
+  if (n > cap) {
+    cap = n;
+    vec = realloc(vec, cap);
+    pm = realloc(pm, cap * sizeof *pm);
+    if (!vec || !pm) die("out of memory");
+  }
   size_t len = (size_t)(n * PAGE);
   char *w = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, (off_t)(a * PAGE));
   if (w == MAP_FAILED) die("observer mmap at page %" PRIu64 ": %s", a, strerror(errno));
   if (madvise(w, len, MADV_NOHUGEPAGE)) die("madvise(MADV_NOHUGEPAGE): %s", strerror(errno));
-  unsigned char *vec = malloc((size_t)n);
-  if (!vec || mincore(w, len, vec)) die("mincore: %s", strerror(errno));
-  for (uint64_t i = 0; i < n; i++) {
-    uint64_t p = a + i;
-    int up = vec[i] & 1;
+  if (mincore(w, len, vec)) die("mincore: %s", strerror(errno));
+  *s = (struct span){ fd, a, n, w, vec, pm, 0, 0 };
+}
+
+static void span_unmap(struct span *s) { munmap(s->w, (size_t)(s->n * PAGE)); }
+
+/* The pagemap entry of page a+i once it is mapped: a page that fault-around already mapped
+ * (read with an earlier batch) needs no touch; any other is read-touched first. 0 if it
+ * raised SIGBUS or cannot be read. */
+static uint64_t span_pagemap(struct span *s, uint64_t i) {
+  if (i >= s->pm_lo && i < s->pm_hi && (s->pm[i] >> 63 & 1)) return s->pm[i];
+  volatile char *addr = (volatile char *)(s->w + i * PAGE);
+  if (sigsetjmp(bus_jmp, 1) == 0) {
+    bus_armed = 1;
+    (void)*addr;
+    bus_armed = 0;
+  } else {
+    bus_armed = 0;
+    return 0;
+  }
+  uint64_t k = s->n - i < PM_BATCH ? s->n - i : PM_BATCH;
+  ssize_t got = pread(pagemap_fd, s->pm + i, k * 8, (off_t)(((uintptr_t)addr / PAGE) * 8));
+  if (got < 8) { s->pm_lo = s->pm_hi = 0; return 0; }
+  s->pm_lo = i;
+  s->pm_hi = i + (uint64_t)got / 8;
+  return s->pm[i];
+}
+
+/* Present pages [p, e) of a span, in order: mincore says which are uptodate; one page of each
+ * uptodate folio below EOF is touched to find the folio with pagemap + kpageflags. */
+static void observe_pages(struct layout *l, struct span *s, uint64_t p, uint64_t e, struct obs_state *st, struct sb *warn) {
+  for (; p < e; p++) {
+    uint64_t i = p - s->a;
+    int up = s->vec[i] & 1;
     if (p < st->covered) {
       if (!up && !st->warned++) sb_printf(warn, "page %" PRIu64 " of an uptodate folio reads as not uptodate;", p);
       continue;
     }
     if (!up) {
-      if (st->nu_end != p) { tile(st->nu_start, st->nu_end); st->nu_start = p; }
+      if (st->nu_end != p) { tile(l, st->nu_start, st->nu_end); st->nu_start = p; }
       st->nu_end = p + 1;
       continue;
     }
-    if (p >= st->eof) { push_run(&blind, &nblind, &capblind, p, 1); continue; }
-    volatile char *addr = (volatile char *)(w + i * PAGE);
-    uint64_t e = 0;
-    if (sigsetjmp(bus_jmp, 1) == 0) {
-      bus_armed = 1;
-      (void)*addr;
-      bus_armed = 0;
-      if (pread(pagemap_fd, &e, 8, (off_t)(((uintptr_t)addr / PAGE) * 8)) != 8) e = 0;
-    }
-    bus_armed = 0;
+    if (p >= st->eof) { push_blind(l, p, 1); continue; }
+    uint64_t pe = span_pagemap(s, i);
     uint64_t back;
     int order;
-    if (!(e >> 63 & 1) || folio_of_pfn(e & ((1ULL << 55) - 1), &back, &order) || back > p ||
+    if (!(pe >> 63 & 1) || folio_of_pfn(pe & ((1ULL << 55) - 1), &back, &order) || back > p ||
         ((p - back) & ((1ULL << order) - 1))) {
       if (!st->warned++) sb_printf(warn, "no folio found for uptodate page %" PRIu64 ";", p);
-      push_folio(p, 0, 1);
+      push_folio(l, p, 0, 1);
       st->covered = p + 1;
       continue;
     }
-    push_folio(p - back, order, 1);
+    push_folio(l, p - back, order, 1);
     st->covered = p - back + (1ULL << order);
   }
-  free(vec);
-  munmap(w, len);
 }
 
 static int cmp_folio(const void *a, const void *b) {
@@ -642,33 +730,195 @@ static int cmp_folio(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/* The whole file: present runs by cachestat, observed a window at a time (nearby runs share
+ * one mapping). Returns the number of warnings. */
+static uint64_t observe_all(struct layout *l, int fd, uint64_t eof, struct sb *warn) {
+  l->nfl = l->nbl = 0;
+  npresent = 0;
+  scan_present(fd, 0, 1ULL << 51);
+  struct obs_state os = { 0, eof, 0, 0, 0 };
+  size_t r = 0;
+  uint64_t pos = npresent ? present[0].start : 0;
+  while (r < npresent) {
+    uint64_t a = pos > present[r].start ? pos : present[r].start;
+    uint64_t cap = a + OBS_WINDOW, b = a;
+    size_t k = r;
+    /* Runs up to a window's end, joined while the hole between them is small. */
+    while (k < npresent && present[k].start < cap && (k == r || present[k].start - b <= (1ULL << MAX_ORDER_PC))) {
+      uint64_t end = present[k].start + present[k].n;
+      b = end < cap ? end : cap;
+      k++;
+    }
+    struct span s;
+    span_map(&s, fd, a, b - a);
+    for (size_t j = r; j < k; j++) {
+      uint64_t lo = present[j].start > a ? present[j].start : a, hi = present[j].start + present[j].n;
+      observe_pages(l, &s, lo, hi < b ? hi : b, &os, warn);
+    }
+    span_unmap(&s);
+    pos = b;
+    r = k;
+    if (r > 0 && present[r - 1].start + present[r - 1].n > pos) r--; /* a run cut at the window's end */
+  }
+  tile(l, os.nu_start, os.nu_end);
+  qsort(l->fl, l->nfl, sizeof *l->fl, cmp_folio);
+  return os.warned;
+}
+
+/* Blocks [a, b) (2 MiB-aligned): presence is mincore's uptodate pages when cachestat counts no
+ * more; otherwise the not-uptodate stretches are searched with cachestat too. */
+static uint64_t observe_blocks(struct layout *l, int fd, uint64_t a, uint64_t b, uint64_t eof, struct sb *warn) {
+  struct span s;
+  span_map(&s, fd, a, b - a);
+  uint64_t cached = cached_pages(fd, a, b - a), up = 0;
+  for (uint64_t i = 0; i < s.n; i++) up += s.vec[i] & 1;
+  npresent = 0;
+  for (uint64_t i = 0; i < s.n;) {
+    uint64_t j = i;
+    int u = s.vec[i] & 1;
+    while (j < s.n && (s.vec[j] & 1) == u) j++;
+    if (u) push_run(&present, &npresent, &cappresent, a + i, j - i);
+    else if (cached != up) scan_present(fd, a + i, j - i);
+    i = j;
+  }
+  struct obs_state os = { 0, eof, 0, 0, 0 };
+  for (size_t r = 0; r < npresent; r++) observe_pages(l, &s, present[r].start, present[r].start + present[r].n, &os, warn);
+  span_unmap(&s);
+  tile(l, os.nu_start, os.nu_end);
+  return os.warned;
+}
+
+static uint64_t layout_pages(const struct layout *l) {
+  uint64_t n = 0;
+  for (size_t i = 0; i < l->nfl; i++) n += 1ULL << l->fl[i].order;
+  for (size_t i = 0; i < l->nbl; i++) n += l->bl[i].n;
+  return n;
+}
+
+/* Copies `from`'s folios and blind pages inside [lo, hi) to the end of `to`. */
+static void copy_between(struct layout *to, const struct layout *from, size_t *fi, size_t *bi, uint64_t lo, uint64_t hi) {
+  while (*fi < from->nfl && from->fl[*fi].pgoff < hi) {
+    const struct folio *f = &from->fl[(*fi)++];
+    if (f->pgoff >= lo) push_folio(to, f->pgoff, f->order, f->uptodate);
+  }
+  for (; *bi < from->nbl; (*bi)++) {
+    uint64_t s = from->bl[*bi].start, e = s + from->bl[*bi].n;
+    if (s >= hi) break;
+    if (s < lo) s = lo;
+    if (e > hi) e = hi;
+    if (s < e) push_blind(to, s, e - s);
+    if (from->bl[*bi].start + from->bl[*bi].n > hi) break; /* continues past hi */
+  }
+}
+
+/* The blocks to observe again: those the command's pages touch and those EOF crossed, merged.
+ * Returns how many ranges (at most 2), or -1 when the whole file is the better choice. */
+static int changed_blocks(uint64_t eof, uint64_t lo[2], uint64_t hi[2]) {
+  uint64_t r[2][2];
+  int n = 0;
+  if (touched.hi > touched.lo) { r[n][0] = touched.lo; r[n][1] = touched.hi; n++; }
+  if (eof != last_eof) { r[n][0] = eof < last_eof ? eof : last_eof; r[n][1] = eof < last_eof ? last_eof : eof; n++; }
+  uint64_t total = 0;
+  for (int i = 0; i < n; i++) {
+    r[i][0] = r[i][0] / PMD_PAGES * PMD_PAGES;
+    r[i][1] = round_up(r[i][1], PMD_PAGES);
+    total += r[i][1] - r[i][0];
+  }
+  if (total > OBS_WINDOW) return -1;
+  if (n == 2 && r[1][0] < r[0][0]) {
+    uint64_t t0 = r[0][0], t1 = r[0][1];
+    r[0][0] = r[1][0]; r[0][1] = r[1][1]; r[1][0] = t0; r[1][1] = t1;
+  }
+  if (n == 2 && r[1][0] <= r[0][1]) { if (r[1][1] > r[0][1]) r[0][1] = r[1][1]; n = 1; }
+  for (int i = 0; i < n; i++) { lo[i] = r[i][0]; hi[i] = r[i][1]; }
+  return n;
+}
+
+/* The layout after a command that changed at most `touched`: the changed blocks observed
+ * again, the rest kept from `last`. 0 when it could not be trusted (the caller observes all). */
+static int observe_changed(struct layout *l, int fd, uint64_t eof) {
+  uint64_t lo[2], hi[2];
+  int n = changed_blocks(eof, lo, hi);
+  if (n < 0) return 0;
+  static struct layout fresh;
+  static struct sb quiet;
+  l->nfl = l->nbl = 0;
+  size_t fi = 0, bi = 0;
+  uint64_t at = 0;
+  for (int k = 0; k < n; k++) {
+    copy_between(l, &last, &fi, &bi, at, lo[k]);
+    fresh.nfl = fresh.nbl = 0;
+    sb_reset(&quiet);
+    /* An observation that warns is made again in full, so that its warnings are the same. */
+    if (observe_blocks(&fresh, fd, lo[k], hi[k], eof, &quiet)) return 0;
+    qsort(fresh.fl, fresh.nfl, sizeof *fresh.fl, cmp_folio);
+    copy_between(l, &fresh, &(size_t){ 0 }, &(size_t){ 0 }, lo[k], hi[k]);
+    while (fi < last.nfl && last.fl[fi].pgoff < hi[k]) fi++;
+    while (bi < last.nbl && last.bl[bi].start + last.bl[bi].n <= hi[k]) bi++;
+    at = hi[k];
+  }
+  copy_between(l, &last, &fi, &bi, at, UINT64_MAX);
+  return layout_pages(l) == cached_pages(fd, 0, 1ULL << 51);
+}
+
+static int same_layout(const struct layout *x, const struct layout *y) {
+  return x->nfl == y->nfl && x->nbl == y->nbl && !memcmp(x->fl, y->fl, x->nfl * sizeof *x->fl) &&
+         !memcmp(x->bl, y->bl, x->nbl * sizeof *x->bl);
+}
+
+static void sb_u64(struct sb *s, uint64_t v) {
+  char b[24];
+  int k = sizeof b;
+  do { b[--k] = (char)('0' + v % 10); v /= 10; } while (v);
+  sb_grow(s, sizeof b - (size_t)k);
+  memcpy(s->p + s->n, b + k, sizeof b - (size_t)k);
+  s->n += sizeof b - (size_t)k;
+  s->p[s->n] = 0;
+}
+
 /* Appends " size= blocks= folios= [blind=]" for the current file. */
 static void observe(struct sb *out, struct sb *warn) {
-  nfl = npresent = nblind = 0;
   struct file *f = cur();
   int64_t size = 0, blocks = 0;
+  obs.nfl = obs.nbl = 0;
   if (f) {
     struct stat st;
     if (fstat(f->fd, &st)) die("fstat: %s", strerror(errno));
     size = st.st_size;
     blocks = st.st_blocks;
-    scan_present(f->fd, 0, 1ULL << 51);
-    struct obs_state os = { 0, round_up((uint64_t)size, PAGE) / PAGE, 0, 0, 0 };
-    for (size_t r = 0; r < npresent; r++)
-      for (uint64_t a = present[r].start; a < present[r].start + present[r].n; a += OBS_WINDOW) {
-        uint64_t end = present[r].start + present[r].n;
-        observe_window(f->fd, a, end - a < OBS_WINDOW ? end - a : OBS_WINDOW, &os, warn);
-      }
-    tile(os.nu_start, os.nu_end);
-    qsort(fl, nfl, sizeof *fl, cmp_folio);
+    uint64_t eof = round_up((uint64_t)size, PAGE) / PAGE;
+    int quick = !touched.all && last_file == cur_file && observe_changed(&obs, f->fd, eof);
+    uint64_t warned = 0;
+    if (quick && verify_obs) {
+      static struct layout check;
+      warned = observe_all(&check, f->fd, eof, warn);
+      if (!same_layout(&obs, &check)) sb_printf(warn, "the observation of the changed blocks differs from the whole file's;");
+      struct layout t = obs; obs = check; check = t;
+    } else if (!quick) {
+      warned = observe_all(&obs, f->fd, eof, warn);
+    }
+    struct layout t = last; last = obs; obs = t;
+    last_file = warned ? -1 : cur_file;
+    last_eof = eof;
+  } else {
+    struct layout t = last; last = obs; obs = t;
+    last_file = -1;
   }
+  /* `last` now holds this observation. */
   sb_printf(out, " size=%" PRId64 " blocks=%" PRId64 " folios=", size, blocks);
-  for (size_t i = 0; i < nfl; i++)
-    sb_printf(out, "%s%" PRIu64 ":%d:%d", i ? "," : "", fl[i].pgoff, fl[i].order, fl[i].uptodate);
-  if (nblind) {
+  for (size_t i = 0; i < last.nfl; i++) {
+    if (i) sb_printf(out, ",");
+    sb_u64(out, last.fl[i].pgoff);
+    sb_printf(out, ":%d:%d", last.fl[i].order, last.fl[i].uptodate);
+  }
+  if (last.nbl) {
     sb_printf(out, " blind=");
-    for (size_t i = 0; i < nblind; i++)
-      sb_printf(out, "%s%" PRIu64 ":%" PRIu64, i ? "," : "", blind[i].start, blind[i].n);
+    for (size_t i = 0; i < last.nbl; i++) {
+      if (i) sb_printf(out, ",");
+      sb_u64(out, last.bl[i].start);
+      sb_printf(out, ":");
+      sb_u64(out, last.bl[i].n);
+    }
   }
 }
 
@@ -909,6 +1159,7 @@ static int64_t block_size(char **av, int i, int ac, int64_t len) {
 static void cmd_pwrite(struct res *r, char **av, int ac) {
   int byte = (int)arg(av, 1, ac);
   int64_t pos = arg(av, 2, ac), len = arg(av, 3, ac), bs = block_size(av, 4, ac, len);
+  touched_bytes(pos, len);
   NEED_FILE(r);
   static char *buf;
   static int buf_byte = -1;
@@ -959,6 +1210,7 @@ static int64_t one_pread(struct res *r, int64_t pos, int64_t len, int64_t base, 
 static void cmd_pread(struct res *r, char **av, int ac) {
   int64_t pos = arg(av, 1, ac), len = arg(av, 2, ac), bs = block_size(av, 3, ac, len);
   int one = strcmp(av[3], "-") == 0;
+  touched_bytes(pos, len);
   NEED_FILE(r);
   sb_reset(&r->data);
   int64_t done = 0, rs = 0;
@@ -977,6 +1229,7 @@ static void cmd_pread(struct res *r, char **av, int ac) {
 }
 
 static void cmd_fallocate(struct res *r, int mode, int64_t pos, int64_t len) {
+  touched_bytes(pos, len);
   NEED_FILE(r);
   SYS(r, fallocate(cur()->fd, mode, pos, len));
 }
@@ -985,6 +1238,7 @@ static void cmd_seek(struct res *r, char **av, int ac) {
   if (ac != 3) bad_request("seek");
   int whence = av[1][0] == 'd' ? SEEK_DATA : SEEK_HOLE;
   int64_t off = arg(av, 2, ac);
+  touched_none(); /* lseek changes no page cache */
   NEED_FILE(r);
   SYS(r, lseek(cur()->fd, off, whence));
 }
@@ -1238,6 +1492,7 @@ static void serve(void) {
     sb_reset(&warn);
     st_taken = 0;
     memset(st_foreign, 0, sizeof st_foreign);
+    touched_all(); /* what the command may change: the commands that know narrow it */
     char cmd[32];
     snprintf(cmd, sizeof cmd, "%s", av[0]);
     dispatch(&r, av, ac, &warn);
@@ -1378,6 +1633,8 @@ int main(int argc, char **argv) {
   if ((pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)) < 0) die("pagemap: %s", strerror(errno));
   if ((kpageflags_fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC)) < 0) die("kpageflags: %s", strerror(errno));
   open_stats();
+  const char *v = getenv("FOLIOLOG_PROBE_VERIFY");
+  verify_obs = v && strcmp(v, "1") == 0;
   find_khugepaged();
   if (kh_pid < 0) sb_printf(&warn, "%sno khugepaged thread found", warn.n ? "; " : "");
   set_baseline();

@@ -9,7 +9,7 @@ import { checkKernelPreconditions } from './preconditions.js';
 export interface KernelRun {
   /** `uname -r` of the kernel that ran it. */
   readonly release: string;
-  /** One §2 observation per command line, in order. */
+  /** One §2 observation per command line, in order (empty when not kept, see `keepObservations`). */
   readonly observations: Observation[];
   /** Things to tell the user (a newer kernel, khugepaged that would not sleep, ...). */
   readonly warnings: string[];
@@ -27,6 +27,17 @@ export interface RunOnKernelOptions {
   readonly onSpawn?: (pid: number) => void;
   /** Called with each observation as soon as the kernel produced it. */
   readonly onObservation?: (o: Observation) => void;
+  /**
+   * Keep every observation in `KernelRun.observations` (default true). A long run that hands
+   * them to `onObservation` passes false, so that its memory does not grow with its length.
+   */
+  readonly keepObservations?: boolean;
+  /**
+   * Have the helper observe the whole file after every command, even where it would observe
+   * only the blocks the command can have changed, and warn where the two differ (tests).
+   * Default: the environment's `FOLIOLOG_PROBE_VERIFY=1`.
+   */
+  readonly verifyObservations?: boolean;
   /**
    * Stop at a command boundary once aborted: the command in flight finishes, no other is sent,
    * and the helper quits (restoring the knobs, unmounting). Aborted during start-up, the helper
@@ -51,8 +62,8 @@ function toObservation(i: number, sl: ScriptLine, raw: RawObservation): Observat
  * is killed.
  *
  * @param script - a parsed script; lines with task prefixes are refused
- * @returns the kernel release, one observation per command line that ran, warnings, and whether
- *   `opts.stop` interrupted it
+ * @returns the kernel release, one observation per command line that ran (none when
+ *   `opts.keepObservations` is false), warnings, and whether `opts.stop` interrupted it
  * @throws ProbeError `E_TASKS` (task prefixes), `E_PRECONDITION` (see `checkKernelPreconditions`),
  *   `E_UNSUPPORTED` (a command the helper does not run), `E_HELPER` (the helper died or timed out)
  *
@@ -77,7 +88,7 @@ export async function runOnKernel(script: Script, opts: RunOnKernelOptions = {})
   if (aborted()) return stopped();
   let started: Awaited<ReturnType<typeof HelperProcess.start>>;
   try {
-    started = await HelperProcess.start(opts.helper ?? helperPath(), opts.onSpawn, opts.stop);
+    started = await HelperProcess.start(opts.helper ?? helperPath(), opts.onSpawn, opts.stop, opts.verifyObservations);
   } catch (e) {
     if (aborted()) return stopped();
     throw e;
@@ -101,7 +112,7 @@ export async function runOnKernel(script: Script, opts: RunOnKernelOptions = {})
       }
       if (!line.startsWith('ok ')) throw new ProbeError('E_HELPER', `${script.file}:${sl.line}: unexpected response '${line}'`);
       const o = toObservation(i, sl, parseOk(line.slice(3)));
-      observations.push(o);
+      if (opts.keepObservations !== false) observations.push(o);
       opts.onObservation?.(o);
     }
     await helper.quit(timeout);

@@ -2,6 +2,7 @@ import type { FileId, FolioId, ModelEvent } from '../model/index.js';
 import type { Command, Observation, Script, ScriptLine } from '../script/index.js';
 import { layoutDigest } from '../script/index.js';
 import { EventLog } from './event-log.js';
+import { type SeenFolio, SeenLayout } from './_seen-layout.js';
 import type { RunRecorder } from './recorder.js';
 
 /** Largest order a page cache folio can have here (`MAX_PAGECACHE_ORDER`, kernel.md). */
@@ -10,14 +11,6 @@ const MAX_ORDER = 9;
 /** What a `mount` line creates. */
 type FileKind = Extract<Command, { readonly cmd: 'mount' }>['kind'];
 
-/** A folio of a kernel run as inferred: the id it was given, where it lies, whether it was uptodate. */
-interface SeenFolio {
-  readonly id: number;
-  readonly pgoff: number;
-  readonly order: number;
-  readonly uptodate: 0 | 1;
-}
-
 /** A file of a kernel run, with the layout its last observation showed. */
 interface SeenFile {
   readonly id: number;
@@ -25,7 +18,7 @@ interface SeenFile {
   readonly mount: number;
   linked: boolean;
   size: bigint;
-  folios: SeenFolio[];
+  folios: SeenLayout;
 }
 
 const end = (f: { readonly pgoff: number; readonly order: number }): number => f.pgoff + 2 ** f.order;
@@ -43,11 +36,36 @@ function tile(start: number, n: number): Array<[number, number]> {
   return out;
 }
 
-/** The folios an observation shows, blind runs tiled as uptodate folios, by pgoff. Pure. */
-function shownFolios(o: Observation): Array<Omit<SeenFolio, 'id'>> {
-  const shown: Array<Omit<SeenFolio, 'id'>> = o.folios.map(([pgoff, order, uptodate]) => ({ pgoff, order, uptodate }));
-  for (const [start, n] of o.blind ?? []) for (const [pgoff, order] of tile(start, n)) shown.push({ pgoff, order, uptodate: 1 });
-  return shown.sort((a, b) => a.pgoff - b.pgoff);
+/** Two lists sorted by pgoff (no pgoff in both) as one, in one walk. Pure. */
+function merged(a: readonly SeenFolio[], b: readonly SeenFolio[]): SeenFolio[] {
+  const out: SeenFolio[] = [];
+  let j = 0;
+  for (const f of a) {
+    while (j < b.length && b[j]!.pgoff < f.pgoff) out.push(b[j++]!);
+    out.push(f);
+  }
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
+
+/** A folio as an observation shows it: `[pgoff, order, uptodate]`. */
+type Shown = readonly [number, number, 0 | 1];
+
+/** True when `folios` is sorted by pgoff. Pure. */
+function byPgoff(folios: readonly Shown[]): boolean {
+  for (let i = 1; i < folios.length; i++) if (folios[i - 1]![0] > folios[i]![0]) return false;
+  return true;
+}
+
+/**
+ * The folios an observation shows, blind runs tiled as uptodate folios, by pgoff: the
+ * observation's own list when it has no blind runs and is sorted, as the probe prints it. Pure.
+ */
+function shownFolios(o: Observation): readonly Shown[] {
+  if ((o.blind === undefined || o.blind.length === 0) && byPgoff(o.folios)) return o.folios;
+  const shown: Shown[] = [...o.folios];
+  for (const [start, n] of o.blind ?? []) for (const [pgoff, order] of tile(start, n)) shown.push([pgoff, order, 1]);
+  return shown.sort((a, b) => a[0] - b[0]);
 }
 
 /**
@@ -133,7 +151,7 @@ export class KernelInference {
   }
 
   #create(name: string, mount: { readonly number: number; readonly kind: FileKind }): SeenFile {
-    const f: SeenFile = { id: this.#files.length + 1, name, mount: mount.number, linked: true, size: 0n, folios: [] };
+    const f: SeenFile = { id: this.#files.length + 1, name, mount: mount.number, linked: true, size: 0n, folios: SeenLayout.EMPTY };
     this.#files.push(f);
     this.#emit({ type: 'file_created', file: f.id as FileId, name, mount: mount.number, kind: mount.kind });
     return f;
@@ -168,25 +186,48 @@ export class KernelInference {
     return folio;
   }
 
-  /** Emit the events that turn `file`'s last layout into `shown`. */
-  #layoutChange(file: SeenFile, shown: ReadonlyArray<Omit<SeenFolio, 'id'>>): void {
-    const before = new Map(file.folios.map((f) => [`${f.pgoff}:${f.order}`, f]));
+  /**
+   * Emit the events that turn `file`'s last layout into `shown`. Both are sorted by pgoff: the
+   * folios equal at the start and at the end of both lists are kept as they were, found with a
+   * comparison each, and only the stretch between (a command's few changed folios) is paired
+   * by pgoff and goes through the split, collapse and removal rules below.
+   */
+  #layoutChange(file: SeenFile, shown: readonly Shown[]): void {
+    const was = file.folios;
+    const same = (k: number, s: Shown): boolean => was.is(k, s[0], s[1], s[2]);
+    let lo = 0;
+    while (lo < was.length && lo < shown.length && same(lo, shown[lo]!)) lo++;
+    let wasHi = was.length;
+    let shownHi = shown.length;
+    while (wasHi > lo && shownHi > lo && same(wasHi - 1, shown[shownHi - 1]!)) { wasHi--; shownHi--; }
+    if (wasHi === lo && shownHi === lo) return;
     const kept: SeenFolio[] = [];
     const turnedUptodate: SeenFolio[] = [];
     const fresh: Array<Omit<SeenFolio, 'id'>> = [];
-    for (const f of shown) {
-      const old = before.get(`${f.pgoff}:${f.order}`);
+    const gone: SeenFolio[] = [];
+    let i = lo;
+    for (let k = lo; k < shownHi; k++) {
+      const s = shown[k]!;
+      const pgoff = s[0];
+      const order = s[1];
+      const uptodate = s[2];
+      while (i < wasHi && was.at(i).pgoff < pgoff) gone.push(was.at(i++));
+      const old = i < wasHi && was.at(i).pgoff === pgoff && was.at(i).order === order ? was.at(i) : undefined;
       // A folio cannot stop being uptodate: one that did is another folio at the same place.
-      if (old !== undefined && old.uptodate <= f.uptodate) {
-        before.delete(`${f.pgoff}:${f.order}`);
-        const now = { ...old, uptodate: f.uptodate };
-        kept.push(now);
-        if (old.uptodate === 0 && f.uptodate === 1) turnedUptodate.push(now);
+      if (old !== undefined && old.uptodate <= uptodate) {
+        i++;
+        if (old.uptodate === uptodate) kept.push(old);
+        else {
+          const now = { ...old, uptodate };
+          kept.push(now);
+          turnedUptodate.push(now);
+        }
       } else {
-        fresh.push(f);
+        fresh.push({ pgoff, order, uptodate });
       }
     }
-    const gone = [...before.values()].sort((a, b) => a.pgoff - b.pgoff);
+    while (i < wasHi) gone.push(was.at(i++));
+
     const born: SeenFolio[] = [];
     const placed = new Set<Omit<SeenFolio, 'id'>>();
     const ended = new Set<SeenFolio>();
@@ -217,7 +258,8 @@ export class KernelInference {
     for (const old of gone) if (!ended.has(old)) this.#emit({ type: 'folio_removed', folio: old.id as FolioId });
     for (const f of fresh) if (!placed.has(f)) born.push(this.#born(file, f, 'alloc', null));
     for (const f of turnedUptodate) this.#emit({ type: 'folio_marked_uptodate', folio: f.id as FolioId });
-    file.folios = [...kept, ...born].sort((a, b) => a.pgoff - b.pgoff);
+    // The stretch between the equal ends is replaced by what it became.
+    file.folios = was.replaced(lo, wasHi, born.length === 0 ? kept : merged(kept, born.sort((a, b) => a.pgoff - b.pgoff)));
   }
 }
 

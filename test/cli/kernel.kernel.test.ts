@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kernelSkipReason, leftovers, readKnobs } from '../probe/_kernel.js';
+import { recordKernelRun } from '../../src/cli/index.js';
 import { BIN, cli, fileHash, jsonLines, tempDir } from './_cli.js';
 
 let t: ReturnType<typeof tempDir>;
@@ -58,6 +59,18 @@ describe.skipIf(kernelSkipReason !== undefined)('foliolog kernel', () => {
       .toBe('[[0,2,1],[5,0,1],[6,1,1],[8,3,1],[256,4,0]]');
     expect(readKnobs()).toEqual(knobs);
     expect(readFileSync('/proc/mounts', 'utf8')).toBe(mounts);
+  });
+
+  it('records in process through recordKernelRun the run the command records', async () => {
+    const db = t.file('s.db');
+    expect((await cli('kernel', t.file('k.fl', SCRIPT), '--db', db, '--json')).code).toBe(0);
+    const r = await recordKernelRun(SCRIPT, db, { scriptName: 'k.fl' });
+    expect(r).toMatchObject({ runId: 2, status: 'complete', ops: 5, release: expect.stringMatching(/^6\.18/) });
+    const [a, b] = query<{ hash: string; events: number }>(db, 'select event_hash as hash, events from runs order by id');
+    expect(b).toEqual(a);
+    expect(r.hash).toBe(b?.hash);
+    const ops = (run: number): unknown[] => query(db, `select i, op, ret, folios, blind, size, blocks, layout from operations where run_id = ${run} order by i`);
+    expect(ops(2)).toEqual(ops(1));
   });
 
   it('prints the run table without --json, and diff finds the model agreeing with it', async () => {
