@@ -8,7 +8,7 @@ import { recordMix } from './measure.js';
 export type ChildTask =
   | { readonly kind: 'record'; readonly db: string; readonly mix: MixOptions; readonly events: number }
   | { readonly kind: 'heap'; readonly folios: number }
-  | { readonly kind: 'kernel'; readonly db: string; readonly script: string };
+  | { readonly kind: 'kernel'; readonly db: string };
 
 /** What a child prints: its measurement and its peak RSS in bytes. */
 export type ChildResult = Record<string, number> & { readonly maxRss: number };
@@ -33,7 +33,7 @@ export function childTask(argv: readonly string[]): ChildTask | undefined {
 /** Do `task` and print its result as one JSON line. */
 export async function runChild(task: ChildTask): Promise<void> {
   const out = task.kind === 'record' ? { ...await recordMix(task.db, task.mix, task.events) }
-    : task.kind === 'kernel' ? await recordKernel(task.db, task.script)
+    : task.kind === 'kernel' ? await recordKernel(task.db)
       : heapPerFolio(task.folios);
   process.stdout.write(`${JSON.stringify({ ...out, maxRss: process.resourceUsage().maxRSS * 1024 })}\n`);
 }

@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../cli/index.js';
+import { recordKernelRun } from '../cli/index.js';
 import { checkKernelPreconditions } from '../probe/index.js';
 import { type MixOptions, mixText } from '../sim/index.js';
 import { inChild } from './child.js';
@@ -21,29 +20,26 @@ export const KERNEL_MIX: MixOptions = {
 export const KERNEL_COMMANDS = 40_001;
 
 /**
- * Record the script on the live kernel with `foliolog kernel --json` (output discarded) in a
- * child process, and report commands per second and that process's peak RSS. Null with the
- * reason where the kernel cannot be used (not root, not Linux ≥ 6.18, no compiler for the probe).
+ * Record the script on the live kernel as `foliolog kernel` does, in a child process, and
+ * report commands per second and that process's peak RSS. Null with the reason where the
+ * kernel cannot be used (not root, not Linux ≥ 6.18, no compiler for the probe).
  */
 export async function kernelBench(dir: string, self: string): Promise<KernelBench> {
   const pre = checkKernelPreconditions();
   if (!pre.ok) return { opsPerS: null, rssMb: null, reason: pre.reason, ops: null };
-  const script = join(dir, 'kernel.fl');
-  writeFileSync(script, mixText(KERNEL_MIX, KERNEL_COMMANDS));
-  const r = inChild(self, { kind: 'kernel', db: join(dir, 'kernel.db'), script });
+  const r = inChild(self, { kind: 'kernel', db: join(dir, 'kernel.db') });
   return { opsPerS: r.ops! / (r.ms! / 1000), rssMb: r.maxRss / 2 ** 20, reason: null, ops: r.ops! };
 }
 
-/** In the child: run the CLI's `kernel` command in this process. */
-export async function recordKernel(db: string, script: string): Promise<Record<string, number>> {
-  const errors: string[] = [];
+/**
+ * In the child: record the script on the kernel in this process (`recordKernelRun`, what
+ * `foliolog kernel` runs, without printing), its text made here.
+ */
+export async function recordKernel(db: string): Promise<Record<string, number>> {
+  const text = mixText(KERNEL_MIX, KERNEL_COMMANDS);
   const t = performance.now();
-  const code = await main(['kernel', script, '--db', db, '--json'], {
-    stdout: { write: () => {} },
-    stderr: { write: (s) => void errors.push(s) },
-    now: () => new Date(0),
-  });
+  const r = await recordKernelRun(text, db, { scriptName: 'kernel-mix.fl' });
   const ms = performance.now() - t;
-  if (code !== 0) throw new Error(`foliolog kernel exited ${code}: ${errors.join('').trim()}`);
-  return { ms, ops: KERNEL_COMMANDS };
+  if (r.status !== 'complete') throw new Error(`the kernel run stopped ${r.status}`);
+  return { ms, ops: r.ops };
 }

@@ -16,6 +16,13 @@ import {
 /** Events per write transaction (product.md §4: batches of about 10,000). */
 export const BATCH_EVENTS = 10_000;
 
+/**
+ * Operation rows per write transaction at most: a run with few events per command (a kernel
+ * recording of small writes, whose rows keep their §2 folio lists) would otherwise hold every
+ * row until its 10,000th event, and its memory would grow with its length.
+ */
+export const BATCH_OPERATIONS = 1_000;
+
 /** Tuning for tests; production code passes none. */
 export interface WriterOptions {
   /** Events per transaction (default `BATCH_EVENTS`). */
@@ -183,6 +190,7 @@ export class RunWriter {
     this.#counters.add(row.stats);
     if (this.#live.pages > this.#peakResident) this.#peakResident = this.#live.pages;
     this.#ops++;
+    if (this.#pending.operations.length >= BATCH_OPERATIONS) this.#flush(undefined);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EVENT_CODES } from '../../src/model/events.js';
-import { type EventRow, type Store, CHECKPOINT_INTERVAL, isStoreError, openStore } from '../../src/store/index.js';
+import { type EventRow, type Store, BATCH_OPERATIONS, CHECKPOINT_INTERVAL, isStoreError, openStore } from '../../src/store/index.js';
 import { decodeEventSeqs } from '../../src/store/event-seqs.js';
 import { CLOCK, expectedHash, meta, tempDir } from './_helpers.js';
 import { eventStream } from './_stream.js';
@@ -148,6 +148,18 @@ describe('RunWriter.event', () => {
       .map((f) => [f.id, decodeEventSeqs(f.born_seq, f.events!)]));
     expect(stored).toEqual(expected);
     expect([...expected.values()].some((seqs) => seqs.length > 3 && seqs.at(-1)! - seqs[0]! > batchSize)).toBe(batchSize < 10_000);
+  });
+
+  it('writes operation rows every 1,000 operations even when few events come, so a long run holds none in memory', async () => {
+    const w = store.beginRun(meta(), CLOCK);
+    w.file({ id: 1, name: 'f', mount: 1, kind: 'tmpfs' });
+    const stored = async (): Promise<number> => (await store.db.selectFrom('operations').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('run_id', '=', w.runId).executeTakeFirstOrThrow()).n;
+    for (let i = 0; i < 2_500; i++) w.operation({ i, line: i + 1, op: 'seek -h 0', ret: 0n, size: 0n, blocks: 0n, stats: {}, file: 1 });
+    expect(await stored()).toBe(2 * BATCH_OPERATIONS);
+    expect((await store.getRun(w.runId)).ops).toBe(2 * BATCH_OPERATIONS);
+    w.finish('complete');
+    expect(await stored()).toBe(2_500);
   });
 
   it('fails with E_SEQ_CONFLICT when another writer already stored that seq, leaving the run incomplete', async () => {
