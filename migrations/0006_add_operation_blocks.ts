@@ -14,6 +14,10 @@ import { type Kysely, sql } from 'kysely';
  * date as folios come and go, src/script/compare.ts). Digests of different versions are not
  * compared: `diff` settles such operations by their page caches.
  *
+ * `folio_states.final`: 1 for the states a folio ends in (6 split, 7 freed, 8 collapsed-into,
+ * copies of machines/folio.machine.ts's final states), so that time travel knows an end from the
+ * event's `to_state` without reading the folio's row.
+ *
  * From this migration on, the run writer also writes `folios.events` as it goes (an empty blob
  * at birth, each batch's seqs appended), so it holds no folio's seqs in memory.
  */
@@ -28,9 +32,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .modifyEnd(sql`without rowid, strict`)
     .execute();
   await db.schema.alterTable('runs').addColumn('layout_version', 'integer').execute();
+  await db.schema.alterTable('folio_states').addColumn('final', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.updateTable('folio_states').set({ final: 1 }).where('code', 'in', [6, 7, 8]).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('folio_states').dropColumn('final').execute();
   await db.schema.alterTable('runs').dropColumn('layout_version').execute();
   await db.schema.dropTable('operation_blocks').execute();
 }

@@ -70,7 +70,7 @@ export async function at(store: Store, runId: number, target: AtTarget, filter: 
   // operations finished after it.
   const from = replay.checkpoint.ops ?? 0;
   const counters = new Counters(replay.checkpoint.ops === null ? undefined : replay.checkpoint.counters ?? undefined);
-  if (finished >= from) for (const op of store.loadOperations(run.id, from, finished)) counters.add(op.stats);
+  if (finished >= from) store.sumStats(run.id, from, finished, counters);
   return {
     run: run.id, seq, i, file: file?.name ?? null,
     folios: triples(folios),

@@ -7,17 +7,20 @@ import type { EventExtra, EventRow } from './rows.js';
  * K: the least number of events between two checkpoints. Kept per run in
  * `runs.checkpoint_interval`.
  */
-export const CHECKPOINT_INTERVAL = 8192;
+export const CHECKPOINT_INTERVAL = 2048;
 
 /**
  * After a checkpoint of L live folios the next one waits at least CHECKPOINT_LIVE_FACTOR × L
  * events. A checkpoint costs about 5 bytes per live folio, so with a live set that keeps
  * growing (a long sequential write) a snapshot every K events would cost N/K bytes per event
- * over a run of N events; this spacing bounds checkpoints at ~2.5 bytes per event, within the
- * 40 B/event budget. Time travel replays at most max(K, 2 × L) − 1 events after the nearest
- * checkpoint: the same at event 10,000,000 as at event 1,000 for the same live set.
+ * over a run of N events; this spacing bounds checkpoints at ~5 bytes per event. Time travel
+ * replays at most max(K, L) − 1 events after the nearest checkpoint: the same at event
+ * 10,000,000 as at event 1,000 for the same live set. K and the factor were chosen on the
+ * benchmark mix (`npm run bench`: 4 files of 16 MiB, ~2,400 live folios): K = 8192 with 2 × L
+ * made `at` late in a run cost 3.8 times `at` @1,000; K = 2048 with L costs about the same,
+ * for about 3.5 more bytes per event.
  */
-export const CHECKPOINT_LIVE_FACTOR = 2;
+export const CHECKPOINT_LIVE_FACTOR = 1;
 
 /**
  * True when the writer should store a checkpoint after the current event: `sinceLast` events

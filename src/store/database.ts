@@ -194,6 +194,11 @@ export interface CodeNameTable {
   name: string;
 }
 
+/** `folio_states`: code → name, and whether a folio ends in it (migration 0006). */
+export interface FolioStatesTable extends CodeNameTable {
+  final: number;
+}
+
 /** The whole schema, for `Kysely<Database>`. */
 export interface Database {
   runs: RunsTable;
@@ -203,7 +208,7 @@ export interface Database {
   events: EventsTable;
   checkpoints: CheckpointsTable;
   event_types: CodeNameTable;
-  folio_states: CodeNameTable;
+  folio_states: FolioStatesTable;
   explanations: ExplanationsTable;
   explanation_codes: ExplanationCodesTable;
   operation_blocks: OperationBlocksTable;

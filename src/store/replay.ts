@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { applyEvent, decodeCheckpoint, type LiveTable } from './checkpoints.js';
+import { EVENT_CODES } from '../model/index.js';
 import { parseJson } from './rows.js';
 import type { StatsDelta } from '../script/index.js';
 
@@ -9,8 +10,11 @@ export type Guard = <T>(read: () => T) => T;
 /** Events loaded per query while replaying: bounded memory, few round trips. */
 const CHUNK = 32_768;
 
-/** seq, folio, event, to_state, pin arg, then the folio row's file, pgoff, order, parent, born_seq, ended_seq. */
-type ReplayRow = [number, number, number, number | null, number | null, number, number, number, number | null, number, number | null];
+/** seq, folio, event, to_state, pin arg, then for a birth its folio row's file, pgoff, order. */
+type ReplayRow = [number, number, number, number | null, number | null, number | null, number | null, number | null];
+
+const BORN = EVENT_CODES.folio_added;
+const ENDED = { ended: true } as const;
 
 /** The nearest checkpoint at or before an event, with what it knows of the operations before it. */
 export interface CheckpointInfo {
@@ -38,6 +42,8 @@ export class Replay {
   readonly #stmt: BetterSqlite3.Statement<[number, number, number]>;
   readonly #runId: number;
   readonly #guard: Guard;
+  /** Lifecycle states a folio ends in (`folio_states.final`, migration 0006). */
+  readonly #final: ReadonlySet<number>;
   /** The live folios after event `seq`. Mutated in place by `advance`. */
   readonly table: LiveTable;
   /** The checkpoint the replay started from. */
@@ -46,10 +52,13 @@ export class Replay {
 
   private constructor(sqlite: BetterSqlite3.Database, runId: number, checkpoint: CheckpointInfo, table: LiveTable, guard: Guard) {
     // Only pin events need `arg` (a pin count); i_size args may pass 2^53, so they are not read.
+    // Only a birth reads its folio's row (born in seq order, so neighbouring rows): an end is
+    // known from the state the event enters, so most events cost no lookup.
     this.#stmt = sqlite.prepare<[number, number, number]>(`select e.seq, e.folio, e.event, e.to_state,
-      case when e.event in (10, 11) then e.arg end, f.file, f.pgoff, f."order", f.parent, f.born_seq, f.ended_seq
-      from events e join folios f on f.run_id = e.run_id and f.id = e.folio
-      where e.run_id = ? and e.seq > ? and e.seq <= ? order by e.seq`).raw(true);
+      case when e.event in (10, 11) then e.arg end, f.file, f.pgoff, f."order"
+      from events e left join folios f on e.event = ${BORN} and f.run_id = e.run_id and f.id = e.folio
+      where e.run_id = ? and e.seq > ? and e.seq <= ? and e.folio is not null order by e.seq`).raw(true);
+    this.#final = new Set(sqlite.prepare('select code from folio_states where final = 1').pluck().all() as number[]);
     this.#runId = runId;
     this.#guard = guard;
     this.checkpoint = checkpoint;
@@ -86,10 +95,10 @@ export class Replay {
     while (this.#seq < upto) {
       const to = Math.min(upto, this.#seq + CHUNK);
       const rows = this.#guard(() => this.#stmt.all(this.#runId, this.#seq, to)) as ReplayRow[];
-      for (const [s, folio, event, state, arg, file, pgoff, order, parent, bornSeq, endedSeq] of rows) {
+      for (const [s, folio, event, state, arg, file, pgoff, order] of rows) {
         const row = { seq: s, i: 0, folio, event, from: null, to: state, arg };
-        const born = bornSeq === s ? { born: { file, pgoff, order, parent } } : {};
-        applyEvent(this.table, row, endedSeq === s ? { ...born, ended: true } : born);
+        if (event === BORN) applyEvent(this.table, row, { born: { file: file!, pgoff: pgoff!, order: order!, parent: null } });
+        else applyEvent(this.table, row, state !== null && this.#final.has(state) ? ENDED : undefined);
       }
       this.#seq = to;
     }

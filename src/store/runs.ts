@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { BlindRun, DataRun, FolioTriple, StatsDelta } from '../script/index.js';
 import type { Database } from './database.js';
+import type { Counters } from './counters.js';
 import { StoreError } from './errors.js';
 import { type OperationRecord, type RunRecord, parseArray, parseJson, toRunRecord } from './rows.js';
 
@@ -145,6 +146,15 @@ function differingBlocks(sqlite: BetterSqlite3.Database, a: number, b: number): 
     if (y === undefined || y.ops !== x.ops || Buffer.compare(x.hash, y.hash) !== 0) add(x.first_i, x.first_i + Math.max(x.ops, y?.ops ?? 0) - 1);
   }
   return out;
+}
+
+/**
+ * The per-size counters of operations `from..to` of run `runId` summed (their `stats` only:
+ * what `at` adds to a checkpoint's counters). Sync.
+ */
+export function sumStats(sqlite: BetterSqlite3.Database, runId: number, from: number, to: number, into: Counters): void {
+  const rows = sqlite.prepare('select stats from operations where run_id = ? and i >= ? and i <= ?').pluck().all(runId, from, to) as string[];
+  for (const text of rows) into.add(parseJson(text, 'operations.stats') as StatsDelta);
 }
 
 /** The most pages run `runId` held after any operation, and after its last; null before 0002. Sync. */

@@ -12,7 +12,8 @@ import { liveFoliosAt, loadCheckpoint, readEvents } from './log.js';
 import { type FileRow, fileAtSeq, operationOfSeq, runFiles } from './positions.js';
 import { Replay } from './replay.js';
 import type { ExplanationRow, OperationRecord, RunRecord, StoredEvent } from './rows.js';
-import { type RowDifference, getRun, listRuns, loadOperations, requireFinishedRun, residentPages, rowDifferences } from './runs.js';
+import type { Counters } from './counters.js';
+import { type RowDifference, getRun, listRuns, loadOperations, requireFinishedRun, residentPages, rowDifferences, sumStats } from './runs.js';
 import { type SqlRows, readOnlyQuery } from './sql.js';
 import type { RunWriter, WriterOptions } from './writer.js';
 
@@ -119,6 +120,11 @@ export class Store {
 
   loadOperations(runId: number, from?: number, to?: number): OperationRecord[] {
     return guarded(this.#path, () => loadOperations(this.#sqlite, runId, from, to));
+  }
+
+  /** Add the counters of operations `from..to` (inclusive) of run `runId` to `into`: their stats only. */
+  sumStats(runId: number, from: number, to: number, into: Counters): void {
+    guarded(this.#path, () => sumStats(this.#sqlite, runId, from, to, into));
   }
 
   /**

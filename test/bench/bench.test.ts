@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CHECKPOINT_INTERVAL } from '../../src/store/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BENCH = join(ROOT, 'dist/src/bench/main.js');
@@ -22,7 +23,7 @@ describe('npm run bench (scaled down)', () => {
     expect(Object.keys(json)).toEqual(expect.arrayContaining([
       'k', 'record_ratio', 'at_ratio', 'diff_ms', 'bytes_per_event', 'bytes_per_folio', 'rss_growth', 'kernel_ops_per_s', 'kernel_rss_mb',
     ]));
-    expect(json['k']).toBe(8192);
+    expect(json['k']).toBe(CHECKPOINT_INTERVAL);
     expect(json).toMatchObject({ kernel_ops_per_s: null, kernel_rss_mb: null, kernel_reason: 'skipped (--no-kernel)' });
     for (const key of ['record_ratio', 'at_ratio', 'diff_ms', 'bytes_per_folio', 'rss_growth']) expect(json[key]).toBeGreaterThan(0);
     // A store holds more than the bare event rows and less than a KiB per event.
