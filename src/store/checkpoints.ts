@@ -13,14 +13,14 @@ export const CHECKPOINT_INTERVAL = 2048;
  * After a checkpoint of L live folios the next one waits at least CHECKPOINT_LIVE_FACTOR × L
  * events. A checkpoint costs about 5 bytes per live folio, so with a live set that keeps
  * growing (a long sequential write) a snapshot every K events would cost N/K bytes per event
- * over a run of N events; this spacing bounds checkpoints at ~5 bytes per event. Time travel
- * replays at most max(K, L) − 1 events after the nearest checkpoint: the same at event
+ * over a run of N events; this spacing bounds checkpoints at ~10 bytes per event. Time travel
+ * replays at most max(K, L/2) − 1 events after the nearest checkpoint: the same at event
  * 10,000,000 as at event 1,000 for the same live set. K and the factor were chosen on the
- * benchmark mix (`npm run bench`: 4 files of 16 MiB, ~2,400 live folios): K = 8192 with 2 × L
- * made `at` late in a run cost 3.8 times `at` @1,000; K = 2048 with L costs about the same,
- * for about 3.5 more bytes per event.
+ * benchmark mix (`npm run bench`: 4 files of 16 MiB, ~2,400 live folios, 2M-event runs):
+ * K = 8192 with 2 × L made `at` late in a run cost 3.8 times `at` @1,000 (61.6 B/event),
+ * K = 4096 with L 2.1 times (63.2 B/event), K = 2048 with L/2 1.0 times (66.4 B/event).
  */
-export const CHECKPOINT_LIVE_FACTOR = 1;
+export const CHECKPOINT_LIVE_FACTOR = 0.5;
 
 /**
  * True when the writer should store a checkpoint after the current event: `sinceLast` events

@@ -39,7 +39,7 @@ export function loadCheckpoint(sqlite: BetterSqlite3.Database, runId: number, se
 /**
  * The live folios of run `runId` after event `seq` (0: before the first event): the nearest
  * checkpoint, then the folio events after it (see `Replay`). It applies at most
- * max(K, L) − 1 events, L the checkpoint's live folios, however long the run. Sync.
+ * max(K, L/2) − 1 events, L the checkpoint's live folios, however long the run. Sync.
  * @throws StoreError `E_CORRUPT`, `E_BAD_EVENT` for a log that does not replay.
  *
  * ### Example

@@ -10,7 +10,7 @@ function snapshot(table: ReadonlyMap<number, Readonly<LiveFolio>>): LiveFolio[] 
   return [...table.values()].map((f) => ({ ...f })).sort((a, b) => a.id - b.id);
 }
 
-const K = 256;
+const K = 128;
 const ITEMS: readonly StreamItem[] = [...eventStream(20_000, 7, 3)];
 
 /** Full replays: the live table after every K-th event and after every event `targets` names. */

@@ -59,7 +59,7 @@ describe('store size', () => {
   // page index (history by pgoff, migration 0002) are paid once per folio, so they weigh here
   // four times what they weigh in the mixed stream; product.md's 40 B/event budget is for the
   // benchmark's mix (above), this bound keeps the worst case from growing unnoticed.
-  it('stays within 52 bytes per event for a sequential write that only grows the live set', async () => {
-    expect(await bytesPerEvent(sequentialWrite(N), 'sequential')).toBeLessThanOrEqual(52);
+  it('stays within 58 bytes per event for a sequential write that only grows the live set', async () => {
+    expect(await bytesPerEvent(sequentialWrite(N), 'sequential')).toBeLessThanOrEqual(58);
   });
 });
