@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { recordKernelRun } from '../cli/index.js';
 import { checkKernelPreconditions } from '../probe/index.js';
 import { type MixOptions, mixText } from '../sim/index.js';
-import { inChild } from './child.js';
+import { inChild } from './spawn.js';
 
 /** `foliolog kernel` on the issue's script, or why it could not run here. */
 export interface KernelBench {
