@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import { LiveFolios } from './_live-folios.js';
+import { CompactLiveTable } from './_compact-live-table.js';
 import { PendingRows } from './_pending.js';
 import { type WriterStatements, prepareWriterStatements } from './_statements.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_INTERVAL, checkpointDue, type LiveFolio } from './checkpoints.js';
@@ -70,7 +70,7 @@ export class RunWriter {
   readonly #inferred: 0 | 1;
   readonly #batchSize: number;
   readonly #interval: number;
-  readonly #live = new LiveFolios();
+  readonly #live = new CompactLiveTable();
   readonly #hash: Hash = createHash('sha256');
   #lastSeq = 0;
   #sinceCheckpoint = 0;

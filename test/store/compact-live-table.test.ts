@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LiveFolios } from '../../src/store/_live-folios.js';
+import { CompactLiveTable } from '../../src/store/_compact-live-table.js';
 import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint, type LiveFolio } from '../../src/store/checkpoints.js';
 
 /** A small seeded PRNG (mulberry32). */
@@ -13,10 +13,10 @@ function rng(seed: number): (k: number) => number {
   };
 }
 
-describe('LiveFolios (the run writer\'s live table)', () => {
+describe('CompactLiveTable (the run writer\'s live folios)', () => {
   it('agrees with a Map through 200,000 random births, changes and removals, growing past many capacities', () => {
     const pick = rng(3);
-    const t = new LiveFolios();
+    const t = new CompactLiveTable();
     const ref = new Map<number, LiveFolio>();
     const ids: number[] = [];
     let next = 1;
@@ -64,7 +64,7 @@ describe('LiveFolios (the run writer\'s live table)', () => {
   });
 
   it('refuses what a slot cannot hold: an id beyond 2^31, an order of 16', () => {
-    const t = new LiveFolios();
+    const t = new CompactLiveTable();
     expect(() => t.born(2 ** 31, 1, 0, 0, 1, 1)).toThrow(RangeError);
     expect(() => t.born(1, 1, 0, 16, 1, 1)).toThrow(RangeError);
     expect(t.size).toBe(0);

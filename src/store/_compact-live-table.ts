@@ -12,7 +12,7 @@ const MAX_LOAD = 0.75;
  * millions of live folios keeps no object per folio. Pins are rare and kept aside. Removal
  * shifts the probe run back (no tombstones). Ids are positive integers below 2^31.
  */
-export class LiveFolios {
+export class CompactLiveTable {
   #mask = MIN_CAPACITY - 1;
   #ids = new Int32Array(MIN_CAPACITY);
   #files = new Int32Array(MIN_CAPACITY);
