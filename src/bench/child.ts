@@ -1,3 +1,4 @@
+import { PAGE_SIZE } from '../model/index.js';
 import { parseScript } from '../script/index.js';
 import { Simulation } from '../sim/index.js';
 import { recordKernel } from './kernel.js';
@@ -26,7 +27,7 @@ function heapPerFolio(folios: number): Record<string, number> {
     const m = process.memoryUsage();
     return m.heapUsed + m.arrayBuffers;
   };
-  const script = parseScript(`mount tmpfs huge=never\npwrite 0 ${folios * 4096}\n`, 'heap.fl');
+  const script = parseScript(`mount tmpfs huge=never\npwrite 0 ${folios * PAGE_SIZE}\n`, 'heap.fl');
   const sim = new Simulation(script, { check: false, keepObservations: false });
   sim.step();
   const empty = used();

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PAGE_SIZE } from '../model/index.js';
 import { stepBar } from '../report/index.js';
 import { BENCH_MIX } from '../sim/index.js';
 import { BATCH_EVENTS, CHECKPOINT_INTERVAL, openStore } from '../store/index.js';
@@ -44,7 +45,7 @@ async function bench(plan: Plan, kernelToo: boolean, log: (s: string) => void): 
     const bytes = storeBytes(db('one-0'));
     // 3. A second run that parts from the first 50 commands before its end: diff_ms.
     log('diff of two runs that part near the end');
-    const other = await recordMix(db('one-0'), BENCH_MIX, plan.events, { at: one.ops! - 50, line: 'pwrite 0 4096' });
+    const other = await recordMix(db('one-0'), BENCH_MIX, plan.events, { at: one.ops! - 50, line: `pwrite 0 ${PAGE_SIZE}` });
     const diffs: number[] = [];
     const sd = await openStore(db('one-0'), 'readonly');
     try {
