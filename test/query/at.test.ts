@@ -1,22 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { at } from '../../src/query/index.js';
 import { simulateText } from '../../src/sim/index.js';
-import { Counters, openStore, type Store } from '../../src/store/index.js';
-import { tempDir } from '../store/_helpers.js';
+import { Counters, type Store } from '../../src/store/index.js';
+import { freshStorePerTest } from '../store/_helpers.js';
 import { corpusText, corpusTruth, recordIncomplete, recordKernel, recordModel } from './_runs.js';
 
 const truth = corpusTruth;
 const text = corpusText;
 
-let t: ReturnType<typeof tempDir>;
 let store: Store;
-beforeEach(async () => {
-  t = tempDir();
-  store = await openStore(t.file('s.db'), 'create');
-});
-afterEach(async () => {
-  await store.close();
-  t.cleanup();
+freshStorePerTest((s) => {
+  store = s;
 });
 
 describe('at RUN @OP', () => {

@@ -1,22 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { diffRuns, runObservations } from '../../src/query/index.js';
 import { BENCH_MIX, type MixOptions, mixText, simulateText } from '../../src/sim/index.js';
-import { openStore, type Store } from '../../src/store/index.js';
-import { tempDir } from '../store/_helpers.js';
+import type { Store } from '../../src/store/index.js';
+import { freshStorePerTest } from '../store/_helpers.js';
 import { corpusText, corpusTruth, recordIncomplete, recordKernel, recordModel } from './_runs.js';
 
 const truth = corpusTruth;
 const text = corpusText;
 
-let t: ReturnType<typeof tempDir>;
 let store: Store;
-beforeEach(async () => {
-  t = tempDir();
-  store = await openStore(t.file('s.db'), 'create');
-});
-afterEach(async () => {
-  await store.close();
-  t.cleanup();
+freshStorePerTest((s) => {
+  store = s;
 });
 
 describe('runObservations', () => {

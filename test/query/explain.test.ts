@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EVENT_CODES } from '../../src/model/index.js';
 import { KERNEL_NOTE, explain } from '../../src/query/index.js';
 import type { Observation } from '../../src/script/index.js';
 import { parseObservation, parseScript } from '../../src/script/index.js';
 import { firstUnsupportedLine } from '../../src/sim/index.js';
-import { openStore, type Store } from '../../src/store/index.js';
-import { tempDir } from '../store/_helpers.js';
+import type { Store } from '../../src/store/index.js';
+import { freshStorePerTest } from '../store/_helpers.js';
 import { recordIncomplete, recordKernel, recordModel } from './_runs.js';
 
 const CORPUS = join(import.meta.dirname, '../conformance');
@@ -15,15 +15,9 @@ const truth = (name: string): Observation[] =>
   readFileSync(join(CORPUS, `${name}.truth.jsonl`), 'utf8').split('\n').filter(Boolean).map(parseObservation);
 const text = (name: string): string => readFileSync(join(CORPUS, `${name}.fl`), 'utf8');
 
-let t: ReturnType<typeof tempDir>;
 let store: Store;
-beforeEach(async () => {
-  t = tempDir();
-  store = await openStore(t.file('s.db'), 'create');
-});
-afterEach(async () => {
-  await store.close();
-  t.cleanup();
+freshStorePerTest((s) => {
+  store = s;
 });
 
 /** The stages of an allocation as `stage orders: why`. */

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { at, history, type HistoryRow } from '../../src/query/index.js';
 import { simulateText } from '../../src/sim/index.js';
-import { openStore, type Store } from '../../src/store/index.js';
-import { tempDir } from '../store/_helpers.js';
+import type { Store } from '../../src/store/index.js';
+import { freshStorePerTest } from '../store/_helpers.js';
 import { corpusText, corpusTruth, recordIncomplete, recordKernel, recordModel } from './_runs.js';
 
 const truth = corpusTruth;
@@ -23,15 +23,9 @@ const FOUR_WAYS = [
 const brief = (rows: readonly HistoryRow[]): unknown[][] =>
   rows.map((r) => [r.seq, r.i, r.folio, r.pgoff, r.order, r.event.replace(/^folio_/, ''), r.from, r.to, r.parent, r.into]);
 
-let t: ReturnType<typeof tempDir>;
 let store: Store;
-beforeEach(async () => {
-  t = tempDir();
-  store = await openStore(t.file('s.db'), 'create');
-});
-afterEach(async () => {
-  await store.close();
-  t.cleanup();
+freshStorePerTest((s) => {
+  store = s;
 });
 
 describe('history --pgoff', () => {

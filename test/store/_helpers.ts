@@ -2,12 +2,31 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock, EventRow, RunMeta } from '../../src/store/index.js';
+import { afterEach, beforeEach } from 'vitest';
+import { type Clock, type EventRow, type RunMeta, type Store, openStore } from '../../src/store/index.js';
 
 /** A temporary directory, removed by `cleanup()`. */
 export function tempDir(): { readonly dir: string; file(name: string): string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'foliolog-store-'));
   return { dir, file: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A fresh store in a fresh temporary folder for each test of the calling file, handed to `use`
+ * before the test; closed and removed after it.
+ */
+export function freshStorePerTest(use: (store: Store) => void): void {
+  let tmp: ReturnType<typeof tempDir>;
+  let store: Store;
+  beforeEach(async () => {
+    tmp = tempDir();
+    store = await openStore(tmp.file('s.db'), 'create');
+    use(store);
+  });
+  afterEach(async () => {
+    await store.close();
+    tmp.cleanup();
+  });
 }
 
 /** SHA-256 of a file's bytes, hex. */

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseObservation } from '../../src/script/index.js';
 import { simulateText } from '../../src/sim/index.js';
-import { openStore, type SqlCell, type Store } from '../../src/store/index.js';
+import type { SqlCell, Store } from '../../src/store/index.js';
 import { recordKernel, recordModel } from '../query/_runs.js';
-import { tempDir } from './_helpers.js';
+import { freshStorePerTest } from './_helpers.js';
 
 /*
  * The documented views of migration 0003 (README "The store (for SQL users)"), on known runs
@@ -18,15 +18,9 @@ const KNOWN = [
 ].join('\n');
 const CORPUS = join(import.meta.dirname, '../conformance');
 
-let t: ReturnType<typeof tempDir>;
 let store: Store;
-beforeEach(async () => {
-  t = tempDir();
-  store = await openStore(t.file('s.db'), 'create');
-});
-afterEach(async () => {
-  await store.close();
-  t.cleanup();
+freshStorePerTest((s) => {
+  store = s;
 });
 
 /** The rows of `text`, integers as plain numbers (every value here is small). */
