@@ -22,3 +22,4 @@ export {
   COLLAPSE_CONTEXT_CODES, COLLAPSE_RESULT_CODES, EXPLANATION_KINDS, HUGE_SETTING_CODES, SGP_CODES, SPLIT_CAUSE_CODES,
   VMA_KIND_CODES, codeName, packPerSize, packSettings, unpackPerSize, unpackSettings,
 } from './decision-codes.js';
+export type { ExplanationRow } from './explanation-row.js';

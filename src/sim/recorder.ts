@@ -1,3 +1,4 @@
+import type { ExplanationRow } from '../model/index.js';
 import type { Observation } from '../script/index.js';
 
 /** One row of the event log: integers only (product.md §4). */
@@ -44,32 +45,8 @@ export interface OperationFacts {
   readonly unwrittenData?: bigint;
 }
 
-/**
- * One row of the `explanations` table: a decision of the model, integers only, keyed by the
- * operation `i` and its order `n` within it. Which columns a kind uses, and what a null means,
- * is documented in migrations/0004_create_explanations.ts (and the README).
- */
-export interface ExplanationRecord {
-  readonly i: number;
-  readonly n: number;
-  /** `EXPLANATION_KINDS` code. */
-  readonly kind: number;
-  readonly folio: number | null;
-  readonly nr: number | null;
-  readonly pgoff: number | null;
-  readonly cause: number | null;
-  readonly result: number | null;
-  readonly settings: number | null;
-  readonly perSize: number | null;
-  readonly globalOrders: number | null;
-  readonly allowableOrders: number | null;
-  readonly vmaOrders: number | null;
-  readonly suitableOrders: number | null;
-  readonly iSize: bigint | null;
-  readonly writeEnd: bigint | null;
-  readonly vmaStart: number | null;
-  readonly vmaEnd: number | null;
-}
+/** One row of the `explanations` table (the model's `ExplanationRow`: src/model/explanation-row.ts). */
+export type ExplanationRecord = ExplanationRow;
 
 /** Where a simulated run goes as it happens (the store's run writer, in the CLI). */
 export interface RunRecorder {

@@ -76,31 +76,8 @@ export interface OperationInput {
   readonly unwrittenData?: bigint | number | null | undefined;
 }
 
-/**
- * An `explanations` row (migration 0004) as the writer takes it and reads give it back: a
- * decision of the model, keyed by operation `i` and order `n`; null where a kind has no value.
- */
-export interface ExplanationRow {
-  readonly i: number;
-  readonly n: number;
-  readonly kind: number;
-  readonly folio: number | null;
-  readonly nr: number | null;
-  readonly pgoff: number | null;
-  readonly cause: number | null;
-  readonly result: number | null;
-  readonly settings: number | null;
-  readonly perSize: number | null;
-  readonly globalOrders: number | null;
-  readonly allowableOrders: number | null;
-  readonly vmaOrders: number | null;
-  readonly suitableOrders: number | null;
-  /** Bytes, exact. */
-  readonly iSize: bigint | null;
-  readonly writeEnd: bigint | null;
-  readonly vmaStart: number | null;
-  readonly vmaEnd: number | null;
-}
+/** An `explanations` row (migration 0004): the model's own type, shared with the simulator. */
+export type { ExplanationRow } from '../model/index.js';
 
 /** An `operations` row read back: 64-bit values exact, JSON parsed. */
 export interface OperationRecord {
