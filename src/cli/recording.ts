@@ -1,7 +1,7 @@
-import type { Observation, Script } from '../script/index.js';
+import type { FolioTriple, Observation, Script } from '../script/index.js';
 import { NO_PROGRESS, ObservationTable, type Progress } from '../report/index.js';
 import { formatObservation, parseScript, ScriptError } from '../script/index.js';
-import type { RunRecorder } from '../sim/index.js';
+import type { OperationRecord, RunRecorder } from '../sim/index.js';
 import type { RunMeta, RunProgress, RunSummary, RunWriter } from '../store/index.js';
 import { CliError } from './errors.js';
 import { type CliEnv, type Output, packageVersion, readScriptFile } from './io.js';
@@ -62,10 +62,20 @@ export function runMeta(m: Omit<RunMeta, 'foliologVersion' | 'nodeVersion' | 'bu
  */
 export function observationPrinter(json: boolean, lines: Script['lines'], out: Output, progress: Progress = NO_PROGRESS): (o: Observation) => void {
   if (json) return (o) => out.write(`${formatObservation(o)}\n`);
+  const row = tablePrinter(lines, out, progress);
+  return (o) => row(o, o.folios);
+}
+
+/**
+ * The readable table's printer: prints the header at once, then a row per command from its
+ * outcome and its page cache (a list, or a walk of the model's page cache with its count: a
+ * row reads only the folios it shows, so a page cache of millions costs no more than a few).
+ */
+export function tablePrinter(lines: Script['lines'], out: Output, progress: Progress = NO_PROGRESS): (o: OperationRecord, folios: Iterable<FolioTriple> & { readonly count?: number }) => void {
   const table = new ObservationTable(lines);
   out.write(`${table.header()}\n`);
-  return (o) => {
-    out.write(`${table.row(o)}\n`);
+  return (o, folios) => {
+    out.write(`${table.row(o, folios, folios.count)}\n`);
     progress.tick(o.i + 1);
   };
 }

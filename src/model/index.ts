@@ -9,7 +9,7 @@ export type { HugeSetting, GlobalHugeSetting, SizeHugeSetting } from './settings
 export { orderSizeName } from './settings.js';
 export type { StatName } from './stats.js';
 export { STAT_NAMES } from './stats.js';
-export type { FolioView } from './shmem.js';
+export type { FolioView, FolioWalk } from './shmem.js';
 export { Shmem } from './shmem.js';
 export type { ReadResult } from './ops/read.js';
 export { ByteRuns } from './byte-runs.js';
