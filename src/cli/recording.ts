@@ -29,8 +29,10 @@ export function recorderFor(writer: RunWriter): RunRecorder {
     explanation: (row) => writer.explanation(row),
     // The layout digest lets `diff` compare runs by their operation rows (migration 0002);
     // unwritten_data feeds the holes_as_data view (migration 0003).
-    operation: (obs, task, file, _lastSeq, facts) => writer.operation({
-      ...obs, task: task ?? null, file, layout: facts.layout, unwrittenData: facts.unwrittenData,
+    // One literal, no spread: this runs once per command.
+    operation: (o, task, file, _lastSeq, facts) => writer.operation({
+      i: o.i, line: o.line, op: o.op, task: task ?? null, ret: o.ret, size: o.size, blocks: o.blocks, stats: o.stats,
+      data: o.data, folios: o.folios, blind: o.blind, file, layout: facts.layout, unwrittenData: facts.unwrittenData,
     }),
   };
 }
