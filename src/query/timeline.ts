@@ -97,7 +97,8 @@ export async function readTimeline(store: Store, runId: number): Promise<Timelin
     if (kind === 'uptodate') f.uptodate ??= i;
     else f.marks.push([kind, i, seq]);
     // A live state entered after birth (back to `allocated` too); the end's own state is `endedState`.
-    if (to !== null && to >= 1 && to <= 5) f.states.push([STATE_NAMES[to]!, i, seq]);
+    const now = f.states.at(-1)?.[0] ?? 'allocated';
+    if (to !== null && to >= 1 && to <= 5 && STATE_NAMES[to] !== now) f.states.push([STATE_NAMES[to]!, i, seq]);
   }
   return { run, files: store.files(run.id).map((f) => ({ id: f.id, name: f.name })), ops, folios };
 }
