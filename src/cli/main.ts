@@ -3,7 +3,7 @@ import { isStoreError } from '../store/index.js';
 import { runCommand, DEFAULT_POLICY } from './commands/run.js';
 import { type RunsOptions, runsCommand } from './commands/runs.js';
 import { conformanceCommand } from './commands/conformance.js';
-import { diffCommand } from './commands/diff.js';
+import { type DiffOptions, diffCommand } from './commands/diff.js';
 import { atCommand } from './commands/at.js';
 import { type HistoryOptions, historyCommand } from './commands/history.js';
 import { explainCommand } from './commands/explain.js';
@@ -67,7 +67,8 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .addOption(dbOption())
     .option('--json', 'print one JSON document', false)
     .option('--all', 'list every differing operation, not only the first', false)
-    .action(async (a: string, b: string, o: { db: string; json: boolean; all: boolean }) => setCode(await diffCommand(a, b, o, env)));
+    .option('--html <file>', 'also write both runs\' folio maps, one above the other, the first divergence marked')
+    .action(async (a: string, b: string, o: DiffOptions) => setCode(await diffCommand(a, b, o, env)));
   root.command('at')
     .description('the page cache after event SEQ, or after operation @OP')
     .argument('<run>', 'a run id')

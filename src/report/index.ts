@@ -14,4 +14,4 @@ export type { TraceEvent } from './perfetto.js';
 export { MARK_CODES, MAX_MARKS, reportData } from './report-data.js';
 export type { ReportData } from './report-data.js';
 export { escapeHtml, reportHtml } from './report-page.js';
-export type { ChartLibraries } from './report-page.js';
+export type { ChartLibraries, Divergence } from './report-page.js';

@@ -13,9 +13,21 @@ export interface ChartLibraries {
   readonly vegaEmbed: string;
 }
 
-/** The page for `data`. Pure. */
-export function reportHtml(data: ReportData, libs: ChartLibraries): string {
-  const title = `foliolog run ${data.run.id}: ${data.run.script}`;
+/** The first divergence of two runs, as a diff page marks it. */
+export interface Divergence {
+  readonly i: number;
+  readonly line: number;
+  readonly op: string;
+  /** The names of the fields that differ. */
+  readonly fields: readonly string[];
+}
+
+/**
+ * The page for `data`; with `diff`, the page of `foliolog diff A B --html`: run `data` (A) above
+ * run `diff.b` (B), the first divergence (null: none) marked on every chart. Pure.
+ */
+export function reportHtml(data: ReportData, libs: ChartLibraries, diff?: { readonly b: ReportData; readonly first: Divergence | null }): string {
+  const title = diff === undefined ? `foliolog run ${data.run.id}: ${data.run.script}` : `foliolog diff ${data.run.id} ${diff.b.run.id}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>${escapeHtml(title)}</title>
@@ -24,14 +36,13 @@ ${inlineScript(libs.vega)}
 ${inlineScript(libs.vegaLite)}
 ${inlineScript(libs.vegaEmbed)}
 </head><body>
-<header><h1>${escapeHtml(title)}</h1><dl id="facts"></dl></header>
+<header><h1>${escapeHtml(title)}</h1></header>
 <main>
-<section id="maps"></section>
-<section id="memory-section"><h2>Memory over time</h2><div id="memory"></div><div id="orders"></div></section>
+<div id="runs"></div>
 <aside id="panel"><h2>Details</h2><p id="hint">Hover a folio for its states; click it for its history. Click a point of the pages chart for the layout after that command.</p><div id="details"></div></aside>
-<section><h2>Script</h2><pre id="script"></pre></section>
 </main>
 <script type="application/json" id="data">${jsonForScript(data)}</script>
+<script type="application/json" id="diff">${jsonForScript(diff ?? null)}</script>
 <script>${PAGE_SCRIPT}</script>
 </body></html>
 `;
@@ -54,21 +65,25 @@ function inlineScript(code: string): string {
 
 const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #222; }
-header { padding: 12px 20px; background: #f3f3f3; border-bottom: 1px solid #ddd; }
-h1 { font-size: 18px; margin: 0 0 6px; } h2 { font-size: 15px; margin: 18px 0 6px; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
+header { padding: 10px 20px; background: #f3f3f3; border-bottom: 1px solid #ddd; }
+h1 { font-size: 18px; margin: 0; } h2 { font-size: 16px; margin: 16px 0 6px; } h3 { font-size: 14px; margin: 14px 0 4px; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0 0 8px; }
 dt { color: #666; } dd { margin: 0; font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
 main { display: grid; grid-template-columns: minmax(0, 1fr) 380px; gap: 0 20px; padding: 0 20px 20px; }
-main > section { grid-column: 1; } #panel { grid-column: 2; grid-row: 1 / span 3; align-self: start; position: sticky; top: 0; }
+#runs { grid-column: 1; } #panel { grid-column: 2; align-self: start; position: sticky; top: 0; }
 #details table { border-collapse: collapse; font-size: 12px; } #details td, #details th { padding: 1px 6px; text-align: left; vertical-align: top; }
 #details tr:nth-child(even) { background: #f6f6f6; } pre { background: #f6f6f6; padding: 8px; overflow: auto; max-height: 400px; }
-.note { color: #8a5a00; } .layout { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
+.note { color: #8a5a00; } .divergence { color: #b00; font-weight: 600; } .layout { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
+#run-b { border-top: 2px solid #ccc; margin-top: 16px; }
 `;
 
 /** The page's own script (plain JS, run after the libraries). */
 const PAGE_SCRIPT = String.raw`
 'use strict';
 const D = JSON.parse(document.getElementById('data').textContent);
+const DIFF = JSON.parse(document.getElementById('diff').textContent);
+const views = {};
+window.foliolog = { views, data: D, diff: DIFF };
 const MARK_NAMES = ['uptodate', 'punched', 'split', 'split-failed', 'reclaim-marked', 'reclaim-cleared', 'collapsed', 'pinned', 'unpinned'];
 const MARK_EVENTS = ['folio_marked_uptodate', 'folio_zeroed', 'folio_split', 'folio_split_failed', 'folio_reclaim_marked', 'folio_reclaim_cleared', 'folio_collapsed', 'folio_pinned', 'folio_unpinned'];
 const SHOWN_MARKS = { 'punched': 'diamond', 'split': 'triangle-down', 'split-failed': 'cross', 'collapsed': 'square', 'reclaim-marked': 'circle' };
@@ -76,11 +91,16 @@ const ORDERS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 const ORDER_COLORS = ['#4e79a7', '#76b7b2', '#59a14f', '#8cd17d', '#b6992d', '#f1ce63', '#f28e2b', '#ff9d9a', '#e15759', '#b07aa1', '#9d7660'];
 const STATES = ['partially-punched', 'split-failed', 'reclaim-candidate', 'collapsed'];
 const STATE_COLORS = ['#ffbf00', '#d62728', '#9467bd', '#17becf'];
-const nOps = D.ops.length;
-const views = {};
-window.foliolog = { views, data: D };
 
 function el(tag, attrs, text) { const e = document.createElement(tag); Object.assign(e, attrs || {}); if (text !== undefined) e.textContent = text; return e; }
+
+/**
+ * Draw run D into 'section': its facts, a folio map per file, memory over time, its script.
+ * Ids and views are prefixed with 'prefix' (two runs share a diff page); 'divergence', when
+ * not null, is the operation where the run parts from another, marked on every chart.
+ */
+async function renderRun(D, prefix, section, title, divergence) {
+const nOps = D.ops.length;
 function opText(i) { const o = D.ops[i]; return o ? '@' + i + ' (line ' + o[0] + ': ' + o[1] + ')' : '@' + i; }
 function fileName(id) { const f = D.files.find((x) => x.id === id); return f ? f.name : '#' + id; }
 
@@ -88,9 +108,9 @@ function facts() {
   const r = D.run;
   const rows = [['run', r.id + ' (' + r.source + ')'], ['script', r.script], ['policy', r.policy], ['seed', r.seed], ['status', r.status + (r.failure ? ': ' + r.failure : '')],
     ['commands', r.ops], ['events', r.events], ['event-log sha256', r.hash || '(none)']];
-  const dl = document.getElementById('facts');
+  const dl = el('dl', { id: prefix + 'facts', className: 'facts' });
   for (const [k, v] of rows) { dl.append(el('dt', {}, k), el('dd', {}, String(v))); }
-  document.getElementById('script').textContent = r.scriptText;
+  return dl;
 }
 
 function statesText(f) {
@@ -254,25 +274,55 @@ function showLayout(i) {
   box.append(el('p', { className: 'layout', id: 'layout' }, l.text));
 }
 
-async function main() {
-  facts();
-  const maps = document.getElementById('maps');
+/** A spec with the first divergence (when given) drawn as a red rule across it. */
+function withDivergence(spec) {
+  if (divergence === null) return spec;
+  const rule = { data: { name: 'divergence', values: [{ i: divergence }] }, mark: { type: 'rule', color: '#d00', strokeWidth: 2, strokeDash: [6, 3] }, encoding: { x: { field: 'i', type: 'quantitative' } } };
+  if (spec.layer) return Object.assign({}, spec, { layer: [...spec.layer, rule] });
+  const { data, mark, encoding, params, ...rest } = spec;
+  return Object.assign(rest, { layer: [{ data, mark, encoding, ...(params ? { params } : {}) }, rule] });
+}
+
+  section.append(el('h2', {}, title), facts());
+  const maps = el('section', { id: prefix + 'maps' });
+  section.append(maps);
   const opts = { renderer: 'canvas', actions: false };
-  if (D.bins) maps.append(el('p', { className: 'note', id: 'binned-note' }, 'This run has more folios than can be drawn one by one: the map shows how many folios were born in each range of ' + D.bins.opsPerBin + ' operations and ' + D.bins.pagesPerBin + ' pages, coloured by their most common order.'));
+  if (D.bins) maps.append(el('p', { className: 'note', id: prefix + 'binned-note' }, 'This run has more folios than can be drawn one by one: the map shows how many folios were born in each range of ' + D.bins.opsPerBin + ' operations and ' + D.bins.pagesPerBin + ' pages, coloured by their most common order.'));
   for (const f of D.files) {
     const has = D.bins ? D.bins.cells.some((c) => c[0] === f.id) : D.folios.some((x) => x[1] === f.id);
     if (!has) continue;
-    const div = el('div', { id: 'map-' + f.id, className: 'map' });
+    const div = el('div', { id: prefix + 'map-' + f.id, className: 'map' });
     maps.append(div);
-    const r = await vegaEmbed(div, D.bins ? binnedSpec(f.id) : mapSpec(f.id), opts);
-    views['map-' + f.id] = r.view;
+    const r = await vegaEmbed(div, withDivergence(D.bins ? binnedSpec(f.id) : mapSpec(f.id)), opts);
+    views[prefix + 'map-' + f.id] = r.view;
     r.view.addEventListener('click', (_e, item) => { if (item && item.datum && item.datum.folio !== undefined) showHistory(item.datum.folio); });
   }
   const [pages, orders] = memorySpecs();
-  const memory = await vegaEmbed('#memory', pages, opts);
-  views.memory = memory.view;
-  memory.view.addSignalListener('pick', (_n, v) => { if (v && v.i && v.i.length) showLayout(v.i[0]); });
-  views.orders = (await vegaEmbed('#orders', orders, opts)).view;
+  const memory = el('div', { id: prefix + 'memory' });
+  const orderDiv = el('div', { id: prefix + 'orders' });
+  section.append(el('h3', {}, 'Memory over time'), memory, orderDiv);
+  const m = await vegaEmbed(memory, withDivergence(pages), opts);
+  views[prefix + 'memory'] = m.view;
+  m.view.addSignalListener('pick', (_n, v) => { if (v && v.i && v.i.length) showLayout(v.i[0]); });
+  views[prefix + 'orders'] = (await vegaEmbed(orderDiv, withDivergence(orders), opts)).view;
+  section.append(el('h3', {}, 'Script'), el('pre', { id: prefix + 'script', className: 'script' }, D.run.scriptText));
+}
+
+async function main() {
+  const runs = document.getElementById('runs');
+  if (DIFF === null) {
+    await renderRun(D, '', runs, 'Run ' + D.run.id, null);
+  } else {
+    const first = DIFF.first;
+    runs.append(el('p', { id: 'divergence', className: first ? 'divergence' : 'note' }, first
+      ? 'Runs ' + D.run.id + ' and ' + DIFF.b.run.id + ' part at @' + first.i + ' (line ' + first.line + ': ' + first.op + '): ' + first.fields.join(', ') + ' differ. The red rule marks it.'
+      : 'Runs ' + D.run.id + ' and ' + DIFF.b.run.id + ' do not differ.'));
+    const a = el('section', { id: 'run-a' });
+    const b = el('section', { id: 'run-b' });
+    runs.append(a, b);
+    await renderRun(D, 'a-', a, 'A: run ' + D.run.id + ' (' + D.run.source + ')', first ? first.i : null);
+    await renderRun(DIFF.b, 'b-', b, 'B: run ' + DIFF.b.run.id + ' (' + DIFF.b.run.source + ')', first ? first.i : null);
+  }
   document.body.dataset.ready = '1';
 }
 main().catch((e) => { console.error(e); document.body.dataset.ready = 'error'; });

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,8 +88,8 @@ describe.skipIf(NO_BROWSER !== undefined)(`foliolog report in headless Chromium$
     const conn = new Database(db, { readonly: true });
     const hash = conn.prepare('select event_hash from runs where id = 1').pluck().get() as string;
     conn.close();
-    expect(await page.textContent('#facts')).toContain(hash);
-    expect(await page.textContent('#script')).toContain('mount tmpfs huge=within_size');
+    expect(await page.textContent('.facts')).toContain(hash);
+    expect(await page.textContent('.script')).toContain('mount tmpfs huge=within_size');
     console.log(`report of the bundled example opened in ${openMs} ms`);
   });
 
@@ -171,4 +172,44 @@ describe.skipIf(NO_BROWSER !== undefined)(`foliolog report of a 40,001-command r
       t.cleanup();
     }
   }, 300_000);
+});
+
+describe.skipIf(NO_BROWSER !== undefined)(`foliolog diff --html in headless Chromium${NO_BROWSER ? ` (skipped: ${NO_BROWSER})` : ''}`, () => {
+  it('draws both runs\' maps, one above the other, and names and marks where they part', async () => {
+    const t = tempDir();
+    const browser = await launchChromium();
+    try {
+      const db = t.file('s.db');
+      const text = readFileSync(EXAMPLE, 'utf8');
+      expect(text).toContain('fpunch 1m 64k');
+      await cli('run', EXAMPLE, '--db', db);
+      await cli('run', t.file('b.fl', text.replace('fpunch 1m 64k', 'fpunch 1m 128k')), '--db', db);
+      const out = t.file('diff.html');
+      const r = await cli('diff', '1', '2', '--db', db, '--json', '--html', out);
+      expect(r.code).toBe(1);
+      const first = (JSON.parse(r.stdout) as { first: { i: number; line: number } }).first;
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const errors: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`file://${out}`);
+      await page.waitForFunction(() => document.body.dataset.ready !== undefined, null, { timeout: 30_000 });
+      expect(errors).toEqual([]);
+      expect(await page.textContent('#divergence')).toContain(`Runs 1 and 2 part at @${first.i} (line ${first.line}: fpunch 1m 64k)`);
+      const conn = new Database(db, { readonly: true });
+      for (const [prefix, run] of [['a-', 1], ['b-', 2]] as const) {
+        const perFile = conn.prepare('select file, count(*) as n from folios where run_id = ? group by file').all(run) as Array<{ file: number; n: number }>;
+        for (const { file, n } of perFile) {
+          expect(await itemCount(page, `${prefix}map-${file}`, 'folios')).toBe(n);
+          // The divergence rule is drawn on each map, at its operation.
+          const rule = await page.evaluate(([v]) => (window as any).foliolog.views[v as string].data('divergence')?.[0] ?? null, [`${prefix}map-${file}`]);
+          expect(rule).toEqual({ i: first.i });
+        }
+      }
+      conn.close();
+    } finally {
+      await browser.close();
+      t.cleanup();
+    }
+  }, 120_000);
 });

@@ -1,17 +1,20 @@
 import type { DiffSide, FirstDifference, RunDiff } from '../../query/index.js';
-import { diffRuns } from '../../query/index.js';
-import { columns, countersText } from '../../report/index.js';
+import { diffRuns, readTimeline } from '../../query/index.js';
+import { columns, countersText, reportData, reportHtml } from '../../report/index.js';
 import { openStore } from '../../store/index.js';
 import type { CliEnv } from '../io.js';
 import { fieldText } from '../field-text.js';
 import { jsonText } from '../json.js';
 import { parseRunId } from '../run-id.js';
+import { chartLibraries, writeWhole } from './report.js';
 
 /** Options of `foliolog diff`. */
 export interface DiffOptions {
   readonly db: string;
   readonly json: boolean;
   readonly all: boolean;
+  /** `--html FILE`: also write the two runs' maps, one above the other, the first divergence marked. */
+  readonly html?: string | undefined;
 }
 
 function sideText(label: string, s: DiffSide): string {
@@ -66,9 +69,10 @@ export function diffText(d: RunDiff): string {
 }
 
 /**
- * `foliolog diff RUN_A RUN_B [--all]`: the first operation where two runs part (with `--all`,
- * every one) and every field of it that differs (product.md §2's rules), then a side-by-side
- * summary. JSON: `{equal, first, summary}` on one line, `all` too with `--all`.
+ * `foliolog diff RUN_A RUN_B [--all] [--html FILE]`: the first operation where two runs part
+ * (with `--all`, every one) and every field of it that differs (product.md §2's rules), then a
+ * side-by-side summary. JSON: `{equal, first, summary}` on one line, `all` too with `--all`.
+ * `--html` also writes the page of both runs' maps (see `foliolog report`), the first divergence marked.
  * @returns 0 when the runs agree, 1 when they part
  * @throws CliError (exit 2) for a malformed id; StoreError `E_NO_RUN`/`E_INCOMPLETE` (exit 2)
  */
@@ -77,6 +81,11 @@ export async function diffCommand(a: string, b: string, opts: DiffOptions, env: 
   const store = await openStore(opts.db, 'existing');
   try {
     const d = await diffRuns(store, ia, ib, { all: opts.all });
+    if (opts.html !== undefined) {
+      const first = d.first === null ? null : { i: d.first.i, line: d.first.line, op: d.first.op, fields: Object.keys(d.first.fields) };
+      const [ta, tb] = [await readTimeline(store, ia), await readTimeline(store, ib)];
+      writeWhole(opts.html, reportHtml(reportData(ta), chartLibraries(), { b: reportData(tb), first }));
+    }
     env.stdout.write(`${opts.json ? jsonText(d) : diffText(d)}\n`);
     return d.equal ? 0 : 1;
   } finally {

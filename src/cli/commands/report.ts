@@ -31,7 +31,7 @@ export function chartLibraries(): ChartLibraries {
 }
 
 /** Write `text` to `path` whole or not at all: a temporary file beside it, then a rename. */
-function writeWhole(path: string, text: string): number {
+export function writeWhole(path: string, text: string): number {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, text);
