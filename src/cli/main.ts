@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { KERNEL_VARIANTS } from '../model/index.js';
 import { isStoreError } from '../store/index.js';
 import { runCommand, DEFAULT_POLICY } from './commands/run.js';
 import { type RunsOptions, runsCommand } from './commands/runs.js';
@@ -14,6 +15,9 @@ import { SCRIPT_HELP } from './help.js';
 import { Interrupt } from './interrupt.js';
 import type { CliEnv } from './io.js';
 import { packageVersion } from './io.js';
+
+/** The kernel variants `--variant` takes, for help texts. */
+const VARIANT_NAMES = Object.keys(KERNEL_VARIANTS).join(', ');
 
 /** Store failures that are the user's input (exit 2), not our bug. */
 const USER_STORE_ERRORS = [
@@ -39,8 +43,9 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--no-check', 'do not check the oracle after every command')
     .option('--seed <n>', 'seed of the run', '1')
     .option('--policy <name>', 'what-if policy', DEFAULT_POLICY)
+    .option('--variant <name>', `answer as another kernel build where builds differ (${VARIANT_NAMES})`)
     .addHelpText('after', SCRIPT_HELP)
-    .action(async (script: string, o: { db: string; json: boolean; check: boolean; seed: string; policy: string }) => {
+    .action(async (script: string, o: { db: string; json: boolean; check: boolean; seed: string; policy: string; variant?: string }) => {
       setCode(await interrupt.during(() => runCommand(script, o, env, interrupt.signal)));
     });
   root.command('runs')
@@ -106,7 +111,8 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .addOption(dbOption())
     .option('--json', 'print one JSON document', false)
     .option('--show <n>', 'how many differences to print', '10')
-    .action((dir: string, o: { json: boolean; show: string }) => setCode(conformanceCommand(dir, o, env)));
+    .option('--variant <name>', `answer as another kernel build where builds differ (${VARIANT_NAMES})`)
+    .action((dir: string, o: { json: boolean; show: string; variant?: string }) => setCode(conformanceCommand(dir, o, env)));
   for (const cmd of root.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
   return root;
 }

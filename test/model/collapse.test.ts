@@ -122,3 +122,34 @@ describe('MADV_COLLAPSE and fallocated folios', () => {
     expect([obs[6]!.ret, layout(obs[6]!)]).toEqual([0n, '0:9']);
   });
 });
+
+// A block holding a fallocated PMD folio: builds of 6.18.44 differ (kernel.md §11, issue 15).
+describe('MADV_COLLAPSE over a fallocated PMD folio', () => {
+  const ANON = ['thp shmem_enabled=within_size', 'mount anon 8m', 'falloc -k 2m 4m', 'madvise -c 2m 2m', 'seek -d 2m'];
+
+  it('answers EINVAL and leaves the folio not uptodate, as 6.18.44-fc-v1272 does (conformance 646)', () => {
+    const obs = run(ANON);
+    expect([obs[3]!.ret, layout(obs[3]!), obs[3]!.blocks]).toEqual(['EINVAL', '512:9* 1024:9*', 8192n]);
+    expect(obs[4]!.ret).toBe('ENXIO');
+  });
+
+  it('ends the walk there: the block after it keeps its small folio (conformance 647)', () => {
+    const obs = run(['thp shmem_enabled=always', 'mount anon 8m', 'falloc -k 2m 2m', 'thp shmem_enabled=never', 'pwrite 4m 4k', 'madvise -c 2m 4m']);
+    expect([obs[5]!.ret, layout(obs[5]!)]).toEqual(['EINVAL', '512:9* 1024:0']);
+  });
+
+  it('collapses nothing on tmpfs either, until a fault makes the folio uptodate (conformance 648)', () => {
+    const obs = run(['mount tmpfs huge=always', 'falloc 0 2m', 'mmap', 'madvise -c', 'mread 0 4k', 'madvise -c']);
+    expect(obs.slice(3).map((o) => [o.ret, layout(o)])).toEqual([['EINVAL', '0:9*'], [0n, '0:9'], [0n, '0:9']]);
+  });
+
+  it('counts the block as collapsed under collapse-passes-fallocated-pmd: 0, the folio stays not uptodate', () => {
+    // As the issue reports earlier 6.18.44 builds: return 0, folio not uptodate, no data.
+    const obs = run(ANON, 'collapse-passes-fallocated-pmd');
+    expect([obs[3]!.ret, layout(obs[3]!), obs[3]!.blocks]).toEqual([0n, '512:9* 1024:9*', 8192n]);
+    expect(obs[4]!.ret).toBe('ENXIO');
+    const walk = run(['thp shmem_enabled=always', 'mount anon 8m', 'falloc -k 2m 2m', 'thp shmem_enabled=never', 'pwrite 4m 4k', 'madvise -c 2m 4m'],
+      'collapse-passes-fallocated-pmd');
+    expect([walk[5]!.ret, layout(walk[5]!)]).toEqual([0n, '512:9* 1024:9']);
+  });
+});

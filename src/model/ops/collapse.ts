@@ -24,7 +24,7 @@ type Context = CollapseDecision['context'];
 /** What each block outcome returns. */
 const BLOCK_ERRNO: Readonly<Record<CollapseResult, BlockResult>> = {
   collapsed: 'ok', pmd: 'ok', empty: 'EINVAL', pinned: 'EAGAIN', max_ptes_none: 'EBUSY', past_eof: 'EINVAL',
-  charge: 'EINVAL', policy: 'EINVAL', vma_fit: 'EINVAL', no_block: 'EINVAL', partial: 'ok',
+  charge: 'EINVAL', policy: 'EINVAL', vma_fit: 'EINVAL', no_block: 'EINVAL', partial: 'ok', fallocated_pmd: 'EINVAL',
 };
 
 /**
@@ -40,9 +40,20 @@ function pmdRefusal(ctx: ShmemCtx, vma: Vma, forced: boolean): 'policy' | 'vma_f
   return (vmaSuitableOrders(vma, vma.end - HPAGE_PMD_NR, PMD) & PMD) === 0 ? 'vma_fit' : undefined;
 }
 
+/**
+ * What a block that already holds a PMD folio comes to: `pmd` (nothing to do), or, on
+ * `MODELLED_RELEASE`, `fallocated_pmd` when that folio is not uptodate — measured: EINVAL for
+ * tmpfs, memfd, anon and SysV alike, whatever the huge settings, and the walk stops there. The
+ * variant `collapse-passes-fallocated-pmd` (other 6.18.44 builds) takes it as collapsed. Pure.
+ */
+function pmdBlock(ctx: ShmemCtx, pmd: Folio): CollapseResult {
+  return pmd.uptodate || ctx.variant === 'collapse-passes-fallocated-pmd' ? 'pmd' : 'fallocated_pmd';
+}
+
 /** Why the block's folios cannot be collapsed (in the kernel's order of checks), or undefined. Pure. */
-function blockRefusal(inode: Inode, folios: readonly Folio[], present: number, minPresent: number): CollapseResult | undefined {
-  if (folios.some((f) => f.order === HPAGE_PMD_ORDER)) return 'pmd';
+function blockRefusal(ctx: ShmemCtx, inode: Inode, folios: readonly Folio[], present: number, minPresent: number): CollapseResult | undefined {
+  const pmd = folios.find((f) => f.order === HPAGE_PMD_ORDER);
+  if (pmd) return pmdBlock(ctx, pmd);
   if (folios.length === 0) return 'empty';
   if (folios.some((f) => f.pins > 0)) return 'pinned';
   if (present < minPresent) return 'max_ptes_none';
@@ -78,14 +89,14 @@ function mergeBlock(ctx: ShmemCtx, inode: Inode, index: number, folios: readonly
  * `minPresent` is khugepaged's `512 − max_ptes_none` (MADV_COLLAPSE passes 1: a block with no
  * folio at all is not filled). The outcome goes to the DecisionSink, if any.
  * @returns 'ok' (also for a block already PMD-sized); EINVAL (empty block, a fallocated folio
- *   past EOF, tmpfs block limit);
+ *   past EOF, a fallocated PMD folio, tmpfs block limit);
  *   EAGAIN (a pinned page); EBUSY (too few pages present).
  * Mirrors: mm/khugepaged.c hpage_collapse_scan_file() + collapse_file().
  */
 function collapseBlock(ctx: ShmemCtx, inode: Inode, index: number, minPresent: number, context: Context): BlockResult {
   const folios = inode.cache.rangeArray(index, index + HPAGE_PMD_NR);
   const present = folios.reduce((n, f) => n + 2 ** f.order, 0);
-  const refused = blockRefusal(inode, folios, present, minPresent);
+  const refused = blockRefusal(ctx, inode, folios, present, minPresent);
   const born = refused === undefined ? mergeBlock(ctx, inode, index, folios) : undefined;
   if (ctx.decisions) {
     const folio = born ?? folios.find((f) => f.pins > 0 || f.order === HPAGE_PMD_ORDER);
