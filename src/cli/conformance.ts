@@ -120,6 +120,48 @@ export function judgeEntry(e: CorpusEntry, variant?: KernelVariant): Verdict {
   return v;
 }
 
+/** The corpus sections, by the first digit of a script's number (README "The corpus"). */
+const SECTIONS: Readonly<Record<string, string>> = {
+  1: 'controls', 2: 'order selection, write and fault layouts', 3: 'punch, truncate, split failures, shrinker, ENOSPC',
+  4: 'SEEK_HOLE / SEEK_DATA', 5: 'fallocate', 6: 'MADV_COLLAPSE and khugepaged', 7: 'faults and pins', 8: 'accounting',
+  9: 'seeded random scripts',
+};
+
+/** Totals of one corpus section. */
+export interface SectionTotals {
+  /** `1xx` … `9xx`. */
+  readonly section: string;
+  readonly name: string;
+  readonly scripts: number;
+  readonly agree: number;
+  readonly ops: number;
+  readonly agreeing: number;
+}
+
+/** Totals per corpus section (`1xx` …), in section order; a script of another release counts as agreeing. Pure. */
+export function sectionTotals(verdicts: readonly Verdict[]): SectionTotals[] {
+  const by = new Map<string, Verdict[]>();
+  for (const v of verdicts) {
+    const digit = v.name.charAt(0);
+    by.set(digit, [...by.get(digit) ?? [], v]);
+  }
+  return [...by.keys()].sort().map((digit) => {
+    const vs = by.get(digit)!;
+    return {
+      section: `${digit}xx`, name: SECTIONS[digit] ?? 'other', scripts: vs.length,
+      agree: vs.filter((v) => v.status === 'agree' || v.status === 'other-release').length,
+      ops: vs.reduce((n, v) => n + v.ops, 0), agreeing: vs.reduce((n, v) => n + (v.status === 'other-release' ? v.ops : v.agreeing), 0),
+    };
+  });
+}
+
+/** `sectionTotals` as text lines, one per section. Pure. */
+export function sectionLines(verdicts: readonly Verdict[]): string[] {
+  const rows = sectionTotals(verdicts);
+  const width = Math.max(...rows.map((r) => r.name.length));
+  return rows.map((r) => `  ${r.section}  ${r.name.padEnd(width)}  ${r.agree}/${r.scripts} scripts, ${r.agreeing}/${r.ops} operations`);
+}
+
 /** Totals over a corpus: what `npm run conformance` prints first. Pure. */
 export function conformanceSummary(verdicts: readonly Verdict[]): string {
   const ops = verdicts.reduce((n, v) => n + v.ops, 0);

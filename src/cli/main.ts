@@ -4,6 +4,9 @@ import { isStoreError } from '../store/index.js';
 import { runCommand, DEFAULT_POLICY } from './commands/run.js';
 import { type RunsOptions, runsCommand } from './commands/runs.js';
 import { conformanceCommand } from './commands/conformance.js';
+import { conformanceRandomCommand } from './commands/conformance-random.js';
+import { kernelVariantOption } from './variant.js';
+import { MIXES } from '../sim/index.js';
 import { diffCommand } from './commands/diff.js';
 import { atCommand } from './commands/at.js';
 import { type HistoryOptions, historyCommand } from './commands/history.js';
@@ -15,6 +18,18 @@ import { SCRIPT_HELP } from './help.js';
 import { Interrupt } from './interrupt.js';
 import type { CliEnv } from './io.js';
 import { packageVersion } from './io.js';
+
+/** Options of `foliolog conformance`, with and without `--random`. */
+interface ConformanceCliOptions {
+  readonly json: boolean;
+  readonly show: string;
+  readonly variant?: string;
+  readonly random?: string;
+  readonly mix?: string;
+  readonly seed?: string;
+  readonly ops?: string;
+  readonly out?: string;
+}
 
 /** The kernel variants `--variant` takes, for help texts. */
 const VARIANT_NAMES = Object.keys(KERNEL_VARIANTS).join(', ');
@@ -112,7 +127,15 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--json', 'print one JSON document', false)
     .option('--show <n>', 'how many differences to print', '10')
     .option('--variant <name>', `answer as another kernel build where builds differ (${VARIANT_NAMES})`)
-    .action((dir: string, o: { json: boolean; show: string; variant?: string }) => setCode(conformanceCommand(dir, o, env)));
+    .option('--random <n>', 'instead of the corpus: N seeded random scripts on this machine\'s kernel and the model')
+    .option('--mix <name>', `with --random: the mix (${MIXES.join(', ')}; default every one)`)
+    .option('--seed <s>', 'with --random: the first seed', '1')
+    .option('--ops <a..b>', 'with --random: commands per script (default: the mix\'s)')
+    .option('--out <dir>', 'with --random: where shrunk disagreements and their truths go', '.')
+    .action(async (dir: string, o: ConformanceCliOptions) => {
+      setCode(o.random === undefined ? conformanceCommand(dir, o, env)
+        : await interrupt.during(() => conformanceRandomCommand({ ...o, random: o.random! }, kernelVariantOption(o.variant), env, interrupt.signal)));
+    });
   for (const cmd of root.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
   return root;
 }

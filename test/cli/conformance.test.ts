@@ -36,6 +36,8 @@ describe('foliolog conformance and kernel builds', () => {
       'not modelled yet: 0 scripts (0 operations); disagree: 0 scripts',
       'recorded on another kernel build: 1 scripts, apart from the disagreements',
       '  001-collapse-fallocated-pmd (6.18.44-fc-v669): differs by collapse-passes-fallocated-pmd',
+      'by corpus section:',
+      '  0xx  other  1/1 scripts, 4/4 operations',
       '',
     ].join('\n'));
     const json = await cli('conformance', t.dir, '--json');
@@ -85,5 +87,39 @@ describe('foliolog run --variant', () => {
     } finally {
       conn.close();
     }
+  });
+});
+
+describe('foliolog conformance totals', () => {
+  it('prints the totals of each corpus section, in section order', async () => {
+    t.file('RELEASE', '6.18.44-fc-v1272\n');
+    const agree = 'mount tmpfs huge=always\npwrite 0 4k\n';
+    const w = '{"i":0,"line":1,"op":"mount tmpfs huge=always","ret":0,"folios":[],"stats":{},"size":0,"blocks":0}\n';
+    const lines = (blocks: number): string => `${w}{"i":1,"line":2,"op":"pwrite 0 4k","ret":4096,"folios":[[0,9,1]],"stats":{"2048kB":{"shmem_alloc":1}},"size":4096,"blocks":${blocks}}\n`;
+    for (const [name, blocks] of [['601-a', 4096], ['205-b', 4096], ['210-c', 8]] as const) {
+      t.file(`${name}.fl`, agree);
+      t.file(`${name}.truth.jsonl`, lines(blocks));
+    }
+    const r = await cli('conformance', t.dir, '--show', '0');
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('by corpus section:\n')[1]).toBe([
+      '  2xx  order selection, write and fault layouts  1/2 scripts, 3/4 operations',
+      '  6xx  MADV_COLLAPSE and khugepaged              1/1 scripts, 2/2 operations',
+      '',
+    ].join('\n'));
+  });
+});
+
+describe('foliolog conformance --random', () => {
+  it.each([
+    [['--random', '0'], '--random: not an integer ≥ 1: 0'],
+    [['--random', 'x'], '--random: not an integer ≥ 1: x'],
+    [['--random', '5', '--mix', 'nope'], '--mix: unknown mix nope (there is: files, pins, collapse, knobs, enospc, long)'],
+    [['--random', '5', '--ops', '9..3'], '--ops: not a range A..B with 1 ≤ A ≤ B ≤ 100000: 9..3'],
+    [['--random', '5', '--seed', '-1'], '--seed: not an integer ≥ 0: -1'],
+    [['--random', '5', '--variant', 'nope'], '--variant: unknown kernel variant nope (there is: collapse-passes-fallocated-pmd)'],
+  ])('refuses %j with one line and exit 2, before touching the kernel', async (args, message) => {
+    const r = await cli('conformance', ...args);
+    expect([r.code, r.stderr]).toEqual([2, `foliolog: ${message}\n`]);
   });
 });

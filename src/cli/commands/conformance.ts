@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { conformanceSummary, judgeEntry, loadCorpus } from '../conformance.js';
+import { conformanceSummary, judgeEntry, loadCorpus, sectionLines, sectionTotals } from '../conformance.js';
 import { kernelVariantOption } from '../variant.js';
 import { CliError } from '../errors.js';
 import type { CliEnv } from '../io.js';
@@ -22,7 +22,9 @@ export interface ConformanceOptions {
  * `agree N/M operations, K/L scripts`, what is not modelled yet, and the first differences.
  * A truth recorded on another kernel build that disagrees only by a rule on which builds differ
  * is listed apart, naming the rule (`judgeEntry`).
- * JSON: `{agreeing, ops, agree, scripts, notModelled, otherRelease: [{name, release, rule}],
+ * Then the totals per corpus section (`1xx` controls … `9xx` random scripts).
+ * JSON: `{agreeing, ops, agree, scripts, notModelled, sections: [{section, name, scripts, agree,
+ * ops, agreeing}], otherRelease: [{name, release, rule}],
  * disagree: [{name, first, reason}]}`.
  * @returns 0 when the model agrees with every operation of every truth (those from another
  *   build apart), 1 otherwise (also while some are not modelled yet)
@@ -40,11 +42,12 @@ export function conformanceCommand(dir: string, opts: ConformanceOptions, env: C
     env.stdout.write(`${jsonText({
       agreeing, ops, agree: verdicts.filter((v) => v.status === 'agree').length, scripts: verdicts.length,
       notModelled: verdicts.filter((v) => v.status === 'not-modelled').map((v) => v.name),
+      sections: sectionTotals(verdicts),
       otherRelease: verdicts.filter((v) => v.status === 'other-release').map((v) => ({ name: v.name, release: v.release, rule: v.rule })),
       disagree: disagree.map((v) => ({ name: v.name, first: v.first ?? null, reason: v.reason ?? null })),
     })}\n`);
   } else {
-    env.stdout.write(`${conformanceSummary(verdicts)}\n`);
+    env.stdout.write(`${conformanceSummary(verdicts)}\nby corpus section:\n${sectionLines(verdicts).join('\n')}\n`);
     for (const v of disagree.slice(0, show)) {
       const where = v.first === undefined ? v.reason ?? '' : `i ${v.first.i}, line ${v.first.line}: ${v.first.op}`;
       env.stdout.write(`${v.name}: ${where}\n`);
