@@ -153,3 +153,23 @@ describe('MADV_COLLAPSE over a fallocated PMD folio', () => {
     expect([walk[5]!.ret, layout(walk[5]!)]).toEqual([0n, '512:9* 1024:9']);
   });
 });
+
+describe('a collapse that fails after instantiating fallocated folios', () => {
+  it('keeps those before a fallocated folio past EOF uptodate (EINVAL; conformance 651)', () => {
+    const obs = run(['mount sysv 4m', 'truncate 2932736', 'falloc -k 2m 1m', 'madvise -c 2m 2m']);
+    const o = obs[3]!;
+    expect(o.ret).toBe('EINVAL');
+    // i_size 716 pages: 512..715 instantiated, 716..767 (past EOF) not.
+    expect(o.folios.filter(([, , u]) => u === 1).map(([p]) => p)).toEqual(Array.from({ length: 204 }, (_, n) => 512 + n));
+    expect(o.folios.filter(([, , u]) => u === 0).map(([p]) => p)).toEqual(Array.from({ length: 52 }, (_, n) => 716 + n));
+  });
+
+  it.each([
+    ['MADV_COLLAPSE', 'madvise -c', 'EINVAL'],
+    ['khugepaged', 'khugepaged', 0n],
+  ])('keeps every fallocated folio of the block uptodate when %s fails on the size= limit (conformance 650, 652)', (_who, op, ret) => {
+    const obs = run(['mount tmpfs huge=never size=256k', 'falloc -k 1m 64k', 'pwrite 4m 4k', 'remount huge=always', 'mmap', op]);
+    const o = obs[5]!;
+    expect([o.ret, layout(o)]).toEqual([ret, '256-271:0 1024:0']);
+  });
+});
