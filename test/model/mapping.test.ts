@@ -252,3 +252,10 @@ describe('mmap and munmap', () => {
     expect(o.ret).toBe(0n);
   });
 });
+
+describe('mwrite without a range', () => {
+  it('stores its byte in the bytes mmap was given, not up to the end of their last page (conformance 729)', () => {
+    const o = run(['mount tmpfs', 'pwrite 0 10000', 'mmap', 'pwrite 1m 4k', 'mwrite', 'pread 0 12288']).at(-1)!;
+    expect(o.data).toEqual([[0, 10000, 0x58], [10000, 2288, 0]]);
+  });
+});
