@@ -69,6 +69,8 @@ interface Shape {
   mapped: boolean;
   names: number;
   pins: number;
+  /** khugepaged.max_ptes_none is below 511. */
+  lowNone: boolean;
 }
 
 const K = 4096;
@@ -134,21 +136,39 @@ function command(d: Dice, k: Kind, s: Shape, mix: MixName): string {
     case 'remove': return `madvise -R${map}`;
     case 'pin': s.pins++; return `pin${map}`;
     case 'unpin': s.pins = 0; return 'unpin';
-    // A pinned EOF folio makes `reclaim` count split_failed once per memory cgroup and node the
-    // shrinker walks: a count of the machine, not of the script (corpus UNSTABLE.md, 363).
-    case 'reclaim': return s.pins > 0 ? (s.pins = 0, 'unpin') : 'reclaim';
+    case 'reclaim': return reclaim(s);
     case 'khugepaged': return 'khugepaged';
     case 'remount': return `remount huge=${d.one(HUGE)}`;
-    case 'knob': return knob(d);
+    case 'knob': return knob(d, s);
   }
 }
 
+/**
+ * `reclaim`, or what must come before it so that its counters are the script's: a pinned EOF
+ * folio makes it count split_failed once per memory cgroup and node the shrinker walks (corpus
+ * UNSTABLE.md, 363), and with max_ptes_none below 511 the deferred-split shrinker splits the
+ * underused anonymous THPs of every process on the machine (measured: random pins 2042).
+ */
+function reclaim(s: Shape): string {
+  if (s.pins > 0) {
+    s.pins = 0;
+    return 'unpin';
+  }
+  if (s.lowNone) {
+    s.lowNone = false;
+    return 'thp khugepaged.max_ptes_none=511';
+  }
+  return 'reclaim';
+}
+
 /** A `thp` line: the global knob, a per-size knob or max_ptes_none. */
-function knob(d: Dice): string {
+function knob(d: Dice, s: Shape): string {
   const r = d.int(0, 9);
   if (r < 4) return `thp shmem_enabled=${d.one(HUGE)}`;
   if (r < 9) return `thp hugepages-${d.one(SIZES)}=${d.one(SIZE_VALUES)}`;
-  return `thp khugepaged.max_ptes_none=${d.one([0, 256, 511])}`;
+  const none = d.one([0, 256, 511]);
+  s.lowNone = none < 511;
+  return `thp khugepaged.max_ptes_none=${none}`;
 }
 
 /** The weighted kinds of a mix, as a table to draw from. Pure. */
@@ -175,11 +195,11 @@ function kinds(mix: MixName): Kind[] {
 export function randomScript(mix: MixName, seed: number, ops: readonly [number, number] = mixOps(mix)): string {
   const d = new Dice(seed);
   const table = kinds(mix);
-  const shape: Shape = { kind: undefined, span: 8 * M, mapped: false, names: 1, pins: 0 };
+  const shape: Shape = { kind: undefined, span: 8 * M, mapped: false, names: 1, pins: 0, lowNone: false };
   const n = d.int(ops[0], ops[1]);
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
-    if (i === 0 && d.chance(30)) lines.push(knob(d));
+    if (i === 0 && d.chance(30)) lines.push(knob(d, shape));
     else lines.push(i <= 1 && shape.kind === undefined ? mount(d, shape, mix) : command(d, d.one(table), shape, mix));
   }
   return `# random mix ${mix}, seed ${seed}\n${lines.join('\n')}\n`;
