@@ -259,3 +259,13 @@ describe('mwrite without a range', () => {
     expect(o.data).toEqual([[0, 10000, 0x58], [10000, 2288, 0]]);
   });
 });
+
+describe('a PMD fault over an emptied PTE table', () => {
+  it.each([
+    ['truncated', 'truncate 2m'],
+    ['punched', 'fpunch 2304k 4k'],
+  ])('maps a SysV PMD folio whole once the table\'s pages were %s away (conformance 730, 731)', (_how, zap) => {
+    const o = run(['mount sysv 4m', 'mread 2304k 4k', 'thp shmem_enabled=always', zap, 'truncate 2m', 'pwrite 3076096 256k', 'mread 2m 4k', 'pin 3600k 4k']).at(-1)!;
+    expect(o.ret).toBe(4096n);
+  });
+});
