@@ -269,3 +269,15 @@ describe('a PMD fault over an emptied PTE table', () => {
     expect(o.ret).toBe(4096n);
   });
 });
+
+describe('a zap that covers part of a PMD mapping', () => {
+  it('clears the PMD whole: a read at the block start maps the folio again, past EOF too (conformance 732)', () => {
+    const o = run(['mount anon 4m', 'pwrite 512k 2m', 'madvise -c', 'pin 1792k 2m', 'truncate 3407872', 'mread 2m 2m']).at(-1)!;
+    expect([o.ret, o.stats]).toEqual([0n, {}]);
+  });
+
+  it('leaves the pages it cleared to fault again: a write past EOF raises SIGBUS', () => {
+    const o = run(['mount anon 4m', 'pwrite 512k 2m', 'madvise -c', 'pin 1792k 2m', 'truncate 3407872', 'mwrite 3407872 4k']).at(-1)!;
+    expect(o.ret).toBe('SIGBUS');
+  });
+});
