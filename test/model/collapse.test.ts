@@ -173,3 +173,11 @@ describe('a collapse that fails after instantiating fallocated folios', () => {
     expect([o.ret, layout(o)]).toEqual([ret, '256-271:0 1024:0']);
   });
 });
+
+describe('MADV_COLLAPSE and the mapping', () => {
+  it('maps each block it collapsed with a PMD: a page past EOF in it takes no fault (conformance 653)', () => {
+    const obs = run(['mount tmpfs huge=never', 'pwrite 0 4m', 'mmap', 'truncate 2200k', 'madvise -c', 'mwrite 4000k 4k']);
+    expect([obs[4]!.ret, layout(obs[4]!)]).toEqual([0n, '0:9 512:9']);
+    expect(obs[5]!.ret).toBe(0n);
+  });
+});

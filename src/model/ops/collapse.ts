@@ -8,7 +8,7 @@ import { addFolio, markUptodate } from '../folio-ops.js';
 import { allowableOrders } from '../huge-orders.js';
 import type { Inode } from '../inode.js';
 import type { Mapping, Vma } from '../vma.js';
-import { retractPageTables, vmaSuitableOrders } from '../vma.js';
+import { retractPageTables, vmaAddress, vmaSuitableOrders } from '../vma.js';
 import { pagesCeil } from '../units.js';
 import type { Range } from './mmap.js';
 import { advisedRange, isResult } from './mmap.js';
@@ -181,6 +181,17 @@ function collapseBlocks(ctx: ShmemCtx, vma: Vma, lo: number, hi: number, minPres
 }
 
 /**
+ * Map the PMD folio of file block [index, index + 512) with a PMD in the caller's mapping, as
+ * MADV_COLLAPSE does after each block it collapsed or found PMD-sized
+ * (collapse_pte_mapped_thp(install_pmd = true)): its pages past EOF then take no fault
+ * (measured: random long-6035). khugepaged installs none.
+ */
+function installPmd(m: Mapping, vma: Vma, index: number): void {
+  for (let p = index; p < index + HPAGE_PMD_NR; p++) m.mapped.add(p);
+  m.tables.delete(Math.floor(vmaAddress(vma, index) / HPAGE_PMD_NR));
+}
+
+/**
  * MADV_COLLAPSE over virtual pages [lo, hi) of one VMA: the start is rounded up and the end
  * down to 2 MiB. The call succeeds only when every block in between collapsed (or was already
  * PMD-sized) — so a range whose rounded start lies past its rounded end fails, while one where
@@ -188,7 +199,7 @@ function collapseBlocks(ctx: ShmemCtx, vma: Vma, lo: number, hi: number, minPres
  * or its charge refused) ends the walk: the blocks after it are left alone.
  * Mirrors: mm/khugepaged.c madvise_collapse() (`thps == (hend - hstart) >> HPAGE_PMD_SHIFT`).
  */
-function collapseVma(ctx: ShmemCtx, vma: Vma, lo: number, hi: number): BlockResult {
+function collapseVma(ctx: ShmemCtx, m: Mapping, vma: Vma, lo: number, hi: number): BlockResult {
   const refused = pmdRefusal(ctx, vma, true);
   if (refused) {
     decideVma(ctx, vma, 'madvise', refused);
@@ -197,6 +208,8 @@ function collapseVma(ctx: ShmemCtx, vma: Vma, lo: number, hi: number): BlockResu
   const hstart = Math.ceil(lo / HPAGE_PMD_NR) * HPAGE_PMD_NR;
   const hend = Math.floor(hi / HPAGE_PMD_NR) * HPAGE_PMD_NR;
   const results = hstart > hend ? [] : collapseBlocks(ctx, vma, hstart, hend, 1, 'madvise');
+  const walked = blocks(vma, hstart, hend);
+  results.forEach((r, n) => { if (r === 'ok') installPmd(m, vma, walked[n]!); });
   if (results.length === 0) decideVma(ctx, vma, 'madvise', 'no_block');
   if (hstart > hend) return 'EINVAL'; // last_fail starts as SCAN_FAIL
   return results.findLast((r) => r !== 'ok') ?? 'ok';
@@ -220,7 +233,7 @@ export function madviseCollapse(ctx: ShmemCtx, m: Mapping | undefined, range: Ra
     const lo = Math.max(vma.start + (first - vma.pgoff), vma.start);
     const hi = Math.min(vma.start + (end - vma.pgoff), vma.end);
     if (hi <= lo) continue;
-    const r = collapseVma(ctx, vma, lo, hi);
+    const r = collapseVma(ctx, m!, vma, lo, hi);
     if (r !== 'ok') return fail(r, `a block could not be collapsed (${r})`);
   }
   return ok();
