@@ -1,8 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
+import { KERNEL_VARIANTS } from '../model/index.js';
 import { isStoreError } from '../store/index.js';
 import { runCommand, DEFAULT_POLICY } from './commands/run.js';
 import { type RunsOptions, runsCommand } from './commands/runs.js';
 import { conformanceCommand } from './commands/conformance.js';
+import { conformanceRandomCommand } from './commands/conformance-random.js';
+import { kernelVariantOption } from './variant.js';
+import { MIXES } from '../sim/index.js';
 import { type DiffOptions, diffCommand } from './commands/diff.js';
 import { atCommand } from './commands/at.js';
 import { type HistoryOptions, historyCommand } from './commands/history.js';
@@ -15,6 +19,21 @@ import { SCRIPT_HELP } from './help.js';
 import { Interrupt } from './interrupt.js';
 import type { CliEnv } from './io.js';
 import { packageVersion } from './io.js';
+
+/** Options of `foliolog conformance`, with and without `--random`. */
+interface ConformanceCliOptions {
+  readonly json: boolean;
+  readonly show: string;
+  readonly variant?: string;
+  readonly random?: string;
+  readonly mix?: string;
+  readonly seed?: string;
+  readonly ops?: string;
+  readonly out?: string;
+}
+
+/** The kernel variants `--variant` takes, for help texts. */
+const VARIANT_NAMES = Object.keys(KERNEL_VARIANTS).join(', ');
 
 /** Store failures that are the user's input (exit 2), not our bug. */
 const USER_STORE_ERRORS = [
@@ -40,8 +59,9 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--no-check', 'do not check the oracle after every command')
     .option('--seed <n>', 'seed of the run', '1')
     .option('--policy <name>', 'what-if policy', DEFAULT_POLICY)
+    .option('--variant <name>', `answer as another kernel build where builds differ (${VARIANT_NAMES})`)
     .addHelpText('after', SCRIPT_HELP)
-    .action(async (script: string, o: { db: string; json: boolean; check: boolean; seed: string; policy: string }) => {
+    .action(async (script: string, o: { db: string; json: boolean; check: boolean; seed: string; policy: string; variant?: string }) => {
       setCode(await interrupt.during(() => runCommand(script, o, env, interrupt.signal)));
     });
   root.command('runs')
@@ -122,7 +142,16 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .addOption(dbOption())
     .option('--json', 'print one JSON document', false)
     .option('--show <n>', 'how many differences to print', '10')
-    .action((dir: string, o: { json: boolean; show: string }) => setCode(conformanceCommand(dir, o, env)));
+    .option('--variant <name>', `answer as another kernel build where builds differ (${VARIANT_NAMES})`)
+    .option('--random <n>', 'instead of the corpus: N seeded random scripts on this machine\'s kernel and the model')
+    .option('--mix <name>', `with --random: the mix (${MIXES.join(', ')}; default every one)`)
+    .option('--seed <s>', 'with --random: the first seed', '1')
+    .option('--ops <a..b>', 'with --random: commands per script (default: the mix\'s)')
+    .option('--out <dir>', 'with --random: where shrunk disagreements and their truths go', '.')
+    .action(async (dir: string, o: ConformanceCliOptions) => {
+      setCode(o.random === undefined ? conformanceCommand(dir, o, env)
+        : await interrupt.during(() => conformanceRandomCommand({ ...o, random: o.random! }, kernelVariantOption(o.variant), env, interrupt.signal)));
+    });
   for (const cmd of root.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
   return root;
 }

@@ -3,6 +3,7 @@ import type { EventSink } from './events.js';
 import type { ThpSettings } from './settings.js';
 import type { Stats } from './stats.js';
 import type { FolioId } from './units.js';
+import type { KernelVariant } from './variants.js';
 
 /**
  * What every operation works with: the controls, the counters, the event sink, id counters,
@@ -14,6 +15,8 @@ export interface ShmemCtx {
   readonly sink: EventSink;
   /** Told why each folio got its order, why each split happened or failed, what each collapse did. */
   readonly decisions: DecisionSink | undefined;
+  /** The build whose answers differ from `MODELLED_RELEASE`'s, if one was asked for. */
+  readonly variant: KernelVariant | undefined;
   /** Next folio id (per run, in allocation order). */
   nextFolioId(): FolioId;
 }

@@ -25,7 +25,7 @@ export const COLLAPSE_CONTEXT_CODES = Object.freeze({ madvise: 1, khugepaged: 2 
 /** `explanations.result` of a collapse. */
 export const COLLAPSE_RESULT_CODES: Readonly<Record<CollapseResult, number>> = Object.freeze({
   collapsed: 1, pmd: 2, pinned: 3, max_ptes_none: 4, empty: 5, past_eof: 6, charge: 7,
-  policy: 8, vma_fit: 9, no_block: 10, partial: 11,
+  policy: 8, vma_fit: 9, no_block: 10, partial: 11, fallocated_pmd: 12,
 });
 
 /** A huge setting as 3 bits (global, `huge=` and per-size values share one table). */

@@ -87,12 +87,12 @@ export interface SplitDecision {
  * The outcome of one 2 MiB block (or, for `policy`, `vma_fit`, `no_block`, `partial`, of a VMA)
  * in MADV_COLLAPSE or a khugepaged pass: `collapsed`; `pmd` (already PMD-sized); `pinned`
  * (EAGAIN); `max_ptes_none` (too few pages present); `empty` (no folio); `past_eof` (a
- * fallocated folio past EOF); `charge` (the `size=` limit); `policy` (the huge settings refuse
+ * fallocated folio past EOF); `fallocated_pmd` (a not-uptodate PMD folio, EINVAL); `charge` (the `size=` limit); `policy` (the huge settings refuse
  * PMD in this VMA); `vma_fit` (the VMA cannot map an aligned PMD); `no_block` (no whole aligned
  * block in the range); `partial` (aligned blocks the VMA covers only in part).
  */
 export type CollapseResult = 'collapsed' | 'pmd' | 'pinned' | 'max_ptes_none' | 'empty' | 'past_eof' | 'charge'
-  | 'policy' | 'vma_fit' | 'no_block' | 'partial';
+  | 'policy' | 'vma_fit' | 'no_block' | 'partial' | 'fallocated_pmd';
 
 /**
  * Why a block was or was not collapsed. `index` is the block's first page (for VMA-wide results

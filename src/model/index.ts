@@ -23,3 +23,5 @@ export {
   VMA_KIND_CODES, codeName, packPerSize, packSettings, unpackPerSize, unpackSettings,
 } from './decision-codes.js';
 export type { ExplanationRow } from './explanation-row.js';
+export type { KernelVariant } from './variants.js';
+export { KERNEL_VARIANTS, MODELLED_RELEASE, isKernelVariant } from './variants.js';

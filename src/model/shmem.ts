@@ -29,6 +29,7 @@ import { isHugeSetting, ThpSettings } from './settings.js';
 import { Stats } from './stats.js';
 import type { FileId, FolioId } from './units.js';
 import { pagesCeil } from './units.js';
+import type { KernelVariant } from './variants.js';
 
 /** Longest memfd name, in bytes (include/uapi/linux/memfd.h: NAME_MAX − strlen("memfd:")). */
 const MFD_NAME_MAX_LEN = 249;
@@ -63,6 +64,7 @@ export class Shmem implements ShmemCtx {
   readonly stats = new Stats();
   readonly sink: EventSink;
   readonly decisions: DecisionSink | undefined;
+  readonly variant: KernelVariant | undefined;
   readonly superblocks: Superblock[] = [];
   /** Every inode ever created, unlinked ones included (they stay open to the end). */
   readonly inodes: Inode[] = [];
@@ -77,10 +79,14 @@ export class Shmem implements ShmemCtx {
   /** Pins still held (they outlive mappings and file switches). */
   readonly #pins: Pin[] = [];
 
-  /** `decisions`: told why the model did what it did (`foliolog explain`); without it, nothing is. */
-  constructor(sink: EventSink, decisions?: DecisionSink) {
+  /**
+   * `decisions`: told why the model did what it did (`foliolog explain`); without it, nothing is.
+   * `variant`: answer as that build does where builds differ (default: `MODELLED_RELEASE`).
+   */
+  constructor(sink: EventSink, decisions?: DecisionSink, variant?: KernelVariant) {
     this.sink = sink;
     this.decisions = decisions;
+    this.variant = variant;
   }
 
   /** @inheritdoc */

@@ -89,20 +89,25 @@ export function unmapMappingRange(inode: Inode, first: number, end: number): voi
 
 /**
  * Zap the page-table entries of file pages [first, end) in mapping `m`. A PMD mapping the range
- * covers only in part is split first: its other pages stay mapped through a new PTE table.
- * Mirrors: mm/memory.c zap_pmd_range() (__split_huge_pmd() on a partial range), zap_pte_range().
+ * covers only in part is cleared whole: splitting the PMD of a VMA that is not anonymous
+ * (shmem's included) only clears it, and its pages fault again (measured: after a truncate
+ * whose split failed, a read at the start of the block maps the PMD folio again, so its pages
+ * past EOF take no fault; random collapse-6016).
+ * Mirrors: mm/memory.c zap_pmd_range() (__split_huge_pmd_locked(): !vma_is_anonymous), zap_pte_range().
  */
 export function zapPages(m: Mapping, first: number, end: number): void {
   const hit = pagesIn(m.mapped, first, end);
+  const cleared: number[] = [];
   for (const index of hit) {
     const vma = findVma(m, index);
     const block = vma ? Math.floor(vmaAddress(vma, index) / 512) : undefined;
     if (block !== undefined && !m.tables.has(block)) {
       const lo = pageOfAddress(m, block * 512);
-      if (lo !== undefined && (lo < first || lo + 512 > end)) m.tables.add(block);
+      if (lo !== undefined && (lo < first || lo + 512 > end)) cleared.push(lo);
     }
   }
   for (const index of hit) m.mapped.delete(index);
+  for (const lo of new Set(cleared)) for (const index of pagesIn(m.mapped, lo, lo + 512)) m.mapped.delete(index);
 }
 
 /**

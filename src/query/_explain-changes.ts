@@ -79,6 +79,7 @@ function collapseWhy(result: CollapseResult, row: ExplanationRow, merged: number
   switch (result) {
     case 'collapsed': return `${present} of ${HPAGE_PMD_NR} pages present (${HPAGE_PMD_NR - present} filled with zeroes): ${plural(merged, 'folio')} merged into one PMD folio`;
     case 'pmd': return 'already a PMD folio: nothing to collapse';
+    case 'fallocated_pmd': return 'EINVAL: a PMD folio that is not uptodate (fallocated) is not taken as collapsed; the walk stops here';
     case 'pinned': return 'EAGAIN: a folio in the block is pinned';
     case 'max_ptes_none': return `${present} of ${HPAGE_PMD_NR} pages present, khugepaged needs ${row.settings ?? 0} (${HPAGE_PMD_NR} − max_ptes_none)`;
     case 'empty': return 'EINVAL: no folio in the block (an empty block is not filled); the walk stops here';

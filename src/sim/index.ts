@@ -11,3 +11,6 @@ export { DecisionLog } from './decision-log.js';
 export { OracleError } from './oracle.js';
 export { BENCH_MIX, mixLines, mixProgram, mixText, take } from './mix.js';
 export type { MixOptions } from './mix.js';
+export { MIXES, isMixName, mixOps, randomScript } from './generate.js';
+export type { MixName } from './generate.js';
+export { shrinkLines } from './delta.js';

@@ -137,7 +137,8 @@ export class Oracle {
     } else if (c.cmd === 'mwrite' && this.#mapped) {
       const m = this.#mapped;
       const pos = c.range?.pos ?? m.pos;
-      let end = c.range ? c.range.pos + c.range.len : ((m.end + 4095n) / 4096n) * 4096n;
+      // Without a range: the bytes mmap was given, not rounded up to their last page.
+      let end = c.range ? c.range.pos + c.range.len : m.end;
       // Everything before the EOF page, or before a page absent at the size= limit, was stored.
       // Pages past EOF still mapped took no fault and were stored too (kernel.md §7); which ones
       // the commands do not say, nor whether the shrinker drops them later: the present pages

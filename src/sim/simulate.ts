@@ -1,4 +1,4 @@
-import { InvariantError, UnsupportedError } from '../model/index.js';
+import { InvariantError, type KernelVariant, UnsupportedError } from '../model/index.js';
 import type { Observation, Script } from '../script/index.js';
 import { parseScript } from '../script/index.js';
 import { type SimOptions, type SimResult, Simulation } from './simulation.js';
@@ -21,11 +21,11 @@ export function simulate(script: Script, opts: SimOptions = {}): SimResult {
  * check. Meant for tests and examples.
  * @returns the §2 observations, one per command line.
  */
-export function simulateText(text: string, opts: { readonly file?: string; readonly check?: boolean } = {}): Observation[] {
+export function simulateText(text: string, opts: { readonly file?: string; readonly check?: boolean; readonly variant?: KernelVariant } = {}): Observation[] {
   const script = parseScript(text, opts.file ?? 'script.fl');
   const unsupported = firstUnsupportedLine(script);
   if (unsupported) throw new UnsupportedError(`${script.file}:${unsupported.line.line}: not supported yet: ${unsupported.what}`);
-  const r = simulate(script, opts.check === undefined ? {} : { check: opts.check });
+  const r = simulate(script, { ...(opts.check === undefined ? {} : { check: opts.check }), ...(opts.variant ? { variant: opts.variant } : {}) });
   if (r.failure) throw new (r.failure.kind === 'unsupported' ? UnsupportedError : InvariantError)(r.failure.message);
   return [...r.observations];
 }

@@ -1,4 +1,4 @@
-import { type FolioWalk, InvariantError, Shmem, UnsupportedError } from '../model/index.js';
+import { type FolioWalk, InvariantError, type KernelVariant, Shmem, UnsupportedError } from '../model/index.js';
 import type { Observation, Script, ScriptLine } from '../script/index.js';
 import { DecisionLog } from './decision-log.js';
 import { EventLog } from './event-log.js';
@@ -54,6 +54,8 @@ export interface SimOptions {
    * cache: the recorder takes the layout digest the model keeps as it goes.
    */
   readonly keepObservations?: boolean;
+  /** Answer as that kernel build does where builds differ (default: `MODELLED_RELEASE`). */
+  readonly variant?: KernelVariant;
 }
 
 /**
@@ -97,7 +99,7 @@ export class Simulation {
     this.#log = new EventLog(opts.recorder, opts.check !== false);
     const recorder = opts.recorder;
     this.#decisions = recorder?.explanation ? new DecisionLog((row) => recorder.explanation!(row)) : undefined;
-    this.#model = new Shmem(this.#log, this.#decisions);
+    this.#model = new Shmem(this.#log, this.#decisions, opts.variant);
   }
 
   /** Commands run and recorded so far. */

@@ -7,6 +7,7 @@
  * `split_failed` count of `reclaim` on a pinned folio, which depends on the machine's cgroups).
  */
 import { expect } from 'vitest';
+import type { KernelVariant } from '../../src/model/index.js';
 import { simulateText } from '../../src/sim/index.js';
 import type { Observation, StatsDelta } from '../../src/script/observation.js';
 import { blocksOf, folios } from './_layout.js';
@@ -19,9 +20,9 @@ export function scriptText(lines: string | readonly string[]): string {
 }
 
 /** Every observation of a script, one per command line. */
-export function run(lines: string | readonly string[]): readonly Observation[] {
+export function run(lines: string | readonly string[], variant?: KernelVariant): readonly Observation[] {
   const text = scriptText(lines);
-  const observations: readonly Observation[] = simulateText(text);
+  const observations: readonly Observation[] = simulateText(text, variant ? { variant } : {});
   return observations;
 }
 

@@ -122,3 +122,62 @@ describe('MADV_COLLAPSE and fallocated folios', () => {
     expect([obs[6]!.ret, layout(obs[6]!)]).toEqual([0n, '0:9']);
   });
 });
+
+// A block holding a fallocated PMD folio: builds of 6.18.44 differ (kernel.md §11, issue 15).
+describe('MADV_COLLAPSE over a fallocated PMD folio', () => {
+  const ANON = ['thp shmem_enabled=within_size', 'mount anon 8m', 'falloc -k 2m 4m', 'madvise -c 2m 2m', 'seek -d 2m'];
+
+  it('answers EINVAL and leaves the folio not uptodate, as 6.18.44-fc-v1272 does (conformance 646)', () => {
+    const obs = run(ANON);
+    expect([obs[3]!.ret, layout(obs[3]!), obs[3]!.blocks]).toEqual(['EINVAL', '512:9* 1024:9*', 8192n]);
+    expect(obs[4]!.ret).toBe('ENXIO');
+  });
+
+  it('ends the walk there: the block after it keeps its small folio (conformance 647)', () => {
+    const obs = run(['thp shmem_enabled=always', 'mount anon 8m', 'falloc -k 2m 2m', 'thp shmem_enabled=never', 'pwrite 4m 4k', 'madvise -c 2m 4m']);
+    expect([obs[5]!.ret, layout(obs[5]!)]).toEqual(['EINVAL', '512:9* 1024:0']);
+  });
+
+  it('collapses nothing on tmpfs either, until a fault makes the folio uptodate (conformance 648)', () => {
+    const obs = run(['mount tmpfs huge=always', 'falloc 0 2m', 'mmap', 'madvise -c', 'mread 0 4k', 'madvise -c']);
+    expect(obs.slice(3).map((o) => [o.ret, layout(o)])).toEqual([['EINVAL', '0:9*'], [0n, '0:9'], [0n, '0:9']]);
+  });
+
+  it('counts the block as collapsed under collapse-passes-fallocated-pmd: 0, the folio stays not uptodate', () => {
+    // As the issue reports earlier 6.18.44 builds: return 0, folio not uptodate, no data.
+    const obs = run(ANON, 'collapse-passes-fallocated-pmd');
+    expect([obs[3]!.ret, layout(obs[3]!), obs[3]!.blocks]).toEqual([0n, '512:9* 1024:9*', 8192n]);
+    expect(obs[4]!.ret).toBe('ENXIO');
+    const walk = run(['thp shmem_enabled=always', 'mount anon 8m', 'falloc -k 2m 2m', 'thp shmem_enabled=never', 'pwrite 4m 4k', 'madvise -c 2m 4m'],
+      'collapse-passes-fallocated-pmd');
+    expect([walk[5]!.ret, layout(walk[5]!)]).toEqual([0n, '512:9* 1024:9']);
+  });
+});
+
+describe('a collapse that fails after instantiating fallocated folios', () => {
+  it('keeps those before a fallocated folio past EOF uptodate (EINVAL; conformance 651)', () => {
+    const obs = run(['mount sysv 4m', 'truncate 2932736', 'falloc -k 2m 1m', 'madvise -c 2m 2m']);
+    const o = obs[3]!;
+    expect(o.ret).toBe('EINVAL');
+    // i_size 716 pages: 512..715 instantiated, 716..767 (past EOF) not.
+    expect(o.folios.filter(([, , u]) => u === 1).map(([p]) => p)).toEqual(Array.from({ length: 204 }, (_, n) => 512 + n));
+    expect(o.folios.filter(([, , u]) => u === 0).map(([p]) => p)).toEqual(Array.from({ length: 52 }, (_, n) => 716 + n));
+  });
+
+  it.each([
+    ['MADV_COLLAPSE', 'madvise -c', 'EINVAL'],
+    ['khugepaged', 'khugepaged', 0n],
+  ])('keeps every fallocated folio of the block uptodate when %s fails on the size= limit (conformance 650, 652)', (_who, op, ret) => {
+    const obs = run(['mount tmpfs huge=never size=256k', 'falloc -k 1m 64k', 'pwrite 4m 4k', 'remount huge=always', 'mmap', op]);
+    const o = obs[5]!;
+    expect([o.ret, layout(o)]).toEqual([ret, '256-271:0 1024:0']);
+  });
+});
+
+describe('MADV_COLLAPSE and the mapping', () => {
+  it('maps each block it collapsed with a PMD: a page past EOF in it takes no fault (conformance 653)', () => {
+    const obs = run(['mount tmpfs huge=never', 'pwrite 0 4m', 'mmap', 'truncate 2200k', 'madvise -c', 'mwrite 4000k 4k']);
+    expect([obs[4]!.ret, layout(obs[4]!)]).toEqual([0n, '0:9 512:9']);
+    expect(obs[5]!.ret).toBe(0n);
+  });
+});

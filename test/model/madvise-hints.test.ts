@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { folios, run } from './_helpers.js';
+import { layout } from './_layout.js';
 
 /** An anonymous 4 MiB region whose faults may take 2 MiB and 64 KiB folios. */
 const ANON_4M = ['thp hugepages-2048kB=always hugepages-64kB=always', 'mount anon 4m'];
@@ -78,5 +79,17 @@ describe('madvise -w (MADV_WILLNEED) on shmem', () => {
 
   it('answers EINVAL for a range outside the mapping, like every madvise here', () => {
     expect(run(['mount anon 2m', 'madvise -w 2m 4k'])[1]!.ret).toBe('EINVAL');
+  });
+});
+
+describe('madvise on a SysV segment', () => {
+  it('leaves the VMAs split after the flags agree again: shm VMAs never merge (conformance 649)', () => {
+    const o = run(['mount sysv 8m', 'mread', 'madvise -r 7258112 8k', 'madvise -r', 'madvise -c']).at(-1)!;
+    expect([o.ret, layout(o).split(' ').slice(0, 4)]).toEqual(['EINVAL', ['0:9', '512:9', '1024:9', '1536-2047:0']]);
+  });
+
+  it('merges them again on anonymous shared memory, so the collapse goes through', () => {
+    const o = run(['mount anon 8m', 'mread', 'madvise -r 7258112 8k', 'madvise -r', 'madvise -c']).at(-1)!;
+    expect([o.ret, layout(o)]).toEqual([0n, '0:9 512:9 1024:9 1536:9']);
   });
 });

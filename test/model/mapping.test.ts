@@ -252,3 +252,32 @@ describe('mmap and munmap', () => {
     expect(o.ret).toBe(0n);
   });
 });
+
+describe('mwrite without a range', () => {
+  it('stores its byte in the bytes mmap was given, not up to the end of their last page (conformance 729)', () => {
+    const o = run(['mount tmpfs', 'pwrite 0 10000', 'mmap', 'pwrite 1m 4k', 'mwrite', 'pread 0 12288']).at(-1)!;
+    expect(o.data).toEqual([[0, 10000, 0x58], [10000, 2288, 0]]);
+  });
+});
+
+describe('a PMD fault over an emptied PTE table', () => {
+  it.each([
+    ['truncated', 'truncate 2m'],
+    ['punched', 'fpunch 2304k 4k'],
+  ])('maps a SysV PMD folio whole once the table\'s pages were %s away (conformance 730, 731)', (_how, zap) => {
+    const o = run(['mount sysv 4m', 'mread 2304k 4k', 'thp shmem_enabled=always', zap, 'truncate 2m', 'pwrite 3076096 256k', 'mread 2m 4k', 'pin 3600k 4k']).at(-1)!;
+    expect(o.ret).toBe(4096n);
+  });
+});
+
+describe('a zap that covers part of a PMD mapping', () => {
+  it('clears the PMD whole: a read at the block start maps the folio again, past EOF too (conformance 732)', () => {
+    const o = run(['mount anon 4m', 'pwrite 512k 2m', 'madvise -c', 'pin 1792k 2m', 'truncate 3407872', 'mread 2m 2m']).at(-1)!;
+    expect([o.ret, o.stats]).toEqual([0n, {}]);
+  });
+
+  it('leaves the pages it cleared to fault again: a write past EOF raises SIGBUS', () => {
+    const o = run(['mount anon 4m', 'pwrite 512k 2m', 'madvise -c', 'pin 1792k 2m', 'truncate 3407872', 'mwrite 3407872 4k']).at(-1)!;
+    expect(o.ret).toBe('SIGBUS');
+  });
+});

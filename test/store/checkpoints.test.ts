@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type EventRow, type LiveFolio, type LiveTable, type Store, applyEvent, checkpointDue, decodeCheckpoint, encodeCheckpoint, isStoreError, openStore,
+  type EventRow, type LiveFolio, type LiveTable, type Store, applyEvent, decodeCheckpoint, encodeCheckpoint, isStoreError, openStore,
 } from '../../src/store/index.js';
+import { EVENT_CODES } from '../../src/model/events.js';
 import { CLOCK, meta } from './_helpers.js';
 import { type StreamItem, eventStream } from './_stream.js';
 
@@ -96,32 +97,43 @@ describe('checkpoints stored by the writer', () => {
   });
   afterAll(() => store.close());
 
-  it('places checkpoints as checkpointDue says, each equal to the replay there', () => {
-    const expected = new Map<number, LiveFolio[]>();
-    const table: LiveTable = new Map();
-    let since = 0;
-    let liveAtLast = 0;
-    for (const { row, extra } of ITEMS) {
-      applyEvent(table, row, extra);
-      if (checkpointDue(++since, liveAtLast, K)) {
-        expected.set(row.seq, snapshot(table));
-        since = 0;
-        liveAtLast = table.size;
-      }
-    }
-    expect(expected.size).toBeGreaterThan(10);
-    const seqs = [...expected.keys()];
-    expect(seqs.some((s, n) => s - (seqs[n - 1] ?? 0) > K), 'some gaps widened by the live set').toBe(true);
-    for (const [s, folios] of expected) {
-      const cp = store.loadCheckpoint(runId, s);
-      expect(cp.seq).toBe(s);
-      expect(snapshot(cp.table)).toEqual(folios);
-    }
-    expect(store.loadCheckpoint(runId, seqs[0]! - 1)).toEqual({ seq: 0, table: new Map() });
-  });
-
   it('rebuilds the live folios at any seq from the nearest checkpoint and the stored log', () => {
     const truth = replayAll(targets);
     for (const t of targets) expect(snapshot(store.liveFoliosAt(runId, t)), `T=${t}`).toEqual(truth.get(t));
+  });
+});
+
+describe('where the writer places checkpoints', () => {
+  // 1,200 births of order-0 folios, one per event, so L live folios after event L. The rule
+  // (README "K", checkpoints.ts): a checkpoint after at least K events, and at least L/2 after
+  // one taken with L folios live. With K = 100: 100, 200 (100 ≥ 100/2), 300, 450 (150 = 300/2),
+  // 675 (225), 1013 (338 ≥ 337.5); the next would be 1520, past the end.
+  const BIRTHS = 1200;
+  const PLACES = [100, 200, 300, 450, 675, 1013];
+  let store: Store;
+  let runId: number;
+  beforeAll(async () => {
+    store = await openStore(':memory:', 'create');
+    const w = store.beginRun(meta(), CLOCK, { checkpointInterval: 100, batchSize: 250 });
+    w.file({ id: 1, name: 'f', mount: 1, kind: 'tmpfs' });
+    for (let seq = 1; seq <= BIRTHS; seq++) {
+      const row: EventRow = { seq, i: seq, folio: seq, event: EVENT_CODES.folio_added, from: null, to: 1, arg: 0 };
+      w.event(row, { born: { file: 1, pgoff: seq - 1, order: 0, parent: null } });
+    }
+    runId = w.finish('complete').runId;
+  });
+  afterAll(() => store.close());
+
+  it('stores one after events 100, 200, 300, 450, 675 and 1013 and nowhere else', () => {
+    for (let seq = 0; seq <= BIRTHS; seq++) {
+      expect(store.loadCheckpoint(runId, seq).seq, `at ${seq}`).toBe(PLACES.findLast((p) => p <= seq) ?? 0);
+    }
+  });
+
+  it('holds in each the folios born up to it', () => {
+    for (const at of PLACES) {
+      const want = Array.from({ length: at }, (_, n): LiveFolio => ({ id: n + 1, file: 1, pgoff: n, order: 0, uptodate: 0, state: 1, pins: 0 }));
+      expect(snapshot(store.loadCheckpoint(runId, at).table), `at ${at}`).toEqual(want);
+    }
   });
 });

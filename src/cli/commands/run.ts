@@ -5,6 +5,7 @@ import { interruptedStatus } from '../interrupt.js';
 import type { CliEnv } from '../io.js';
 import { interruptedLine, loadScript, observationPrinter, progressFor, tablePrinter, recorderFor, runMeta, startLine, summaryLine } from '../recording.js';
 import { stepInSlices } from '../slices.js';
+import { kernelVariantOption } from '../variant.js';
 
 /** Options of `foliolog run`. */
 export interface RunOptions {
@@ -13,6 +14,8 @@ export interface RunOptions {
   readonly check: boolean;
   readonly seed: string;
   readonly policy: string;
+  /** A kernel variant (`KERNEL_VARIANTS`) to answer as, instead of `MODELLED_RELEASE`. */
+  readonly variant?: string;
 }
 
 /** The policy this build models: Linux 6.18 itself. */
@@ -23,20 +26,23 @@ export const DEFAULT_POLICY = 'linux-6.18';
  * this build does not model, then simulate it into a new run of the store, printing §2 JSON
  * Lines (`--json`) or a table. `run N` goes to stderr as soon as the run exists. Once `stop` is
  * aborted (SIGINT/SIGTERM) the run stops at the next command boundary, keeps what it recorded,
- * stays `incomplete`, and says so on stderr.
+ * stays `incomplete`, and says so on stderr. `--variant NAME` answers as another kernel build
+ * where builds differ (`KERNEL_VARIANTS`), and `runs.config` records it as `variant`.
  * @returns 0, 1 when a check failed, 2 when a line reached unmodelled behaviour, 130/143 when stopped.
  */
 export async function runCommand(script: string, opts: RunOptions, env: CliEnv, stop: AbortSignal): Promise<number> {
   const seed = /^\d+$/.test(opts.seed) ? Number(opts.seed) : NaN;
   if (!Number.isSafeInteger(seed)) throw new CliError(`--seed: not a non-negative integer: ${opts.seed}`);
   if (opts.policy !== DEFAULT_POLICY) throw new CliError(`--policy: unknown policy ${opts.policy} (this build models ${DEFAULT_POLICY})`);
+  const variant = kernelVariantOption(opts.variant);
   const { text, script: parsed } = loadScript(script);
   const unsupported = firstUnsupportedLine(parsed);
   if (unsupported) throw new CliError(`${script}:${unsupported.line.line}: not supported yet: ${unsupported.what}`);
   const store = await openStore(opts.db, 'create');
   try {
     const writer = store.beginRun(runMeta({
-      source: 'model', scriptName: script, scriptText: text, config: { check: opts.check }, seed,
+      source: 'model', scriptName: script, scriptText: text,
+      config: variant ? { check: opts.check, variant } : { check: opts.check }, seed,
       policy: opts.policy, kernelRelease: null,
     }), { now: env.now });
     env.stderr.write(startLine(writer.runId));
@@ -49,6 +55,7 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv, 
         ? { onObservation: observationPrinter(true, parsed.lines, env.stdout, progress) }
         : { onOutcome: tablePrinter(parsed.lines, env.stdout, progress) }),
       keepObservations: false,
+      ...variant ? { variant } : {},
     });
     let stopped: boolean;
     try {

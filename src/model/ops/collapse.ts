@@ -8,7 +8,7 @@ import { addFolio, markUptodate } from '../folio-ops.js';
 import { allowableOrders } from '../huge-orders.js';
 import type { Inode } from '../inode.js';
 import type { Mapping, Vma } from '../vma.js';
-import { retractPageTables, vmaSuitableOrders } from '../vma.js';
+import { retractPageTables, vmaAddress, vmaSuitableOrders } from '../vma.js';
 import { pagesCeil } from '../units.js';
 import type { Range } from './mmap.js';
 import { advisedRange, isResult } from './mmap.js';
@@ -24,7 +24,7 @@ type Context = CollapseDecision['context'];
 /** What each block outcome returns. */
 const BLOCK_ERRNO: Readonly<Record<CollapseResult, BlockResult>> = {
   collapsed: 'ok', pmd: 'ok', empty: 'EINVAL', pinned: 'EAGAIN', max_ptes_none: 'EBUSY', past_eof: 'EINVAL',
-  charge: 'EINVAL', policy: 'EINVAL', vma_fit: 'EINVAL', no_block: 'EINVAL', partial: 'ok',
+  charge: 'EINVAL', policy: 'EINVAL', vma_fit: 'EINVAL', no_block: 'EINVAL', partial: 'ok', fallocated_pmd: 'EINVAL',
 };
 
 /**
@@ -40,9 +40,20 @@ function pmdRefusal(ctx: ShmemCtx, vma: Vma, forced: boolean): 'policy' | 'vma_f
   return (vmaSuitableOrders(vma, vma.end - HPAGE_PMD_NR, PMD) & PMD) === 0 ? 'vma_fit' : undefined;
 }
 
+/**
+ * What a block that already holds a PMD folio comes to: `pmd` (nothing to do), or, on
+ * `MODELLED_RELEASE`, `fallocated_pmd` when that folio is not uptodate — measured: EINVAL for
+ * tmpfs, memfd, anon and SysV alike, whatever the huge settings, and the walk stops there. The
+ * variant `collapse-passes-fallocated-pmd` (other 6.18.44 builds) takes it as collapsed. Pure.
+ */
+function pmdBlock(ctx: ShmemCtx, pmd: Folio): CollapseResult {
+  return pmd.uptodate || ctx.variant === 'collapse-passes-fallocated-pmd' ? 'pmd' : 'fallocated_pmd';
+}
+
 /** Why the block's folios cannot be collapsed (in the kernel's order of checks), or undefined. Pure. */
-function blockRefusal(inode: Inode, folios: readonly Folio[], present: number, minPresent: number): CollapseResult | undefined {
-  if (folios.some((f) => f.order === HPAGE_PMD_ORDER)) return 'pmd';
+function blockRefusal(ctx: ShmemCtx, inode: Inode, folios: readonly Folio[], present: number, minPresent: number): CollapseResult | undefined {
+  const pmd = folios.find((f) => f.order === HPAGE_PMD_ORDER);
+  if (pmd) return pmdBlock(ctx, pmd);
   if (folios.length === 0) return 'empty';
   if (folios.some((f) => f.pins > 0)) return 'pinned';
   if (present < minPresent) return 'max_ptes_none';
@@ -53,6 +64,23 @@ function blockRefusal(inode: Inode, folios: readonly Folio[], present: number, m
   const sb = inode.sb;
   if (sb.maxBlocks !== 0 && sb.usedBlocks + HPAGE_PMD_NR - present > sb.maxBlocks) return 'charge';
   return undefined;
+}
+
+/**
+ * What collapse_file() leaves of a block whose collapse failed after its scan: it instantiates
+ * each fallocated folio in index order with shmem_get_folio(SGP_NOALLOC), which zeroes it and
+ * marks it uptodate, until one at or past EOF fails it (`past_eof`); a failed charge
+ * (`charge`) comes after the walk. The rollback puts the small folios back and keeps them
+ * uptodate (measured: random scripts collapse-1042, -1045, -1130).
+ */
+function instantiateBefore(ctx: ShmemCtx, inode: Inode, folios: readonly Folio[], refused: CollapseResult): void {
+  if (refused !== 'past_eof' && refused !== 'charge') return;
+  const eof = pagesCeil(inode.iSize);
+  for (const f of folios) {
+    if (f.uptodate) continue;
+    if (f.index >= eof) break;
+    markUptodate(ctx, inode, f);
+  }
 }
 
 /** Replace the block's folios by one uptodate PMD folio born `collapsed`. */
@@ -78,15 +106,16 @@ function mergeBlock(ctx: ShmemCtx, inode: Inode, index: number, folios: readonly
  * `minPresent` is khugepaged's `512 − max_ptes_none` (MADV_COLLAPSE passes 1: a block with no
  * folio at all is not filled). The outcome goes to the DecisionSink, if any.
  * @returns 'ok' (also for a block already PMD-sized); EINVAL (empty block, a fallocated folio
- *   past EOF, tmpfs block limit);
+ *   past EOF, a fallocated PMD folio, tmpfs block limit);
  *   EAGAIN (a pinned page); EBUSY (too few pages present).
  * Mirrors: mm/khugepaged.c hpage_collapse_scan_file() + collapse_file().
  */
 function collapseBlock(ctx: ShmemCtx, inode: Inode, index: number, minPresent: number, context: Context): BlockResult {
   const folios = inode.cache.rangeArray(index, index + HPAGE_PMD_NR);
   const present = folios.reduce((n, f) => n + 2 ** f.order, 0);
-  const refused = blockRefusal(inode, folios, present, minPresent);
+  const refused = blockRefusal(ctx, inode, folios, present, minPresent);
   const born = refused === undefined ? mergeBlock(ctx, inode, index, folios) : undefined;
+  if (refused !== undefined) instantiateBefore(ctx, inode, folios, refused);
   if (ctx.decisions) {
     const folio = born ?? folios.find((f) => f.pins > 0 || f.order === HPAGE_PMD_ORDER);
     ctx.decisions.decide({
@@ -152,6 +181,17 @@ function collapseBlocks(ctx: ShmemCtx, vma: Vma, lo: number, hi: number, minPres
 }
 
 /**
+ * Map the PMD folio of file block [index, index + 512) with a PMD in the caller's mapping, as
+ * MADV_COLLAPSE does after each block it collapsed or found PMD-sized
+ * (collapse_pte_mapped_thp(install_pmd = true)): its pages past EOF then take no fault
+ * (measured: random long-6035). khugepaged installs none.
+ */
+function installPmd(m: Mapping, vma: Vma, index: number): void {
+  for (let p = index; p < index + HPAGE_PMD_NR; p++) m.mapped.add(p);
+  m.tables.delete(Math.floor(vmaAddress(vma, index) / HPAGE_PMD_NR));
+}
+
+/**
  * MADV_COLLAPSE over virtual pages [lo, hi) of one VMA: the start is rounded up and the end
  * down to 2 MiB. The call succeeds only when every block in between collapsed (or was already
  * PMD-sized) — so a range whose rounded start lies past its rounded end fails, while one where
@@ -159,7 +199,7 @@ function collapseBlocks(ctx: ShmemCtx, vma: Vma, lo: number, hi: number, minPres
  * or its charge refused) ends the walk: the blocks after it are left alone.
  * Mirrors: mm/khugepaged.c madvise_collapse() (`thps == (hend - hstart) >> HPAGE_PMD_SHIFT`).
  */
-function collapseVma(ctx: ShmemCtx, vma: Vma, lo: number, hi: number): BlockResult {
+function collapseVma(ctx: ShmemCtx, m: Mapping, vma: Vma, lo: number, hi: number): BlockResult {
   const refused = pmdRefusal(ctx, vma, true);
   if (refused) {
     decideVma(ctx, vma, 'madvise', refused);
@@ -168,6 +208,8 @@ function collapseVma(ctx: ShmemCtx, vma: Vma, lo: number, hi: number): BlockResu
   const hstart = Math.ceil(lo / HPAGE_PMD_NR) * HPAGE_PMD_NR;
   const hend = Math.floor(hi / HPAGE_PMD_NR) * HPAGE_PMD_NR;
   const results = hstart > hend ? [] : collapseBlocks(ctx, vma, hstart, hend, 1, 'madvise');
+  const walked = blocks(vma, hstart, hend);
+  results.forEach((r, n) => { if (r === 'ok') installPmd(m, vma, walked[n]!); });
   if (results.length === 0) decideVma(ctx, vma, 'madvise', 'no_block');
   if (hstart > hend) return 'EINVAL'; // last_fail starts as SCAN_FAIL
   return results.findLast((r) => r !== 'ok') ?? 'ok';
@@ -191,7 +233,7 @@ export function madviseCollapse(ctx: ShmemCtx, m: Mapping | undefined, range: Ra
     const lo = Math.max(vma.start + (first - vma.pgoff), vma.start);
     const hi = Math.min(vma.start + (end - vma.pgoff), vma.end);
     if (hi <= lo) continue;
-    const r = collapseVma(ctx, vma, lo, hi);
+    const r = collapseVma(ctx, m!, vma, lo, hi);
     if (r !== 'ok') return fail(r, `a block could not be collapsed (${r})`);
   }
   return ok();

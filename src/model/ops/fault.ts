@@ -68,10 +68,22 @@ export function accessPage(ctx: ShmemCtx, m: Mapping, vma: Vma, index: number, w
  * the PMD entry is empty. @returns true when mapped. Mirrors: mm/memory.c do_set_pmd().
  */
 function mapPmd(m: Mapping, vma: Vma, folio: Folio, addr: number): boolean {
-  if (folio.order !== HPAGE_PMD_ORDER || m.tables.has(Math.floor(addr / HPAGE_PMD_NR))) return false;
+  if (folio.order !== HPAGE_PMD_ORDER || tableInUse(m, folio, addr)) return false;
   if ((vmaSuitableOrders(vma, addr, 1 << HPAGE_PMD_ORDER) & (1 << HPAGE_PMD_ORDER)) === 0) return false;
   for (let i = 0; i < HPAGE_PMD_NR; i++) m.mapped.add(folio.index + i);
   return true;
+}
+
+/**
+ * True when the PTE table over the 2 MiB block of virtual page `addr` still maps a page of
+ * `folio`'s range. A table whose entries were all zapped does not keep a PMD out (measured on
+ * SysV: after the PTE-mapped pages of a block were truncated or punched away, one fault on a
+ * PMD folio there maps it whole, so pages past EOF in it pin and take no SIGBUS; corpus 730).
+ */
+function tableInUse(m: Mapping, folio: Folio, addr: number): boolean {
+  if (!m.tables.has(Math.floor(addr / HPAGE_PMD_NR))) return false;
+  for (let p = folio.index; p < folio.index + HPAGE_PMD_NR; p++) if (m.mapped.has(p)) return true;
+  return false;
 }
 
 /** Pages a read faults around: fault_around_bytes (64 KiB). */

@@ -18,13 +18,15 @@ export function touch(ctx: ShmemCtx, m: Mapping | undefined, range: Range | unde
   const pages = mappedRange(m, range);
   if (isResult(pages)) return pages;
   const [first, end] = pages;
+  // Without a range: the bytes `mmap` was given, not the pages they round up to (measured:
+  // `mwrite` of a 3093847-byte mapping stores nothing past byte 3093847; random enospc-1129).
+  const rangeEnd = range ? range.pos + range.len : pagePos(first) + m!.len;
   for (let index = first; index < end; index++) {
     const vma = findVma(m!, index)!;
     const folio = accessPage(ctx, m!, vma, index, byte !== undefined);
     if (folio === 'SIGBUS') return fail('SIGBUS', `page ${index} is past EOF`);
     if (byte === undefined) continue;
     const lo = range && range.pos > pagePos(index) ? range.pos : pagePos(index);
-    const rangeEnd = range ? range.pos + range.len : pagePos(end);
     const hi = rangeEnd < pagePos(index + 1) ? rangeEnd : pagePos(index + 1);
     vma.inode.content.fill(lo, hi - lo, byte);
   }
