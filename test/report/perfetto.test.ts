@@ -76,5 +76,9 @@ describe('foliolog export --perfetto', () => {
     expect(readFileSync(t.file('a.json'))).toEqual(readFileSync(t.file('b.json')));
     expect(await cli('export', '1', '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining('--perfetto FILE.json') });
     expect(await cli('export', '9', '--db', db, '--perfetto', t.file('c.json'))).toMatchObject({ code: 2 });
+    // A file that cannot be written: one line, exit 2, nothing left behind.
+    const bad = t.file('no-such-dir/t.json');
+    expect(await cli('export', '1', '--db', db, '--perfetto', bad)).toMatchObject({ code: 2, stderr: `foliolog: cannot write ${bad}: ENOENT\n` });
+    expect(await cli('report', '1', '--db', db, '--out', bad)).toMatchObject({ code: 2, stderr: `foliolog: cannot write ${bad}: ENOENT\n` });
   });
 });

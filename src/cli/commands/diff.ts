@@ -6,7 +6,7 @@ import type { CliEnv } from '../io.js';
 import { fieldText } from '../field-text.js';
 import { jsonText } from '../json.js';
 import { parseRunId } from '../run-id.js';
-import { chartLibraries, writeWhole } from './report.js';
+import { chartLibraries, writeWhole } from '../written-files.js';
 
 /** Options of `foliolog diff`. */
 export interface DiffOptions {
