@@ -9,10 +9,10 @@ import type { MarkKind, Timeline } from '../query/index.js';
 /** Above this many folios the map is drawn in bins, not mark by mark. */
 export const MAX_MARKS = 50_000;
 /** Bins of a binned map: operation ranges × page ranges, per file. */
-export const OP_BINS = 400;
+export const OP_BINS = 250;
 export const PAGE_BINS = 128;
 /** Points of the memory-over-time charts at most (each the state after the last command of its range). */
-export const MAX_POINTS = 1_000;
+export const MAX_POINTS = 500;
 /** Script lines the page shows at most (the commands' own text is in `ops`). */
 export const MAX_SCRIPT_LINES = 2_000;
 
@@ -28,7 +28,7 @@ export interface ReportData {
     readonly ops: number; readonly events: number;
   };
   readonly files: ReadonlyArray<{ readonly id: number; readonly name: string }>;
-  /** Commands: `[line, op text, current file id or -1]` by `i`. */
+  /** Commands: `[line, op text ('' when binned), current file id or -1]` by `i`. */
   readonly ops: ReadonlyArray<readonly [number, string, number]>;
   /** Folio lifetimes mark by mark, or null when binned. */
   readonly folios: ReadonlyArray<FolioEntry> | null;
@@ -74,7 +74,9 @@ export function reportData(t: Timeline): ReportData {
       status: r.status, failure: r.failure, hash: r.eventHash, ops: r.ops, events: r.events,
     },
     files: t.files,
-    ops: t.ops.map((o) => [o.line, o.op, o.file ?? -1] as const),
+    // A binned page names a command by its line only: the text of 40,000 commands would be
+    // most of the page, and no folio's history is in it to show them.
+    ops: t.ops.map((o) => [o.line, binned ? '' : o.op, o.file ?? -1] as const),
     folios: binned ? null : t.folios.map((f): FolioEntry => [
       f.id, f.file, f.pgoff, f.order, f.born, f.ended ?? -1, f.endedState ?? 'live', f.uptodate ?? -1, f.parent ?? -1,
       f.states.map(([s, i]) => [s, i] as const), f.marks.map(([k, i]) => [MARK_CODES.indexOf(k), i] as const),

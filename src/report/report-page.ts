@@ -101,7 +101,7 @@ function el(tag, attrs, text) { const e = document.createElement(tag); Object.as
  */
 async function renderRun(D, prefix, section, title, divergence) {
 const nOps = D.ops.length;
-function opText(i) { const o = D.ops[i]; return o ? '@' + i + ' (line ' + o[0] + ': ' + o[1] + ')' : '@' + i; }
+function opText(i) { const o = D.ops[i]; return o ? '@' + i + ' (line ' + o[0] + (o[1] ? ': ' + o[1] : '') + ')' : '@' + i; }
 function fileName(id) { const f = D.files.find((x) => x.id === id); return f ? f.name : '#' + id; }
 
 function facts() {
