@@ -30,10 +30,10 @@ export class PendingRows {
   readonly #born: Float64Array[];
   #nBorn = 0;
   /**
-   * Events of live folios after their birth, in this batch: folio id, seq, the seq its delta
-   * counts from (its birth, or its previous event), its ended state (NaN: not ended; -1: ended
-   * with no state), and the next event of the same folio (-1: none). Chained per folio from
-   * `#firstTouch`, whose insertion order is the order folios were first touched.
+   * Events of live folios after their birth, in this batch: seq, the seq its delta counts from
+   * (its birth, or its previous event) and its ended state (NaN: not ended; -1: ended with no
+   * state); `#nextTouch` chains each to the next event of the same folio (-1: none), from the
+   * folio's first in `#firstTouch`, whose insertion order is the order folios were first touched.
    */
   readonly #touch: Float64Array[];
   readonly #nextTouch: Int32Array;
@@ -46,7 +46,7 @@ export class PendingRows {
   constructor(capacity: number) {
     this.#cols = Array.from({ length: 7 }, () => new Float64Array(capacity));
     this.#born = Array.from({ length: 6 }, () => new Float64Array(capacity));
-    this.#touch = Array.from({ length: 4 }, () => new Float64Array(capacity));
+    this.#touch = Array.from({ length: 3 }, () => new Float64Array(capacity));
     this.#nextTouch = new Int32Array(capacity);
     this.#lastTouch = new Int32Array(capacity);
   }
@@ -100,8 +100,7 @@ export class PendingRows {
   /** Record that live folio `id` had event `seq`; `from` is the seq its next delta counts from. */
   folioEvent(id: number, seq: number, from: number): void {
     const k = this.#nTouch++;
-    const [ids, seqs, froms, ends] = this.#touch as [Float64Array, Float64Array, Float64Array, Float64Array];
-    ids[k] = id;
+    const [seqs, froms, ends] = this.#touch as [Float64Array, Float64Array, Float64Array];
     seqs[k] = seq;
     froms[k] = from;
     ends[k] = NaN;
@@ -118,15 +117,15 @@ export class PendingRows {
 
   /** Record that folio `id` ended in lifecycle state `state` at its event just recorded (`folioEvent`). */
   folioEnded(id: number, state: number | null): void {
-    this.#touch[3]![this.#lastTouch[this.#firstTouch.get(id)!]!] = state ?? -1;
+    this.#touch[2]![this.#lastTouch[this.#firstTouch.get(id)!]!] = state ?? -1;
   }
 
   /** The `folios.events` chunk of the chain from event `k`: varint deltas, the first from its `from`. */
   #chunk(k: number): Uint8Array {
     const w = this.#blob;
-    const seqs = this.#touch[1]!;
+    const seqs = this.#touch[0]!;
     w.reset();
-    let prev = this.#touch[2]![k]!;
+    let prev = this.#touch[1]![k]!;
     for (; k >= 0; k = this.#nextTouch[k]!) {
       w.uint(seqs[k]! - prev);
       prev = seqs[k]!;
@@ -137,8 +136,8 @@ export class PendingRows {
   /** The ended seq and state (null: none) of the chain from event `k`, or undefined while live. */
   #end(k: number): readonly [number, number | null] | undefined {
     const last = this.#lastTouch[k]!;
-    const state = this.#touch[3]![last]!;
-    return Number.isNaN(state) ? undefined : [this.#touch[1]![last]!, state === -1 ? null : state];
+    const state = this.#touch[2]![last]!;
+    return Number.isNaN(state) ? undefined : [this.#touch[0]![last]!, state === -1 ? null : state];
   }
 
   /** Run the inserts; the caller holds the transaction. Files first: folios and operations reference them. */
@@ -172,7 +171,7 @@ export class PendingRows {
     // when that was its birth, so the folio was inserted above with its events.
     const batchStart = this.#cols[0]![0]!;
     for (const [id, first] of this.#firstTouch) {
-      if (this.#touch[2]![first]! >= batchStart) continue;
+      if (this.#touch[1]![first]! >= batchStart) continue;
       const end = this.#end(first);
       if (end === undefined) s.appendFolioEvents.run(this.#chunk(first), runId, id);
       else s.endFolio.run(end[0], end[1], this.#chunk(first), runId, id);
