@@ -70,14 +70,31 @@ export function allocAndAddFolio(ctx: ShmemCtx, inode: Inode, index: number, ord
 export function shmemGetFolio(ctx: ShmemCtx, inode: Inode, index: number, writeEnd: bigint, sgp: Sgp,
   vma?: Vma): Folio | undefined | 'ENOSPC' {
   const found = inode.cache.lookup(index);
-  if (found) {
-    if (found.uptodate || sgp === 'write') return found;
-    if (sgp === 'read') return undefined;
-    // `clear:` a not-uptodate folio's content is already zero in the model.
-    markUptodate(ctx, inode, found);
-    return found;
-  }
+  if (found) return foundFolio(ctx, inode, found, sgp);
   if (sgp === 'read' || sgp === 'noalloc') return undefined;
+  return newFolio(ctx, inode, index, writeEnd, sgp, vma);
+}
+
+/**
+ * shmem_get_folio_gfp() on a folio the lookup found: a not-uptodate one is a hole to `read`,
+ * zeroed and marked uptodate for `noalloc`, `cache` and `falloc`, left to write_end for `write`.
+ * @returns the folio, or undefined for `read` of a not-uptodate one.
+ */
+export function foundFolio(ctx: ShmemCtx, inode: Inode, found: Folio, sgp: Sgp): Folio | undefined {
+  if (found.uptodate || sgp === 'write') return found;
+  if (sgp === 'read') return undefined;
+  // `clear:` a not-uptodate folio's content is already zero in the model.
+  markUptodate(ctx, inode, found);
+  return found;
+}
+
+/**
+ * shmem_get_folio_gfp() on a hole, for `write`, `cache` or `falloc`: allocate from the orders
+ * the controls allow (§2); `cache` zeroes the new folio and marks it uptodate.
+ * @returns the folio, or 'ENOSPC' when the `size=` limit refuses even an order-0 folio.
+ */
+export function newFolio(ctx: ShmemCtx, inode: Inode, index: number, writeEnd: bigint, sgp: 'write' | 'cache' | 'falloc',
+  vma?: Vma): Folio | 'ENOSPC' {
   const orders = allowableOrders(ctx.thp, inode, index, writeEnd, vma);
   const decisions = ctx.decisions;
   // Only with a DecisionSink attached: the conflict check as it stood before the allocation.

@@ -1,10 +1,11 @@
 import type { ShmemCtx } from '../context.js';
 import type { OpResult } from '../errno.js';
 import { fail, ok } from '../errno.js';
+import type { Steps } from '../steps.js';
 import { pagePos } from '../units.js';
 import type { Mapping } from '../vma.js';
 import { findVma } from '../vma.js';
-import { accessPage } from './fault.js';
+import { faultPageSteps, mappedWithoutFault } from './fault.js';
 import type { Range } from './mmap.js';
 import { isResult, mappedRange } from './mmap.js';
 
@@ -12,15 +13,18 @@ import { isResult, mappedRange } from './mmap.js';
  * `mread` / `mwrite`: touch every page of the range through the mapping, in order (read
  * accesses, or write accesses storing `byte` in every byte of the range). A page not mapped
  * faults, and a fault past EOF raises SIGBUS; pages touched before it stay touched.
+ * Steppable: each page's fault yields as `faultPageSteps` does.
  * @returns 0; SIGBUS; EINVAL (no mapping, range outside it).
  */
-export function touch(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefined, byte?: number): OpResult {
+export function* touchSteps(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefined, byte?: number): Steps<OpResult> {
   const pages = mappedRange(m, range);
   if (isResult(pages)) return pages;
   const [first, end] = pages;
   for (let index = first; index < end; index++) {
     const vma = findVma(m!, index)!;
-    const folio = accessPage(ctx, m!, vma, index, byte !== undefined);
+    const write = byte !== undefined;
+    // The common case, a page already mapped, makes no generator.
+    const folio = mappedWithoutFault(m!, vma, index, write) ?? (yield* faultPageSteps(ctx, m!, vma, index, write));
     if (folio === 'SIGBUS') return fail('SIGBUS', `page ${index} is past EOF`);
     if (byte === undefined) continue;
     const lo = range && range.pos > pagePos(index) ? range.pos : pagePos(index);
