@@ -11,3 +11,5 @@ export { DecisionLog } from './decision-log.js';
 export { OracleError } from './oracle.js';
 export { BENCH_MIX, mixLines, mixProgram, mixText, take } from './mix.js';
 export type { MixOptions } from './mix.js';
+export { PCT_DEPTH, PctScheduler, RandomScheduler, ReplayScheduler } from './scheduler.js';
+export type { SchedKind, Scheduler } from './scheduler.js';

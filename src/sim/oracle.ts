@@ -6,6 +6,13 @@ import type { CachedFolio } from './live-folios.js';
 import { firstAbsentPage, listsEvery, walkedDigest } from './oracle-layout.js';
 import type { OperationRecord } from './recorder.js';
 
+/** A mapping as the oracle follows it: file and byte range. */
+interface Mapped {
+  readonly file: number;
+  readonly pos: bigint;
+  readonly end: bigint;
+}
+
 /** A file's page cache, as the oracle reads it. */
 type Cache = NonNullable<Shmem['currentFile']>['cache'];
 
@@ -22,8 +29,23 @@ export class OracleError extends Error {
  */
 export class Oracle {
   readonly #expected = new Map<number, ByteRuns>();
-  /** The current mapping as the commands describe it: file and byte range. */
-  #mapped: { readonly file: number; readonly pos: bigint; readonly end: bigint } | undefined;
+  /**
+   * Each task's mapping as the commands describe it: file and byte range ('' = the setup's,
+   * which each task starts with).
+   */
+  readonly #mappings = new Map<string, Mapped | undefined>();
+  /** The task whose command is being checked ('' for a line without a prefix). */
+  #task = '';
+  /** Whether the command being checked overlapped another task's in time. */
+  #concurrent = false;
+
+  get #mapped(): Mapped | undefined {
+    return this.#mappings.has(this.#task) ? this.#mappings.get(this.#task) : this.#mappings.get('');
+  }
+
+  set #mapped(m: Mapped | undefined) {
+    this.#mappings.set(this.#task, m);
+  }
   /**
    * Byte ranges per file whose content the commands do not determine: an mwrite ended by
    * SIGBUS may have stored past the EOF page, into pages still mapped there (kernel.md §7); the
@@ -42,7 +64,9 @@ export class Oracle {
    * the run listed one, must be the page cache's. Throws OracleError/InvariantError. O(folios
    * of the machine), without listing them.
    */
-  check(model: Shmem, log: EventLog, command: Command, obs: OperationRecord): void {
+  check(model: Shmem, log: EventLog, command: Command, obs: OperationRecord, task?: string, concurrent = false): void {
+    this.#task = task ?? '';
+    this.#concurrent = concurrent;
     model.checkInvariants();
     const file = model.currentFile;
     const live = log.live;
@@ -109,7 +133,7 @@ export class Oracle {
         return;
       case 'fpunch':
         // A punched range reads back as zeros (falloc changes no byte).
-        bytes.clear(c.pos, c.len);
+        this.#store(file, c.pos, c.pos + c.len, () => bytes.clear(c.pos, c.len));
         return;
       case 'pread': {
         this.#adoptUnknown(file, bytes, c.pos, ret, obs.data ?? []);
@@ -148,14 +172,24 @@ export class Oracle {
       const reach = absent < end ? absent : end;
       if (stop < reach) this.#unknown.set(m.file, [...(this.#unknown.get(m.file) ?? []), [stop, reach]]);
       if (stop < end) end = stop;
-      if (end > pos) this.#bytes(m.file).fill(pos, end - pos, c.byte);
+      if (end > pos) this.#store(m.file, pos, end, () => this.#bytes(m.file).fill(pos, end - pos, c.byte));
     } else if (c.cmd === 'madvise' && c.advice === 'remove' && obs.ret === 0n && this.#mapped) {
       // MADV_REMOVE punches whole pages: the length is rounded up.
       const m = this.#mapped;
       const pos = c.range?.pos ?? m.pos;
       const end = ((c.range ? c.range.pos + c.range.len : m.end) + 4095n) / 4096n * 4096n;
-      if (end > pos) this.#bytes(m.file).clear(pos, end - pos);
+      if (end > pos) this.#store(m.file, pos, end, () => this.#bytes(m.file).clear(pos, end - pos));
     }
+  }
+
+  /**
+   * Apply what a command stored over [pos, end) of `file`; when it overlapped another task's
+   * command in time, the order of their effects is the scheduler's: the range is unknown until
+   * read instead.
+   */
+  #store(file: number, pos: bigint, end: bigint, apply: () => void): void {
+    if (this.#concurrent) this.#unknown.set(file, [...(this.#unknown.get(file) ?? []), [pos, end]]);
+    else apply();
   }
 }
 

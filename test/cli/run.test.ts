@@ -113,13 +113,12 @@ describe('foliolog run', () => {
     }
   });
 
-  it('refuses the first line this build does not model before recording anything', async () => {
-    // Task prefixes need the seeded scheduler, which comes with the race-reproduction issue.
-    const script = t.file('later.fl', 'mount tmpfs huge=always\npwrite 0 4k\n[A] pwrite 0 4k\n[B] mread\n');
+  it('refuses a setup line after a task line as a script error, recording nothing', async () => {
+    const script = t.file('late.fl', 'mount tmpfs huge=always\n[A] pwrite 0 4k\n[B] pwrite 4k 4k\nreclaim\n');
     const db = t.file('s.db');
     const r = await cli('run', script, '--db', db);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`foliolog: ${script}:3: not supported yet: task prefix [A]\n`);
+    expect(r.stderr).toBe(`foliolog: ${script}:4: a line without a task prefix after a prefixed one (setup lines come first)\n`);
     expect(fileHash(db)).toBe('missing');
   });
 
