@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isStoreError } from '../store/index.js';
-import { runCommand, DEFAULT_POLICY } from './commands/run.js';
+import { runCommand, DEFAULT_POLICY, type RunOptions } from './commands/run.js';
 import { type RunsOptions, runsCommand } from './commands/runs.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { diffCommand } from './commands/diff.js';
@@ -37,10 +37,12 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .addOption(dbOption())
     .option('--json', 'print one JSON object per command line', false)
     .option('--no-check', 'do not check the oracle after every command')
-    .option('--seed <n>', 'seed of the run', '1')
+    .option('--seed <n>', 'seed of the run (the scheduler of [A]/[B] tasks)', '1')
+    .option('--sched <kind>', 'how tasks are interleaved: random, or pct[:DEPTH] (depth 3)', 'random')
+    .option('--schedule <file>', 'replay this schedule (one task name per step, as runs.schedule holds it)')
     .option('--policy <name>', 'what-if policy', DEFAULT_POLICY)
     .addHelpText('after', SCRIPT_HELP)
-    .action(async (script: string, o: { db: string; json: boolean; check: boolean; seed: string; policy: string }) => {
+    .action(async (script: string, o: RunOptions & { db: string }) => {
       setCode(await interrupt.during(() => runCommand(script, o, env, interrupt.signal)));
     });
   root.command('runs')

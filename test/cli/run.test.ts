@@ -113,6 +113,39 @@ describe('foliolog run', () => {
     }
   });
 
+  it('records the schedule of a run with tasks; the same seed, or that schedule, gives the same event log', async () => {
+    const script = t.file('race.fl', 'mount tmpfs huge=always\npwrite 0 2m\nmmap\n[A] fpunch 0 2m\n[B] mwrite 0 8k\n[B] mread 0 2m\n');
+    const db = t.file('s.db');
+    for (const seed of ['2', '2', '5']) {
+      const r = await cli('run', script, '--db', db, '--seed', seed, '--json');
+      expect(r.code).toBe(0);
+      expect(jsonLines(r.stdout).filter((o) => 'task' in o).map((o) => o.i).sort()).toEqual([3, 4, 5]);
+    }
+    const conn = new Database(db, { readonly: true });
+    const rows = conn.prepare('select seed, schedule, event_hash from runs order by id').all() as Array<{ seed: number; schedule: string; event_hash: string }>;
+    conn.close();
+    expect(rows[0]!.schedule).toMatch(/^([AB]\n)+$/);
+    expect(rows[1]!.event_hash).toBe(rows[0]!.event_hash);
+    expect(rows[1]!.schedule).toBe(rows[0]!.schedule);
+    const file = t.file('race.schedule', rows[2]!.schedule);
+    const replay = await cli('run', script, '--db', db, '--schedule', file);
+    expect(replay.code).toBe(0);
+    expect(replay.stderr).toContain(`event-log sha256 ${rows[2]!.event_hash}`);
+  });
+
+  it('refuses a schedule line that is not a task name, and an unknown --sched, recording nothing', async () => {
+    const script = t.file('race.fl', 'mount tmpfs\n[A] pwrite 0 4k\n[B] pwrite 4k 4k\n');
+    const db = t.file('s.db');
+    const bad = t.file('bad.schedule', 'A\nB\nAB\n');
+    const r = await cli('run', script, '--db', db, '--schedule', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`foliolog: ${bad}:3: not a task name: 'AB' (want A..Z)\n`);
+    const s = await cli('run', script, '--db', db, '--sched', 'pct:x');
+    expect(s.code).toBe(2);
+    expect(s.stderr).toBe('foliolog: --sched: not random or pct[:DEPTH]: pct:x\n');
+    expect(fileHash(db)).toBe('missing');
+  });
+
   it('refuses a setup line after a task line as a script error, recording nothing', async () => {
     const script = t.file('late.fl', 'mount tmpfs huge=always\n[A] pwrite 0 4k\n[B] pwrite 4k 4k\nreclaim\n');
     const db = t.file('s.db');

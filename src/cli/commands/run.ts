@@ -4,7 +4,9 @@ import { CliError } from '../errors.js';
 import { interruptedStatus } from '../interrupt.js';
 import type { CliEnv } from '../io.js';
 import { interruptedLine, loadScript, observationPrinter, progressFor, recorderFor, runMeta, startLine, summaryLine } from '../recording.js';
+import { schedulerFor } from '../schedule.js';
 import { stepInSlices } from '../slices.js';
+import { formatSchedule } from '../../script/index.js';
 
 /** Options of `foliolog run`. */
 export interface RunOptions {
@@ -13,6 +15,8 @@ export interface RunOptions {
   readonly check: boolean;
   readonly seed: string;
   readonly policy: string;
+  readonly sched: string;
+  readonly schedule?: string;
 }
 
 /** The policy this build models: Linux 6.18 itself. */
@@ -33,6 +37,9 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv, 
   const { text, script: parsed } = loadScript(script);
   const unsupported = firstUnsupportedLine(parsed);
   if (unsupported) throw new CliError(`${script}:${unsupported.line.line}: not supported yet: ${unsupported.what}`);
+  const tasked = parsed.lines.filter((l) => l.task !== undefined);
+  const tasks = [...new Set(tasked.map((l) => l.task!))].sort();
+  const scheduler = schedulerFor({ seed, sched: opts.sched, ...(opts.schedule === undefined ? {} : { schedule: opts.schedule }) }, tasks, tasked.length);
   const store = await openStore(opts.db, 'create');
   try {
     const writer = store.beginRun(runMeta({
@@ -46,6 +53,7 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv, 
       recorder: recorderFor(writer),
       onObservation: observationPrinter(opts.json, parsed.lines, env.stdout, progress),
       keepObservations: false,
+      scheduler,
     });
     let stopped: boolean;
     try {
@@ -58,7 +66,8 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv, 
       env.stderr.write(interruptedLine(writer.interrupt()));
       return interruptedStatus(stop);
     }
-    const summary = writer.finish(result.failure ? 'failed' : 'complete', result.failure?.message);
+    const schedule = result.schedule === undefined ? undefined : formatSchedule(result.schedule);
+    const summary = writer.finish(result.failure ? 'failed' : 'complete', result.failure?.message, schedule);
     const status = result.failure ? 'failed' : 'complete';
     env.stderr.write(summaryLine(status, summary));
     if (!result.failure) return 0;
