@@ -9,6 +9,7 @@ import { type HistoryOptions, historyCommand } from './commands/history.js';
 import { explainCommand } from './commands/explain.js';
 import { kernelCommand } from './commands/kernel.js';
 import { queryCommand } from './commands/query.js';
+import { type PictureOptions, exportCommand, reportCommand } from './commands/report.js';
 import { CliError } from './errors.js';
 import { SCRIPT_HELP } from './help.js';
 import { Interrupt } from './interrupt.js';
@@ -102,6 +103,20 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .addOption(dbOption())
     .option('--json', 'print one JSON document', false)
     .action(async (run: string, target: string, o: { db: string; json: boolean }) => setCode(await explainCommand(run, target, o, env)));
+  root.command('report')
+    .description('one self-contained HTML page of a run: folio map over time, memory over time')
+    .argument('<run>', 'a run id')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON document', false)
+    .option('--out <file>', 'the page to write (default run-<id>.html)')
+    .action(async (run: string, o: PictureOptions) => setCode(await reportCommand(run, o, env)));
+  root.command('export')
+    .description('a run as a trace for other tools: --perfetto FILE.json (Chrome JSON Trace Event Format)')
+    .argument('<run>', 'a run id')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON document', false)
+    .option('--perfetto <file>', 'write the run as a Perfetto-readable JSON trace')
+    .action(async (run: string, o: PictureOptions) => setCode(await exportCommand(run, o, env)));
   root.command('conformance')
     .description('compare the model with the recorded kernel corpus')
     .argument('[dir]', 'the corpus folder', 'test/conformance')

@@ -1,7 +1,7 @@
-import type { Observation, Script } from '../script/index.js';
+import type { FolioTriple, Observation, Script } from '../script/index.js';
 import { NO_PROGRESS, ObservationTable, type Progress } from '../report/index.js';
 import { formatObservation, parseScript, ScriptError } from '../script/index.js';
-import type { RunRecorder } from '../sim/index.js';
+import type { OperationRecord, RunRecorder } from '../sim/index.js';
 import type { RunMeta, RunProgress, RunSummary, RunWriter } from '../store/index.js';
 import { CliError } from './errors.js';
 import { type CliEnv, type Output, packageVersion, readScriptFile } from './io.js';
@@ -29,8 +29,10 @@ export function recorderFor(writer: RunWriter): RunRecorder {
     explanation: (row) => writer.explanation(row),
     // The layout digest lets `diff` compare runs by their operation rows (migration 0002);
     // unwritten_data feeds the holes_as_data view (migration 0003).
-    operation: (obs, task, file, _lastSeq, facts) => writer.operation({
-      ...obs, task: task ?? null, file, layout: facts.layout, unwrittenData: facts.unwrittenData,
+    // One literal, no spread: this runs once per command.
+    operation: (o, task, file, _lastSeq, facts) => writer.operation({
+      i: o.i, line: o.line, op: o.op, task: task ?? null, ret: o.ret, size: o.size, blocks: o.blocks, stats: o.stats,
+      data: o.data, folios: o.folios, blind: o.blind, file, layout: facts.layout, unwrittenData: facts.unwrittenData,
     }),
   };
 }
@@ -62,10 +64,20 @@ export function runMeta(m: Omit<RunMeta, 'foliologVersion' | 'nodeVersion' | 'bu
  */
 export function observationPrinter(json: boolean, lines: Script['lines'], out: Output, progress: Progress = NO_PROGRESS): (o: Observation) => void {
   if (json) return (o) => out.write(`${formatObservation(o)}\n`);
+  const row = tablePrinter(lines, out, progress);
+  return (o) => row(o, o.folios);
+}
+
+/**
+ * The readable table's printer: prints the header at once, then a row per command from its
+ * outcome and its page cache (a list, or a walk of the model's page cache with its count: a
+ * row reads only the folios it shows, so a page cache of millions costs no more than a few).
+ */
+export function tablePrinter(lines: Script['lines'], out: Output, progress: Progress = NO_PROGRESS): (o: OperationRecord, folios: Iterable<FolioTriple> & { readonly count?: number }) => void {
   const table = new ObservationTable(lines);
   out.write(`${table.header()}\n`);
-  return (o) => {
-    out.write(`${table.row(o)}\n`);
+  return (o, folios) => {
+    out.write(`${table.row(o, folios, folios.count)}\n`);
     progress.tick(o.i + 1);
   };
 }

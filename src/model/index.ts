@@ -9,7 +9,7 @@ export type { HugeSetting, GlobalHugeSetting, SizeHugeSetting } from './settings
 export { orderSizeName } from './settings.js';
 export type { StatName } from './stats.js';
 export { STAT_NAMES, Stats } from './stats.js';
-export type { FolioView } from './shmem.js';
+export type { FolioView, FolioWalk } from './shmem.js';
 export { Shmem } from './shmem.js';
 export type { TaskState } from './task.js';
 export type { Step, Steps, Wait, YieldPoint } from './steps.js';

@@ -39,6 +39,11 @@ const MFD_NAME_MAX_LEN = 249;
 /** `[pgoff, order, uptodate]` of one folio. */
 export type FolioView = readonly [number, number, 0 | 1];
 
+/** A page cache to walk in pgoff order, and how many folios it holds. */
+export interface FolioWalk extends Iterable<FolioView> {
+  readonly count: number;
+}
+
 /**
  * The simulated machine: THP controls, per-size counters, shmem superblocks, files and the
  * current file. Each method is one syscall-level operation; results are data, events go to
@@ -365,6 +370,21 @@ export class Shmem implements ShmemCtx {
     const out: FolioView[] = [];
     this.#t.file?.cache.forEach((f) => void out.push([f.index, f.order, f.uptodate ? 1 : 0]));
     return out;
+  }
+
+  /**
+   * The current file's page cache to walk in pgoff order, with its folio count, without listing
+   * it: a reader that shows only its start (a table row) costs what it shows. Valid until the
+   * next operation.
+   */
+  walkFolios(): FolioWalk {
+    const cache = this.#t.file?.cache;
+    return {
+      count: cache?.nrFolios ?? 0,
+      *[Symbol.iterator]() {
+        if (cache) for (const f of cache.all()) yield [f.index, f.order, f.uptodate ? 1 : 0];
+      },
+    };
   }
 
   /**

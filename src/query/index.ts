@@ -14,3 +14,5 @@ export type {
   AllocationExplanation, AllocationSettings, CollapseExplanation, ExplainResult, FolioRef, OrderStage, PinTaker,
   SplitExplanation, TriedOrder,
 } from './explain-result.js';
+export { STATE_NAMES, readTimeline } from './timeline.js';
+export type { Lifetime, MarkKind, Timeline, TimelineOp } from './timeline.js';

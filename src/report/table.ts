@@ -1,4 +1,4 @@
-import type { Observation } from '../script/index.js';
+import type { FolioTriple, Observation } from '../script/index.js';
 import { columns } from './columns.js';
 import { layoutText } from './layout.js';
 
@@ -34,7 +34,7 @@ const STATS_WIDTH = 28;
  * ### Example
  * ```ts
  * const t = new ObservationTable(script.lines)
- * out.write(`${t.header()}\n`); for (const o of observations) out.write(`${t.row(o)}\n`)
+ * out.write(`${t.header()}\n`); for (const o of observations) out.write(`${t.row(o, o.folios)}\n`)
  * ```
  */
 export class ObservationTable {
@@ -53,9 +53,12 @@ export class ObservationTable {
     return this.#line(['i', 'line', 'op', 'ret', 'size', 'blocks', 'stats', 'folios']);
   }
 
-  /** One command's row. */
-  row(o: Observation): string {
-    return this.#line([String(o.i), String(o.line), o.op, String(o.ret), String(o.size), String(o.blocks), statsText(o.stats), layoutText(o.folios)]);
+  /**
+   * One command's row, its layout from `folios`: the observation's list, or a walk of the page
+   * cache with its folio `count`, of which the row reads only the folios it shows.
+   */
+  row(o: Omit<Observation, 'folios'>, folios: Iterable<FolioTriple>, count?: number): string {
+    return this.#line([String(o.i), String(o.line), o.op, String(o.ret), String(o.size), String(o.blocks), statsText(o.stats), layoutText(folios, 24, count)]);
   }
 
   #line(cells: readonly string[]): string {

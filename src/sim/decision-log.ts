@@ -45,9 +45,12 @@ function allocationRow(i: number, d: AllocationDecision): Row {
  * that refused it. Pure.
  */
 function splitRow(i: number, d: SplitDecision): Row {
+  // One literal, no spread of NONE: a spread copies key by key, and this runs once per split.
   return {
-    ...NONE, i, n: 0, kind: EXPLANATION_KINDS.split, folio: d.folio, pgoff: d.at, cause: SPLIT_CAUSE_CODES[d.cause],
-    result: !d.ok ? 0 : d.afterRange ? 2 : 1, nr: d.ok ? null : d.pins,
+    i, n: 0, kind: EXPLANATION_KINDS.split, folio: d.folio, nr: d.ok ? null : d.pins, pgoff: d.at,
+    cause: SPLIT_CAUSE_CODES[d.cause], result: !d.ok ? 0 : d.afterRange ? 2 : 1, settings: null, perSize: null,
+    globalOrders: null, allowableOrders: null, vmaOrders: null, suitableOrders: null, iSize: null, writeEnd: null,
+    vmaStart: null, vmaEnd: null,
   };
 }
 

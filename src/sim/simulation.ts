@@ -1,5 +1,5 @@
 import type { OpResult, ReadResult } from '../model/index.js';
-import { InvariantError, Shmem, Stats, UnsupportedError } from '../model/index.js';
+import { type FolioWalk, InvariantError, Shmem, Stats, UnsupportedError } from '../model/index.js';
 import type { Observation, Script, ScriptLine, StatsDelta } from '../script/index.js';
 import { DecisionLog } from './decision-log.js';
 import { EventLog } from './event-log.js';
@@ -53,6 +53,12 @@ export interface SimOptions {
   readonly recorder?: RunRecorder;
   /** Called with each observation as soon as it exists (streaming output). */
   readonly onObservation?: (obs: Observation) => void;
+  /**
+   * Called with each command's outcome as soon as it exists, and its page cache to walk rather
+   * than a list of it: for a reader that shows only the start of the layout (a table row), so
+   * that a page cache of millions of folios is not listed after every command.
+   */
+  readonly onOutcome?: (rec: OperationRecord, folios: FolioWalk) => void;
   /**
    * Keep every observation for `result()` (default true). A caller that streams them says
    * false: each lists the whole page cache, so keeping them costs memory in the run's length.
@@ -200,6 +206,7 @@ export class Simulation {
     this.#decisions?.flush();
     opts.recorder?.operation(obs ?? rec, line.task, model.currentFile?.id ?? null, log.seq, facts);
     if (obs) opts.onObservation?.(obs);
+    opts.onOutcome?.(obs ?? rec, model.walkFolios());
     if (check) {
       try {
         this.#oracle.check(model, log, line.command, obs ?? rec, line.task, concurrent);

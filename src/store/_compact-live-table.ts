@@ -6,20 +6,39 @@ const MIN_CAPACITY = 1024;
 /** Slots filled at most 3/4: linear probing stays short. */
 const MAX_LOAD = 0.75;
 
+/** A column of unsigned integers: 16 or 32 bits until a value needs more (see `widen`). */
+type Column = Uint16Array | Uint32Array | Float64Array;
+
+/**
+ * `col`, or a wider copy of it when `value` does not fit its elements: a column starts narrow
+ * and widens once, the first time a run needs it (a file id past 65,535, a pgoff or seq past
+ * 2^32 - 1). Pure.
+ */
+function widen(col: Column, value: number): Column {
+  if (col instanceof Float64Array || value <= (col instanceof Uint16Array ? 0xffff : 0xffffffff)) return col;
+  return value <= 0xffffffff ? Uint32Array.from(col) : Float64Array.from(col);
+}
+
+/** A zeroed column of `n` slots as wide as `like`. Pure. */
+function columnLike(like: Column, n: number): Column {
+  return like instanceof Uint16Array ? new Uint16Array(n) : like instanceof Uint32Array ? new Uint32Array(n) : new Float64Array(n);
+}
+
 /**
  * The run writer's live folios, by id: open addressing with linear probing over typed columns
- * (id, file, pgoff, order/uptodate/state, last event seq), about 26 bytes a slot, so a run of
+ * (id, file, pgoff, order/uptodate/state, last event seq), 16 bytes a slot while file ids fit
+ * 16 bits and pgoffs and seqs 32 (a column widens once when a value does not), so a run of
  * millions of live folios keeps no object per folio. Pins are rare and kept aside. Removal
  * shifts the probe run back (no tombstones). Ids are positive integers below 2^31.
  */
 export class CompactLiveTable {
   #mask = MIN_CAPACITY - 1;
   #ids = new Int32Array(MIN_CAPACITY);
-  #files = new Int32Array(MIN_CAPACITY);
-  #pgoffs = new Float64Array(MIN_CAPACITY);
+  #files: Column = new Uint16Array(MIN_CAPACITY);
+  #pgoffs: Column = new Uint32Array(MIN_CAPACITY);
   /** order (bits 0–3), uptodate (bit 4), state code (bits 5–9). */
   #meta = new Uint16Array(MIN_CAPACITY);
-  #lastSeqs = new Float64Array(MIN_CAPACITY);
+  #lastSeqs: Column = new Uint32Array(MIN_CAPACITY);
   readonly #pins = new Map<number, number>();
   /** Live folios. */
   size = 0;
@@ -40,6 +59,9 @@ export class CompactLiveTable {
     if (!Number.isInteger(id) || id <= 0 || id >= 2 ** 31) throw new RangeError(`folio id ${id} out of range`);
     if (order >= 16 || state >= 32) throw new RangeError(`folio ${id}: order ${order} or state ${state} out of range`);
     if ((this.size + 1) > MAX_LOAD * (this.#mask + 1)) this.#grow();
+    this.#files = widen(this.#files, file);
+    this.#pgoffs = widen(this.#pgoffs, pgoff);
+    this.#lastSeqs = widen(this.#lastSeqs, seq);
     let s = this.#hash(id);
     while (this.#ids[s] !== EMPTY) s = (s + 1) & this.#mask;
     this.#ids[s] = id;
@@ -79,6 +101,7 @@ export class CompactLiveTable {
   }
 
   setLastSeq(slot: number, seq: number): void {
+    this.#lastSeqs = widen(this.#lastSeqs, seq);
     this.#lastSeqs[slot] = seq;
   }
 
@@ -168,10 +191,10 @@ export class CompactLiveTable {
     const cap = ids.length * 2;
     this.#mask = cap - 1;
     this.#ids = new Int32Array(cap);
-    this.#files = new Int32Array(cap);
-    this.#pgoffs = new Float64Array(cap);
+    this.#files = columnLike(files, cap);
+    this.#pgoffs = columnLike(pgoffs, cap);
     this.#meta = new Uint16Array(cap);
-    this.#lastSeqs = new Float64Array(cap);
+    this.#lastSeqs = columnLike(lastSeqs, cap);
     for (let s = 0; s < ids.length; s++) {
       const id = ids[s]!;
       if (id === EMPTY) continue;

@@ -18,7 +18,7 @@ export function guarded<T>(path: string, read: () => T): T {
   }
 }
 
-function* guardedRows(path: string, rows: IterableIterator<unknown>): IterableIterator<unknown> {
+export function* guardedRows<T>(path: string, rows: IterableIterator<T>): IterableIterator<T> {
   try {
     yield* rows;
   } catch (e) {

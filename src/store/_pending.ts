@@ -1,30 +1,20 @@
 import { EVENTS_PER_INSERT, FOLIOS_PER_INSERT, type SqlValue, type WriterStatements } from './_statements.js';
 import { VarintWriter } from './_varint.js';
 
-/**
- * A folio touched in this batch: its `folios.events` chunk (migration 0005: varint deltas, each
- * from the seq before it) and, once it ends, its end.
- */
-interface Touched {
-  /** Seqs of its events in this batch after its birth (or after the previous batch). */
-  readonly seqs: number[];
-  /** The seq the first delta counts from: its birth, or its last event of an earlier batch. */
-  readonly from: number;
-  ended: { readonly seq: number; readonly state: number | null } | undefined;
-}
+/** Folio columns per row of `insertFolios` (_statements.ts FOLIO_COLUMNS). */
+const FOLIO_WIDTH = 11;
 
 /**
  * Rows a `RunWriter` has buffered for its next transaction, as positional parameters of the
- * prepared statements (see _statements.ts for column order). Event rows sit in typed columns
- * (null as NaN; an `arg` beyond 2^53 aside as a bigint), so a batch of 10,000 events allocates
- * no row objects.
+ * prepared statements (see _statements.ts for column order). Event rows, the folios born in
+ * the batch and the folio events of the batch sit in typed columns (null as NaN; an `arg`
+ * beyond 2^53 aside as a bigint), so a batch of 10,000 events allocates no object per event or
+ * per folio: nothing of it outlives the batch to be promoted to the old generation, where it
+ * would stay as garbage until a full collection (a run of millions of folios would hold
+ * hundreds of MB of it).
  */
 export class PendingRows {
   readonly files: SqlValue[][] = [];
-  /** Folios born in this batch, by id: the row to insert, its events blob filled in at the end. */
-  readonly folios = new Map<number, SqlValue[]>();
-  /** Folios with events in this batch, by id. */
-  readonly touched = new Map<number, Touched>();
   readonly operations: SqlValue[][] = [];
   readonly checkpoints: SqlValue[][] = [];
   readonly blocks: SqlValue[][] = [];
@@ -36,8 +26,41 @@ export class PendingRows {
   /** The parameters of one multi-row event insert, reused. */
   readonly #params: SqlValue[] = new Array<SqlValue>(EVENTS_PER_INSERT * 8);
 
+  /** Folios born in this batch: id, file, pgoff, order, parent (NaN: none), born seq. */
+  readonly #born: Float64Array[];
+  #nBorn = 0;
+  /**
+   * Events of live folios after their birth, in this batch: folio id, seq, the seq its delta
+   * counts from (its birth, or its previous event), its ended state (NaN: not ended; -1: ended
+   * with no state), and the next event of the same folio (-1: none). Chained per folio from
+   * `#firstTouch`, whose insertion order is the order folios were first touched.
+   */
+  readonly #touch: Float64Array[];
+  readonly #nextTouch: Int32Array;
+  #nTouch = 0;
+  readonly #firstTouch = new Map<number, number>();
+  /** The last event of each chain, at its first event's index. */
+  readonly #lastTouch: Int32Array;
+  readonly #blob = new VarintWriter();
+
   constructor(capacity: number) {
     this.#cols = Array.from({ length: 7 }, () => new Float64Array(capacity));
+    this.#born = Array.from({ length: 6 }, () => new Float64Array(capacity));
+    this.#touch = Array.from({ length: 4 }, () => new Float64Array(capacity));
+    this.#nextTouch = new Int32Array(capacity);
+    this.#lastTouch = new Int32Array(capacity);
+  }
+
+  /** Buffer the row of folio `id`, born at event `seq` (its ended seq and events come later). */
+  born(id: number, file: number, pgoff: number, order: number, parent: number | null, seq: number): void {
+    const k = this.#nBorn++;
+    const [i, f, p, o, pa, s] = this.#born as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    i[k] = id;
+    f[k] = file;
+    p[k] = pgoff;
+    o[k] = order;
+    pa[k] = parent ?? NaN;
+    s[k] = seq;
   }
 
   /** Whether the event columns are full. */
@@ -76,41 +99,83 @@ export class PendingRows {
 
   /** Record that live folio `id` had event `seq`; `from` is the seq its next delta counts from. */
   folioEvent(id: number, seq: number, from: number): void {
-    let t = this.touched.get(id);
-    if (t === undefined) {
-      t = { seqs: [], from, ended: undefined };
-      this.touched.set(id, t);
+    const k = this.#nTouch++;
+    const [ids, seqs, froms, ends] = this.#touch as [Float64Array, Float64Array, Float64Array, Float64Array];
+    ids[k] = id;
+    seqs[k] = seq;
+    froms[k] = from;
+    ends[k] = NaN;
+    this.#nextTouch[k] = -1;
+    const first = this.#firstTouch.get(id);
+    if (first === undefined) {
+      this.#firstTouch.set(id, k);
+      this.#lastTouch[k] = k;
+    } else {
+      this.#nextTouch[this.#lastTouch[first]!] = k;
+      this.#lastTouch[first] = k;
     }
-    t.seqs.push(seq);
   }
 
-  /** Record that folio `id` ended at event `seq` in lifecycle state `state` (after `folioEvent`). */
-  folioEnded(id: number, seq: number, state: number | null): void {
-    this.touched.get(id)!.ended = { seq, state };
+  /** Record that folio `id` ended in lifecycle state `state` at its event just recorded (`folioEvent`). */
+  folioEnded(id: number, state: number | null): void {
+    this.#touch[3]![this.#lastTouch[this.#firstTouch.get(id)!]!] = state ?? -1;
+  }
+
+  /** The `folios.events` chunk of the chain from event `k`: varint deltas, the first from its `from`. */
+  #chunk(k: number): Uint8Array {
+    const w = this.#blob;
+    const seqs = this.#touch[1]!;
+    w.reset();
+    let prev = this.#touch[2]![k]!;
+    for (; k >= 0; k = this.#nextTouch[k]!) {
+      w.uint(seqs[k]! - prev);
+      prev = seqs[k]!;
+    }
+    return w.bytes();
+  }
+
+  /** The ended seq and state (null: none) of the chain from event `k`, or undefined while live. */
+  #end(k: number): readonly [number, number | null] | undefined {
+    const last = this.#lastTouch[k]!;
+    const state = this.#touch[3]![last]!;
+    return Number.isNaN(state) ? undefined : [this.#touch[1]![last]!, state === -1 ? null : state];
   }
 
   /** Run the inserts; the caller holds the transaction. Files first: folios and operations reference them. */
-  writeTo(s: WriterStatements, runId: number): void {
+  writeTo(s: WriterStatements, runId: number, inferred: 0 | 1): void {
     for (const r of this.files) s.insertFile.run(...r);
-    const many: SqlValue[] = [];
-    for (const [id, row] of this.folios) {
-      const t = this.touched.get(id);
-      row[10] = t === undefined ? EMPTY : chunk(t);
-      if (t?.ended !== undefined) {
-        row[7] = t.ended.seq;
-        row[8] = t.ended.state;
-      }
-      many.push(...row);
-      if (many.length === FOLIOS_PER_INSERT * 11) {
+    const many: SqlValue[] = new Array<SqlValue>(FOLIOS_PER_INSERT * FOLIO_WIDTH);
+    const [bi, bf, bp, bo, bpa, bs] = this.#born as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    let m = 0;
+    for (let k = 0; k < this.#nBorn; k++) {
+      const first = this.#firstTouch.get(bi[k]!);
+      const end = first === undefined ? undefined : this.#end(first);
+      many[m] = runId;
+      many[m + 1] = bi[k]!;
+      many[m + 2] = bf[k]!;
+      many[m + 3] = bp[k]!;
+      many[m + 4] = bo[k]!;
+      many[m + 5] = orNull(bpa[k]!);
+      many[m + 6] = bs[k]!;
+      many[m + 7] = end?.[0] ?? null;
+      many[m + 8] = end?.[1] ?? null;
+      many[m + 9] = inferred;
+      many[m + 10] = first === undefined ? EMPTY : this.#chunk(first);
+      m += FOLIO_WIDTH;
+      if (m === many.length) {
         s.insertFolios.run(...many);
-        many.length = 0;
+        m = 0;
       }
     }
-    for (let k = 0; k < many.length; k += 11) s.insertFolio.run(...many.slice(k, k + 11));
-    for (const [id, t] of this.touched) {
-      if (this.folios.has(id)) continue;
-      if (t.ended === undefined) s.appendFolioEvents.run(chunk(t), runId, id);
-      else s.endFolio.run(t.ended.seq, t.ended.state, chunk(t), runId, id);
+    for (let k = 0; k < m; k += FOLIO_WIDTH) s.insertFolio.run(...many.slice(k, k + FOLIO_WIDTH));
+    // A folio's first event in the batch counts from its previous event: one of this batch only
+    // when that was its birth, so the folio was inserted above with its events.
+    const batchStart = this.#cols[0]![0]!;
+    for (const [id, first] of this.#firstTouch) {
+      if (this.#touch[2]![first]! >= batchStart) continue;
+      const end = this.#end(first);
+      if (end === undefined) s.appendFolioEvents.run(this.#chunk(first), runId, id);
+      else s.endFolio.run(end[0], end[1], this.#chunk(first), runId, id);
     }
     const [sq, ii, f, e, fr, t, a] = this.#cols as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     const params = this.#params;
@@ -145,8 +210,9 @@ export class PendingRows {
   /** Empty the batch for the next one (the columns are reused). */
   clear(): void {
     this.files.length = 0;
-    this.folios.clear();
-    this.touched.clear();
+    this.#nBorn = 0;
+    this.#nTouch = 0;
+    this.#firstTouch.clear();
     this.operations.length = 0;
     this.checkpoints.length = 0;
     this.blocks.length = 0;
@@ -157,16 +223,6 @@ export class PendingRows {
 }
 
 const EMPTY = new Uint8Array(0);
-
-function chunk(t: Touched): Uint8Array {
-  const w = new VarintWriter();
-  let prev = t.from;
-  for (const s of t.seqs) {
-    w.uint(s - prev);
-    prev = s;
-  }
-  return w.bytes();
-}
 
 function orNull(x: number): number | null {
   return Number.isNaN(x) ? null : x;

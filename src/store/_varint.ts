@@ -26,6 +26,11 @@ export class VarintWriter {
     this.uint(n >= 0 ? n * 2 : -n * 2 - 1);
   }
 
+  /** Forget what was written, keeping the buffer (one writer serves many short blobs). */
+  reset(): void {
+    this.#len = 0;
+  }
+
   /** The bytes written so far (a copy). */
   bytes(): Uint8Array {
     return this.#buf.slice(0, this.#len);

@@ -30,5 +30,6 @@ export type { CheckpointInfo } from './replay.js';
 export { Counters } from './counters.js';
 export type { RowDifference } from './runs.js';
 export { Store } from './store.js';
+export type { LifetimeRow, MarkRow } from './timeline.js';
 export { BATCH_EVENTS, BATCH_OPERATIONS, RunWriter } from './writer.js';
 export type { RunProgress, RunSummary, WriterOptions } from './writer.js';

@@ -6,7 +6,7 @@ import type { Database } from './database.js';
 import { type DeletedRun, type VacuumResult, deleteRuns, vacuum } from './delete.js';
 import { StoreError } from './errors.js';
 import { FolioLog } from './folio-log.js';
-import { guarded } from './_guard.js';
+import { guarded, guardedRows } from './_guard.js';
 import { type FolioEventRow, type FolioRow, folioEvents, folioRows, hasExplanations, loadExplanations } from './explanations.js';
 import { liveFoliosAt, loadCheckpoint, readEvents } from './log.js';
 import { type FileRow, fileAtSeq, operationOfSeq, runFiles } from './positions.js';
@@ -15,6 +15,7 @@ import type { ExplanationRow, OperationRecord, RunRecord, StoredEvent } from './
 import type { Counters } from './counters.js';
 import { type RowDifference, getRun, listRuns, loadOperations, requireFinishedRun, residentPages, rowDifferences, sumStats } from './runs.js';
 import { type SqlRows, readOnlyQuery } from './sql.js';
+import { type LifetimeRow, type MarkRow, lifetimeMarks, lifetimes } from './timeline.js';
 import type { RunWriter, WriterOptions } from './writer.js';
 
 /**
@@ -203,6 +204,16 @@ export class Store {
    */
   folioEvents(runId: number, afterSeq: number, uptoSeq: number, folio?: number): FolioEventRow[] {
     return guarded(this.#path, () => folioEvents(this.#sqlite, runId, afterSeq, uptoSeq, folio));
+  }
+
+  /** Every folio of run `runId`, by id, as `LifetimeRow`s (for pictures of the whole run). Sync; iterate before closing. */
+  lifetimes(runId: number): IterableIterator<LifetimeRow> {
+    return guardedRows(this.#path, guarded(this.#path, () => lifetimes(this.#sqlite, runId)));
+  }
+
+  /** Run `runId`'s events that mark a lifetime (uptodate, zeroed, split, refused split, reclaim, collapse, pins), by seq. Sync. */
+  lifetimeMarks(runId: number): IterableIterator<MarkRow> {
+    return guardedRows(this.#path, guarded(this.#path, () => lifetimeMarks(this.#sqlite, runId)));
   }
 
   /** The folio rows of run `runId` with `from ≤ id < to`. Sync. */

@@ -97,7 +97,7 @@ export class RunWriter {
     this.#interval = options.checkpointInterval ?? CHECKPOINT_INTERVAL;
     this.#pending = new PendingRows(this.#batchSize);
     this.#flushTx = sqlite.transaction((final) => {
-      this.#pending.writeTo(this.#stmts, this.runId);
+      this.#pending.writeTo(this.#stmts, this.runId, this.#inferred);
       this.#stmts.progress.run(this.#ops, this.#lastSeq, this.runId);
       final?.();
     });
@@ -131,7 +131,7 @@ export class RunWriter {
         if (live.slot(id) >= 0) throw badEvent(row, 'is born again while live');
         if (row.to === null) throw badEvent(row, 'is born without a state');
         live.born(id, born.file, born.pgoff, born.order, row.to, row.seq);
-        pending.folios.set(id, [this.runId, id, born.file, born.pgoff, born.order, born.parent, row.seq, null, null, this.#inferred, null]);
+        pending.born(id, born.file, born.pgoff, born.order, born.parent, row.seq);
       } else {
         slot = live.slot(id);
         if (slot < 0) throw badEvent(row, 'is not live');
@@ -141,7 +141,7 @@ export class RunWriter {
         else if (row.event === PINNED || row.event === UNPINNED) live.setPins(id, Number(row.arg ?? 0));
         if (row.to !== null) live.setState(slot, row.to);
         if (extra?.ended === true) {
-          pending.folioEnded(id, row.seq, live.state(slot));
+          pending.folioEnded(id, live.state(slot));
           live.remove(slot);
         }
       }

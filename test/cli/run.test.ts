@@ -40,6 +40,15 @@ describe('foliolog run', () => {
     expect(r.stdout).toContain('32kB.shmem_alloc+1');
   });
 
+  it('shows the first 24 runs of a large page cache in a table row and counts its folios', async () => {
+    // 30 holes in 1 MiB of order-0 folios: 31 runs of pages, 226 folios.
+    const punches = Array.from({ length: 30 }, (_, k) => `fpunch ${(8 * k + 4) * 4096} 4k`).join('\n');
+    const r = await cli('run', t.file('w.fl', `mount tmpfs huge=never\npwrite 0 1m\n${punches}\n`), '--db', t.file('s.db'));
+    expect(r.code).toBe(0);
+    const last = r.stdout.trimEnd().split('\n').at(-1)!;
+    expect(last).toMatch(/ 0-3:0 5-11:0 13-19:0 .* 181-187:0 … \(226 folios\)$/);
+  });
+
   it('streams the table: the header before the first command, then one row per command as it finishes', async () => {
     const writes: string[] = [];
     const code = await main(['run', t.file('w.fl', 'mount tmpfs huge=always\npwrite 0 2m\nfpunch 1m 64k\n'), '--db', t.file('s.db')], {

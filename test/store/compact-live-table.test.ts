@@ -63,6 +63,18 @@ describe('CompactLiveTable (the run writer\'s live folios)', () => {
     expect(decodeCheckpoint(blob)).toEqual(new Map([...ref.values()].sort(byId).map((f) => [f.id, f])));
   });
 
+  it('keeps file ids past 65,535 and pgoffs and seqs past 2^32 exactly once they appear, after a growth too', () => {
+    const t = new CompactLiveTable();
+    for (let id = 1; id <= 1000; id++) t.born(id, 1, id, 0, 1, id);
+    t.born(1001, 70_000, 2 ** 40 + 3, 0, 1, 2 ** 33 + 5);
+    t.setLastSeq(t.slot(7), 2 ** 35 + 1);
+    for (let id = 1002; id <= 3000; id++) t.born(id, 2, id, 0, 1, id);
+    expect([...t.entries()].find((f) => f.id === 1001)).toMatchObject({ file: 70_000, pgoff: 2 ** 40 + 3 });
+    expect(t.lastSeq(t.slot(1001))).toBe(2 ** 33 + 5);
+    expect(t.lastSeq(t.slot(7))).toBe(2 ** 35 + 1);
+    expect(t.lastSeq(t.slot(2999))).toBe(2999);
+  });
+
   it('refuses what a slot cannot hold: an id beyond 2^31, an order of 16', () => {
     const t = new CompactLiveTable();
     expect(() => t.born(2 ** 31, 1, 0, 0, 1, 1)).toThrow(RangeError);

@@ -3,7 +3,7 @@ import { openStore } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { interruptedStatus } from '../interrupt.js';
 import type { CliEnv } from '../io.js';
-import { interruptedLine, loadScript, observationPrinter, progressFor, recorderFor, runMeta, startLine, summaryLine } from '../recording.js';
+import { interruptedLine, loadScript, observationPrinter, progressFor, recorderFor, runMeta, startLine, summaryLine, tablePrinter } from '../recording.js';
 import { schedulerFor } from '../schedule.js';
 import { stepInSlices } from '../slices.js';
 import { formatSchedule } from '../../script/index.js';
@@ -51,7 +51,10 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv, 
     const sim = new Simulation(parsed, {
       check: opts.check,
       recorder: recorderFor(writer),
-      onObservation: observationPrinter(opts.json, parsed.lines, env.stdout, progress),
+      // The table walks the page cache for each row's start; only JSON lists all of it.
+      ...(opts.json
+        ? { onObservation: observationPrinter(true, parsed.lines, env.stdout, progress) }
+        : { onOutcome: tablePrinter(parsed.lines, env.stdout, progress) }),
       keepObservations: false,
       scheduler,
     });
