@@ -14,6 +14,12 @@ export interface ShmemCtx {
   readonly sink: EventSink;
   /** Told why each folio got its order, why each split happened or failed, what each collapse did. */
   readonly decisions: DecisionSink | undefined;
+  /**
+   * Whether tasks are stepping the model (issue 9): steppable operations yield at their yield
+   * points only then; alone, they run straight through (a yield costs a round trip through
+   * every generator of the operation, per folio).
+   */
+  readonly stepping: boolean;
   /** Next folio id (per run, in allocation order). */
   nextFolioId(): FolioId;
 }

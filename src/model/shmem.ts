@@ -21,7 +21,7 @@ import { madvise, madviseRemoveSteps } from './ops/madvise.js';
 import type { Range } from './ops/mmap.js';
 import { isResult, mmap, newMapping } from './ops/mmap.js';
 import { pin, unpin } from './ops/pin.js';
-import { touchSteps } from './ops/touch.js';
+import { touch, touchSteps } from './ops/touch.js';
 import { khugepagedScan, madviseCollapse } from './ops/collapse.js';
 import type { Steps } from './steps.js';
 import { runToEnd } from './steps.js';
@@ -54,6 +54,12 @@ export class Shmem implements ShmemCtx {
   readonly stats = new Stats();
   readonly sink: EventSink;
   readonly decisions: DecisionSink | undefined;
+  /**
+   * Whether tasks step the model concurrently (set by the simulator's task driver before the
+   * first task runs): only then do punches stop at their yield points. Until then no generator
+   * yields, and nothing pays for stepping.
+   */
+  stepping = false;
   readonly superblocks: Superblock[] = [];
   /** Every inode ever created, unlinked ones included (they stay open to the end). */
   readonly inodes: Inode[] = [];
@@ -308,7 +314,7 @@ export class Shmem implements ShmemCtx {
 
   /** `mread` (no byte) / `mwrite` (byte): see ops/touch.ts. */
   touch(range: Range | undefined, byte?: number): OpResult {
-    return runToEnd(this.touchSteps(range, byte));
+    return this.#onMapping((m) => touch(this, m, range, byte));
   }
 
   /** {@link touch}, steppable at its yield points. */

@@ -24,7 +24,7 @@ function* removeWholeFolios(ctx: ShmemCtx, inode: Inode, start: number, end: num
   for (const folio of inode.cache.rangeArray(start, end)) {
     if (folio.index < start || folioNextIndex(folio) > end || folio.locked) continue;
     if (!unfalloc || !folio.uptodate) removeFolio(ctx, inode, folio);
-    yield 'punch-undo-folio';
+    if (ctx.stepping) yield 'punch-undo-folio';
   }
 }
 
@@ -56,7 +56,7 @@ function* rescan(ctx: ShmemCtx, inode: Inode, start: number, end: number, lstart
       // A split left small pieces: pick them up from the start.
       index = start;
     }
-    yield 'punch-undo-folio';
+    if (ctx.stepping) yield 'punch-undo-folio';
   }
 }
 
@@ -91,12 +91,12 @@ export function* undoRangeSteps(ctx: ShmemCtx, inode: Inode, lstart: bigint, len
         start = folioNextIndex(first);
         if (sameFolio) end = first.index;
       }
-      yield 'punch-undo-folio';
+      if (ctx.stepping) yield 'punch-undo-folio';
     }
     const last = !sameFolio && lend >= 0n ? yield* partialFolio(inode, Number(lend >> shift)) : undefined;
     if (last) {
       if (!truncateInodePartialFolio(ctx, inode, last, lstart, lend, cause)) end = last.index;
-      yield 'punch-undo-folio';
+      if (ctx.stepping) yield 'punch-undo-folio';
     }
   }
   yield* rescan(ctx, inode, start, end, lstart, lend, unfalloc, cause);

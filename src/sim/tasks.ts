@@ -73,6 +73,8 @@ export class TaskSet {
   constructor(model: Shmem, lines: readonly TaskLine[], scheduler: Scheduler) {
     this.#model = model;
     this.#scheduler = scheduler;
+    // From here on, punches stop at their yield points (faults always do, through their steps).
+    model.stepping = true;
     const names = [...new Set(lines.map((l) => l.line.task!))].sort();
     this.#tasks = names.map((name) => ({
       name, state: model.forkTask(), lines: lines.filter((l) => l.line.task === name), next: 0, flight: undefined,

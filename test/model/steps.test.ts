@@ -11,12 +11,24 @@ function until<T>(s: Steps<T>, point: string): void {
 }
 
 describe('punch and fault stepped against each other', () => {
+  it('yields at no punch point until the driver says tasks are stepping', () => {
+    const m = new Shmem(sink);
+    m.mountTmpfs('never', undefined);
+    m.pwrite(0xaa, 0n, 8192n);
+    const alone = m.fpunchSteps(0n, 4096n);
+    expect(alone.next().done).toBe(true);
+    m.stepping = true;
+    const stepped = m.fpunchSteps(4096n, 4096n);
+    expect(stepped.next().value).toBe('punch-published');
+  });
+
   it('waits in the undo loop for the folio a fault holds locked, then removes it once mapped', () => {
     const m = new Shmem(sink);
     m.mountTmpfs('never', undefined);
     m.pwrite(0xaa, 0n, 8192n);
     m.mmap(0n, undefined);
     m.touch({ pos: 4096n, len: 4096n }, 0xbb); // a write fault: page 1 mapped, page 0 not
+    m.stepping = true; // as the task driver does: punches yield from here on
     const fault = m.touchSteps({ pos: 0n, len: 4096n }, 0x58);
     until(fault, 'fault-map'); // folio of page 0 locked
     expect(m.currentFile!.cache.lookup(0)!.locked).toBe(true);
@@ -36,6 +48,7 @@ describe('punch and fault stepped against each other', () => {
     m.mountTmpfs('always', undefined);
     m.pwrite(0xaa, 0n, 2097152n);
     m.mmap(0n, undefined);
+    m.stepping = true;
     const punch = m.fpunchSteps(0n, 2097152n);
     until(punch, 'punch-published');
     const fault = m.touchSteps({ pos: 0n, len: 4096n }, 0x58);

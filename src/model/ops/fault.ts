@@ -3,7 +3,7 @@ import type { Folio } from '../folio.js';
 import { punchCovers, waitForPunch, waitUnlocked } from '../folio-lock.js';
 import { foundFolio, newFolio } from '../get-folio.js';
 import type { Steps } from '../steps.js';
-import { runToEnd } from '../steps.js';
+import { invariant } from '../errno.js';
 import { pagePos, pagesCeil } from '../units.js';
 import type { Mapping, Vma } from '../vma.js';
 import { vmaAddress, vmaSuitableOrders } from '../vma.js';
@@ -38,17 +38,44 @@ function* shmemFaultSteps(ctx: ShmemCtx, vma: Vma, index: number): Steps<Folio |
     // Punched or split while this fault looked away: start again (folio->mapping changed).
     const kept = found.locked ? yield* waitUnlocked(inode, found) : inode.cache.lookup(index) === found;
     if (!kept) return 'RETRY';
-    found.locked = true;
-    foundFolio(ctx, inode, found, 'cache');
-    return found;
+    return lockFound(ctx, vma, found);
   }
   // Another fault filled the hole meanwhile (-EEXIST), or a punch began: start again.
   if (punchCovers(inode, index) || inode.cache.lookup(index)) return 'RETRY';
-  const folio = newFolio(ctx, inode, index, 0n, 'cache', vma);
-  // The size= limit refused even an order-0 folio (after the shrinker): SIGBUS (kernel.md §11).
+  const folio = allocLocked(ctx, vma, index);
+  if (folio === 'SIGBUS') return folio;
+  yield 'fault-alloc';
+  return folio;
+}
+
+/**
+ * {@link shmemFaultSteps} when nothing else runs: no punch is in progress and no folio is
+ * locked, so it neither waits nor retries, and it needs no generator (a long run takes
+ * millions of faults). The same steps: the lookup, then {@link lockFound} or {@link allocLocked}.
+ */
+function shmemFault(ctx: ShmemCtx, vma: Vma, index: number): Folio | 'SIGBUS' {
+  const inode = vma.inode;
+  if (pagePos(index) >= inode.iSize) return 'SIGBUS';
+  const found = inode.cache.lookup(index);
+  invariant(inode.punch === undefined && found?.locked !== true, 'a fault outside tasks met a punch or a locked folio');
+  return found ? lockFound(ctx, vma, found) : allocLocked(ctx, vma, index);
+}
+
+/** The fault found `folio` in the page cache: lock it, zero it when not uptodate. */
+function lockFound(ctx: ShmemCtx, vma: Vma, folio: Folio): Folio {
+  folio.locked = true;
+  foundFolio(ctx, vma.inode, folio, 'cache');
+  return folio;
+}
+
+/**
+ * The fault found a hole: a new folio, locked; 'SIGBUS' when the `size=` limit refused even
+ * an order-0 folio (after the shrinker, kernel.md §11).
+ */
+function allocLocked(ctx: ShmemCtx, vma: Vma, index: number): Folio | 'SIGBUS' {
+  const folio = newFolio(ctx, vma.inode, index, 0n, 'cache', vma);
   if (folio === 'ENOSPC') return 'SIGBUS';
   folio.locked = true;
-  yield 'fault-alloc';
   return folio;
 }
 
@@ -100,15 +127,29 @@ export function* faultPageSteps(ctx: ShmemCtx, m: Mapping, vma: Vma, index: numb
       continue;
     }
     yield 'fault-map';
-    mapFolio(m, vma, folio, index);
-    folio.locked = false;
-    return folio;
+    return mapUnlock(m, vma, folio, index);
   }
 }
 
-/** {@link accessPageSteps} run to its end, nothing else running. */
+/**
+ * {@link faultPageSteps} when nothing else runs (see {@link shmemFault}): what `mread`,
+ * `mwrite` and `pin` outside tasks take, without a generator per fault.
+ */
+export function faultPage(ctx: ShmemCtx, m: Mapping, vma: Vma, index: number): Folio | 'SIGBUS' {
+  const folio = shmemFault(ctx, vma, index);
+  return folio === 'SIGBUS' ? folio : mapUnlock(m, vma, folio, index);
+}
+
+/** {@link accessPageSteps} when nothing else runs. */
 export function accessPage(ctx: ShmemCtx, m: Mapping, vma: Vma, index: number, write: boolean): Folio | 'SIGBUS' {
-  return runToEnd(accessPageSteps(ctx, m, vma, index, write));
+  return mappedWithoutFault(m, vma, index, write) ?? faultPage(ctx, m, vma, index);
+}
+
+/** Map the faulted, locked `folio` for page `index`, then unlock it. */
+function mapUnlock(m: Mapping, vma: Vma, folio: Folio, index: number): Folio {
+  mapFolio(m, vma, folio, index);
+  folio.locked = false;
+  return folio;
 }
 
 /** Map the faulted `folio` for page `index` (see {@link accessPageSteps}). Mirrors: finish_fault(). */

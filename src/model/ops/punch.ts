@@ -28,11 +28,11 @@ export function* fpunchSteps(ctx: ShmemCtx, inode: Inode, pos: bigint, len: bigi
   const first = pagesCeil(pos);
   const end = Number((pos + len) / 4096n);
   inode.punch = { start: first, next: end };
-  yield 'punch-published';
+  if (ctx.stepping) yield 'punch-published';
   if (end > first) unmapMappingRange(inode, first, end);
-  yield 'punch-unmapped';
+  if (ctx.stepping) yield 'punch-unmapped';
   yield* shmemTruncateRange(ctx, inode, pos, pos + len - 1n);
-  yield 'punch-clear';
+  if (ctx.stepping) yield 'punch-clear';
   inode.punch = undefined;
   return ok();
 }

@@ -3,9 +3,9 @@ import type { OpResult } from '../errno.js';
 import { fail, ok } from '../errno.js';
 import type { Steps } from '../steps.js';
 import { pagePos } from '../units.js';
-import type { Mapping } from '../vma.js';
+import type { Mapping, Vma } from '../vma.js';
 import { findVma } from '../vma.js';
-import { faultPageSteps, mappedWithoutFault } from './fault.js';
+import { accessPage, faultPageSteps, mappedWithoutFault } from './fault.js';
 import type { Range } from './mmap.js';
 import { isResult, mappedRange } from './mmap.js';
 
@@ -20,17 +20,42 @@ export function* touchSteps(ctx: ShmemCtx, m: Mapping | undefined, range: Range 
   const pages = mappedRange(m, range);
   if (isResult(pages)) return pages;
   const [first, end] = pages;
+  const write = byte !== undefined;
   for (let index = first; index < end; index++) {
     const vma = findVma(m!, index)!;
-    const write = byte !== undefined;
     // The common case, a page already mapped, makes no generator.
     const folio = mappedWithoutFault(m!, vma, index, write) ?? (yield* faultPageSteps(ctx, m!, vma, index, write));
-    if (folio === 'SIGBUS') return fail('SIGBUS', `page ${index} is past EOF`);
-    if (byte === undefined) continue;
-    const lo = range && range.pos > pagePos(index) ? range.pos : pagePos(index);
-    const rangeEnd = range ? range.pos + range.len : pagePos(end);
-    const hi = rangeEnd < pagePos(index + 1) ? rangeEnd : pagePos(index + 1);
-    vma.inode.content.fill(lo, hi - lo, byte);
+    if (folio === 'SIGBUS') return sigbus(index);
+    if (write) store(vma, range, index, end, byte);
   }
   return ok();
+}
+
+/**
+ * {@link touchSteps} when nothing else runs: each page's access is `accessPage`, with no
+ * generator per command or per fault (the single-task path of every long run).
+ */
+export function touch(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefined, byte?: number): OpResult {
+  const pages = mappedRange(m, range);
+  if (isResult(pages)) return pages;
+  const [first, end] = pages;
+  const write = byte !== undefined;
+  for (let index = first; index < end; index++) {
+    const vma = findVma(m!, index)!;
+    if (accessPage(ctx, m!, vma, index, write) === 'SIGBUS') return sigbus(index);
+    if (write) store(vma, range, index, end, byte);
+  }
+  return ok();
+}
+
+function sigbus(index: number): OpResult {
+  return fail('SIGBUS', `page ${index} is past EOF`);
+}
+
+/** Store `byte` in the bytes of page `index` that the touched range (pages up to `end`) covers. */
+function store(vma: Vma, range: Range | undefined, index: number, end: number, byte: number): void {
+  const lo = range && range.pos > pagePos(index) ? range.pos : pagePos(index);
+  const rangeEnd = range ? range.pos + range.len : pagePos(end);
+  const hi = rangeEnd < pagePos(index + 1) ? rangeEnd : pagePos(index + 1);
+  vma.inode.content.fill(lo, hi - lo, byte);
 }
