@@ -40,6 +40,16 @@ describe('foliolog run', () => {
     expect(r.stdout).toContain('32kB.shmem_alloc+1');
   });
 
+  it("prints a task's rows with their [A] prefix in the table, and none in --json's op", async () => {
+    const script = t.file('race.fl', 'mount tmpfs\n[A] pwrite 0 4k\n[B] pwrite 4k 4k\n');
+    const r = await cli('run', script, '--db', t.file('s.db'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^1 {2}2 {5}\[A\] pwrite 0 4k /m);
+    expect(r.stdout).toMatch(/^2 {2}3 {5}\[B\] pwrite 4k 4k /m);
+    const j = await cli('run', script, '--db', t.file('s.db'), '--json');
+    expect(jsonLines(j.stdout).filter((o) => 'task' in o).map((o) => [o.task, o.op]).sort()).toEqual([['A', 'pwrite 0 4k'], ['B', 'pwrite 4k 4k']]);
+  });
+
   it('shows the first 24 runs of a large page cache in a table row and counts its folios', async () => {
     // 30 holes in 1 MiB of order-0 folios: 31 runs of pages, 226 folios.
     const punches = Array.from({ length: 30 }, (_, k) => `fpunch ${(8 * k + 4) * 4096} 4k`).join('\n');
