@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isStoreError } from '../store/index.js';
 import { runCommand, DEFAULT_POLICY, type RunOptions } from './commands/run.js';
+import { BUG_NAMES } from '../model/index.js';
 import { type RunsOptions, runsCommand } from './commands/runs.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { diffCommand } from './commands/diff.js';
@@ -42,6 +43,8 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--sched <kind>', 'how tasks are interleaved: random, or pct[:DEPTH] (depth 3)', 'random')
     .option('--schedule <file>', 'replay this schedule (one task name per step, as runs.schedule holds it)')
     .option('--policy <name>', 'what-if policy', DEFAULT_POLICY)
+    .option('--bug <name>', `put back a shmem bug for the oracle to catch (repeatable): ${BUG_NAMES.join(', ')}`,
+      (v: string, all: string[]) => [...all, v], [] as string[])
     .addHelpText('after', SCRIPT_HELP)
     .action(async (script: string, o: RunOptions & { db: string }) => {
       setCode(await interrupt.during(() => runCommand(script, o, env, interrupt.signal)));

@@ -1,3 +1,4 @@
+import type { Bugs } from './bugs.js';
 import type { DecisionSink } from './decisions.js';
 import type { EventSink } from './events.js';
 import type { ThpSettings } from './settings.js';
@@ -20,6 +21,8 @@ export interface ShmemCtx {
    * every generator of the operation, per folio).
    */
   readonly stepping: boolean;
+  /** The bug switches in force (`--bug`); none in a normal run. */
+  readonly bugs: Bugs;
   /** Next folio id (per run, in allocation order). */
   nextFolioId(): FolioId;
 }

@@ -1,13 +1,14 @@
 import type { ShmemCtx } from './context.js';
 import type { Folio } from './folio.js';
 import { folioNextIndex } from './folio.js';
-import { allowableOrders, suitableOrders } from './huge-orders.js';
+import { allowableOrders, suitableOrders, withinSizeOrders } from './huge-orders.js';
+import { HPAGE_PMD_ORDER } from './arch.js';
 import type { Inode } from './inode.js';
 import { acctBlocks, addFolio, markUptodate } from './folio-ops.js';
 import { allocationDecision } from './order-chain.js';
 import { unusedHugeShrink } from './shrinker.js';
 import type { OrderMask } from './units.js';
-import { highestOrder, NO_ORDERS, pagesCeil, roundDown } from './units.js';
+import { highestOrder, NO_ORDERS, orderRange, pagesCeil, roundDown } from './units.js';
 import type { Vma } from './vma.js';
 
 /** Lookup mode. Mirrors: enum sgp_type. */
@@ -95,7 +96,10 @@ export function foundFolio(ctx: ShmemCtx, inode: Inode, found: Folio, sgp: Sgp):
  */
 export function newFolio(ctx: ShmemCtx, inode: Inode, index: number, writeEnd: bigint, sgp: 'write' | 'cache' | 'falloc',
   vma?: Vma): Folio | 'ENOSPC' {
-  const orders = allowableOrders(ctx.thp, inode, index, writeEnd, vma);
+  // Bug switch `fault-size-hint`: a fault takes every order up to PMD whose block fits under i_size.
+  const orders = vma && sgp === 'cache' && ctx.bugs.faultSizeHint
+    ? withinSizeOrders(inode, orderRange(1, HPAGE_PMD_ORDER), index, 0n)
+    : allowableOrders(ctx.thp, inode, index, writeEnd, vma);
   const decisions = ctx.decisions;
   // Only with a DecisionSink attached: the conflict check as it stood before the allocation.
   const suitable = decisions ? suitableOrders(inode, index, orders, vma) : NO_ORDERS;

@@ -11,6 +11,8 @@ export type { StatName } from './stats.js';
 export { STAT_NAMES, Stats } from './stats.js';
 export type { FolioView, FolioWalk } from './shmem.js';
 export { Shmem } from './shmem.js';
+export type { BugName } from './bugs.js';
+export { BUG_NAMES, isBugName } from './bugs.js';
 export type { TaskState } from './task.js';
 export type { Step, Steps, Wait, YieldPoint } from './steps.js';
 export { isWait, runToEnd } from './steps.js';

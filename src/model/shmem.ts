@@ -1,3 +1,5 @@
+import type { Bugs, BugName } from './bugs.js';
+import { bugsOf } from './bugs.js';
 import type { ShmemCtx } from './context.js';
 import type { OpResult } from './errno.js';
 import { fail, invariant, ok } from './errno.js';
@@ -70,10 +72,16 @@ export class Shmem implements ShmemCtx {
   /** The task whose commands run now: its mount, file, mapping and pins. */
   #t = new TaskState();
 
-  /** `decisions`: told why the model did what it did (`foliolog explain`); without it, nothing is. */
-  constructor(sink: EventSink, decisions?: DecisionSink) {
+  readonly bugs: Bugs;
+
+  /**
+   * `decisions`: told why the model did what it did (`foliolog explain`); without it, nothing
+   * is. `bugs`: the bug switches to put back (issue 9), none by default.
+   */
+  constructor(sink: EventSink, decisions?: DecisionSink, bugs: readonly BugName[] = []) {
     this.sink = sink;
     this.decisions = decisions;
+    this.bugs = bugsOf(bugs);
   }
 
   /** @inheritdoc */

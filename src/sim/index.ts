@@ -9,6 +9,7 @@ export type {
 export { unwrittenData } from './holes-as-data.js';
 export { DecisionLog } from './decision-log.js';
 export { OracleError } from './oracle.js';
+export type { CheckName } from './oracle.js';
 export { BENCH_MIX, mixLines, mixProgram, mixText, take } from './mix.js';
 export type { MixOptions } from './mix.js';
 export { PCT_DEPTH, PctScheduler, RandomScheduler, ReplayScheduler } from './scheduler.js';

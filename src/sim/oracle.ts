@@ -1,5 +1,5 @@
 import type { Shmem } from '../model/index.js';
-import { ByteRuns, HPAGE_PMD_ORDER, MAX_LFS_FILESIZE } from '../model/index.js';
+import { ByteRuns, HPAGE_PMD_ORDER, MAX_LFS_FILESIZE, MAX_PAGECACHE_ORDER } from '../model/index.js';
 import type { Command } from '../script/index.js';
 import type { EventLog } from './event-log.js';
 import type { CachedFolio } from './live-folios.js';
@@ -13,6 +13,9 @@ interface Mapped {
   readonly end: bigint;
 }
 
+/** A file, as the oracle reads it. */
+type Inode = NonNullable<Shmem['currentFile']>;
+
 /** A file's page cache, as the oracle reads it. */
 type Cache = NonNullable<Shmem['currentFile']>['cache'];
 
@@ -20,7 +23,25 @@ type Cache = NonNullable<Shmem['currentFile']>['cache'];
 export class OracleError extends Error {
   override readonly name = 'OracleError';
   readonly code = 'E_ORACLE';
+  /** The check that failed (see `CheckName`). */
+  readonly check: CheckName;
+
+  constructor(check: CheckName, message: string) {
+    super(message);
+    this.check = check;
+  }
 }
+
+/**
+ * The oracle's named checks: `event-log` (the replayed events describe the page cache),
+ * `st-blocks`, `layout-digest`, `alloc-counters` (shmem_alloc counts the folios born),
+ * `byte-model` (reads return the bytes the commands stored, fsx's good_buf),
+ * `punch-empties-range` (when a punch returns, no folio lies wholly inside its range),
+ * `new-folio-order` (every new folio's order is one the controls in force allow on its path).
+ * `invariants` stands for the model's structural invariants (InvariantError).
+ */
+export type CheckName = 'event-log' | 'st-blocks' | 'layout-digest' | 'alloc-counters' | 'byte-model'
+  | 'punch-empties-range' | 'new-folio-order' | 'invariants';
 
 /**
  * The oracle, independent of the model's page cache: the bytes every file should hold (fsx's
@@ -74,14 +95,14 @@ export class Oracle {
     const listed = obs.folios === undefined || listsEvery(obs.folios, forEachFolio);
     if (file && live && !(live.matches(file.id, forEachFolio) && listed)) {
       const replayed = JSON.stringify(live.foliosOf(file.id));
-      throw new OracleError(`the event log describes folios ${replayed}, the page cache holds ${JSON.stringify(obs.folios ?? model.folios())}`);
+      throw new OracleError('event-log', `the event log describes folios ${replayed}, the page cache holds ${JSON.stringify(obs.folios ?? model.folios())}`);
     }
     const pages = file && live ? live.pagesOf(file.id) : file?.cache.nrPages ?? 0;
-    if (obs.blocks !== BigInt(pages) * 8n) throw new OracleError(`st_blocks ${obs.blocks} disagrees with the folios held`);
+    if (obs.blocks !== BigInt(pages) * 8n) throw new OracleError('st-blocks', `st_blocks ${obs.blocks} disagrees with the folios held`);
     // The digest the model keeps as it goes must be the one a walk of its page cache gives.
     const digest = walkedDigest(file?.cache, obs.size);
     if (model.layoutDigest() !== digest) {
-      throw new OracleError(`the model's layout digest ${model.layoutDigest()} is not ${digest}, its folios' digest`);
+      throw new OracleError('layout-digest', `the model's layout digest ${model.layoutDigest()} is not ${digest}, its folios' digest`);
     }
     if (file && typeof obs.ret === 'bigint') this.#follow(file.id, this.#bytes(file.id), command, obs);
     else if (file && command.cmd === 'pwrite' && command.bsize !== undefined) {
@@ -91,10 +112,12 @@ export class Oracle {
       this.#unknown.set(file.id, [...(this.#unknown.get(file.id) ?? []), [command.pos, end < MAX_LFS_FILESIZE ? end : MAX_LFS_FILESIZE]]);
     }
     this.#followMapping(file?.id, command, obs, file?.cache);
+    this.#checkPunched(model, file, command, obs);
+    checkNewFolioOrders(model, log, command, obs.i);
     for (let o = 1; o <= HPAGE_PMD_ORDER; o++) {
       const counted = model.stats.get(o, 'shmem_alloc');
       if (counted !== log.allocatedByOrder[o]) {
-        throw new OracleError(`order ${o}: shmem_alloc is ${counted} but ${log.allocatedByOrder[o]} folios were allocated`);
+        throw new OracleError('alloc-counters', `order ${o}: shmem_alloc is ${counted} but ${log.allocatedByOrder[o]} folios were allocated`);
       }
     }
   }
@@ -139,7 +162,7 @@ export class Oracle {
         this.#adoptUnknown(file, bytes, c.pos, ret, obs.data ?? []);
         const want = JSON.stringify(bytes.read(c.pos, ret));
         const got = JSON.stringify(obs.data ?? []);
-        if (want !== got) throw new OracleError(`read returned ${got}, the written bytes are ${want}`);
+        if (want !== got) throw new OracleError('byte-model', `read returned ${got}, the written bytes are ${want}`);
         return;
       }
       default:
@@ -183,6 +206,33 @@ export class Oracle {
   }
 
   /**
+   * `punch-empties-range`: when a punch (`fpunch`, `madvise -R`) returns 0, no folio of its file
+   * lies wholly inside its whole pages (a failed split may leave a folio reaching out of them).
+   * Reads only the page cache: independent of how the punch and the faults went about it.
+   */
+  #checkPunched(model: Shmem, file: Inode | undefined, c: Command, obs: OperationRecord): void {
+    if (obs.ret !== 0n) return;
+    let target: Inode | undefined;
+    let first: bigint;
+    let end: bigint;
+    if (c.cmd === 'fpunch' && file) {
+      [target, first, end] = [file, (c.pos + 4095n) / 4096n, (c.pos + c.len) / 4096n];
+    } else if (c.cmd === 'madvise' && c.advice === 'remove' && this.#mapped) {
+      const m = this.#mapped;
+      const pos = c.range?.pos ?? m.pos;
+      target = model.inodes.find((f) => f.id === m.file);
+      [first, end] = [pos / 4096n, ((c.range ? c.range.pos + c.range.len : m.end) + 4095n) / 4096n];
+    } else return;
+    if (!target || end <= first) return;
+    const [a, b] = [Number(first), Number(end)];
+    for (const f of target.cache.rangeArray(a, b)) {
+      if (f.index >= a && f.index + 2 ** f.order <= b) {
+        throw new OracleError('punch-empties-range', `the punch of pages ${a}..${b - 1} returned with folio ${f.id} (${f.index}:${f.order}) inside it`);
+      }
+    }
+  }
+
+  /**
    * Apply what a command stored over [pos, end) of `file`; when it overlapped another task's
    * command in time, the order of their effects is the scheduler's: the range is unknown until
    * read instead.
@@ -193,3 +243,45 @@ export class Oracle {
   }
 }
 
+
+/**
+ * `new-folio-order`: each large folio that command `i` allocated has an order the controls in
+ * force allow on its path, an upper bound derived from the knobs alone (kernel.md §2): a fault
+ * (`mread`, `mwrite`, `pin`) may take the PMD order when the file's huge setting (its mount's
+ * `huge=`, the internal mount's copy of shmem_enabled) or `force` allows huge pages, and any
+ * order whose per-size knob is not `never` (`inherit` following the PMD rule); a write or
+ * fallocate any large order when the huge setting allows them. `deny` allows none.
+ */
+function checkNewFolioOrders(model: Shmem, log: EventLog, c: Command, i: number): void {
+  const births = log.births;
+  if (births.length === 0) return;
+  const path = c.cmd === 'mread' || c.cmd === 'mwrite' || c.cmd === 'pin' ? 'fault' : c.cmd === 'pwrite' || c.cmd === 'falloc' ? 'file' : undefined;
+  let kept = 0;
+  for (let k = 0; k < births.length; k += 4) {
+    if (births[k] !== i) {
+      for (let j = 0; j < 4; j++) births[kept++] = births[k + j]!;
+      continue;
+    }
+    const [file, index, order] = [births[k + 1]!, births[k + 2]!, births[k + 3]!];
+    const inode = model.inodes.find((f) => f.id === file);
+    if (path === undefined || !inode) continue;
+    if ((allowedOrders(model.thp, inode, path) & (1 << order)) === 0) {
+      throw new OracleError('new-folio-order', `folio ${index}:${order} of a ${path === 'fault' ? 'fault' : c.cmd}: order ${order} is not allowed by the controls in force`);
+    }
+  }
+  births.length = kept;
+}
+
+/** The upper bound of `checkNewFolioOrders`, as a bit mask of orders. Pure. */
+function allowedOrders(thp: Shmem['thp'], inode: Inode, path: 'fault' | 'file'): number {
+  if (thp.global === 'deny') return 0;
+  const huge = inode.sb.kind === 'internal' ? thp.shmMntHuge : inode.sb.huge;
+  const hugeOn = thp.global === 'force' || huge !== 'never';
+  if (path === 'file') return hugeOn ? ((1 << (MAX_PAGECACHE_ORDER + 1)) - 2) : 0;
+  let m = hugeOn ? 1 << HPAGE_PMD_ORDER : 0;
+  for (let o = 1; o <= HPAGE_PMD_ORDER; o++) {
+    const v = thp.perSize[o];
+    if (v === 'inherit' ? hugeOn : v !== 'never') m |= 1 << o;
+  }
+  return m;
+}

@@ -1,8 +1,9 @@
-import type { OpResult, ReadResult } from '../model/index.js';
+import type { BugName, OpResult, ReadResult } from '../model/index.js';
 import { type FolioWalk, InvariantError, Shmem, Stats, UnsupportedError } from '../model/index.js';
 import type { Observation, Script, ScriptLine, StatsDelta } from '../script/index.js';
 import { DecisionLog } from './decision-log.js';
 import { EventLog } from './event-log.js';
+import type { CheckName } from './oracle.js';
 import { Oracle, OracleError } from './oracle.js';
 import { unwrittenData } from './holes-as-data.js';
 import type { OperationFacts, OperationRecord, RunRecorder } from './recorder.js';
@@ -29,6 +30,8 @@ export interface SimFailure {
   readonly line: number;
   /** The command's index `i`. */
   readonly i: number;
+  /** A failed check: its name (oracle.ts `CheckName`). */
+  readonly check?: CheckName;
   /** With tasks: the step (0-based) and the task that failed it. */
   readonly step?: number;
   readonly task?: string;
@@ -66,6 +69,8 @@ export interface SimOptions {
    * cache: the recorder takes the layout digest the model keeps as it goes.
    */
   readonly keepObservations?: boolean;
+  /** Bug switches to put back in the model (issue 9); none by default. */
+  readonly bugs?: readonly BugName[];
   /** Picks the task of each step of a script with tasks (default: random, seed 1). */
   readonly scheduler?: Scheduler;
 }
@@ -122,7 +127,7 @@ export class Simulation {
     // (DecisionLog), which interleaved commands would break; a run with tasks records none.
     const explain = recorder?.explanation !== undefined && split < 0;
     this.#decisions = explain ? new DecisionLog((row) => recorder.explanation!(row)) : undefined;
-    this.#model = new Shmem(this.#log, this.#decisions);
+    this.#model = new Shmem(this.#log, this.#decisions, opts.bugs ?? []);
   }
 
   /** Commands run and recorded so far. */
@@ -211,7 +216,8 @@ export class Simulation {
       try {
         this.#oracle.check(model, log, line.command, obs ?? rec, line.task, concurrent);
       } catch (e) {
-        if (e instanceof OracleError || e instanceof InvariantError) return this.#fail('check', line, i, `check failed: ${e.message}`);
+        if (e instanceof OracleError) return this.#fail('check', line, i, `check ${e.check} failed: ${e.message}`, e.check);
+        if (e instanceof InvariantError) return this.#fail('check', line, i, `check invariants failed: ${e.message}`, 'invariants');
         throw e;
       }
     }
@@ -221,7 +227,7 @@ export class Simulation {
   /** A model error while `line` ran: a failed run, or rethrown when it is not one. */
   #caught(e: unknown, line: ScriptLine, i: number): false {
     if (e instanceof UnsupportedError) return this.#fail('unsupported', line, i, `not supported yet: ${e.message}`);
-    if (e instanceof InvariantError) return this.#fail('check', line, i, `invariant: ${e.message}`);
+    if (e instanceof InvariantError) return this.#fail('check', line, i, `invariant: ${e.message}`, 'invariants');
     throw e;
   }
 
@@ -231,15 +237,16 @@ export class Simulation {
     return { observations: this.#observations, events: this.#log.seq, failure: this.#failure, schedule };
   }
 
-  #fail(kind: SimFailure['kind'], line: ScriptLine, i: number, msg: string): false {
+  #fail(kind: SimFailure['kind'], line: ScriptLine, i: number, msg: string, check?: CheckName): false {
     const tasks = this.#tasks;
+    const named = check === undefined ? {} : { check };
     if (line.task === undefined || tasks === undefined) {
-      this.#failure = { kind, line: line.line, i, message: `${this.#file}:${line.line}: ${msg}` };
+      this.#failure = { kind, line: line.line, i, ...named, message: `${this.#file}:${line.line}: ${msg}` };
       return false;
     }
     const step = tasks.schedule.length - 1;
     const where = `step ${step}, task ${line.task}`;
-    this.#failure = { kind, line: line.line, i, step, task: line.task, message: `${this.#file}:${line.line}: ${where}: ${msg}` };
+    this.#failure = { kind, line: line.line, i, ...named, step, task: line.task, message: `${this.#file}:${line.line}: ${where}: ${msg}` };
     return false;
   }
 

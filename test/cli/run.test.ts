@@ -195,8 +195,25 @@ describe('foliolog run', () => {
     const db = t.file('s.db');
     const r = await cli('run', script, '--db', db, '--json');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${script}:1: check failed: the event log describes folios []`);
+    expect(r.stderr).toContain(`${script}:1: check event-log failed: the event log describes folios []`);
     expect(runsOf(db)).toMatchObject([{ status: 'failed' }]);
+  });
+
+  it('puts a bug back with --bug: exits 1 naming the check, records the run failed with its bugs; unknown names exit 2', async () => {
+    const script = t.file('hint.fl', 'mount tmpfs huge=never\ntruncate 256k\nmmap\nmread 0 4k\n');
+    const db = t.file('s.db');
+    const clean = await cli('run', script, '--db', db);
+    expect(clean.code).toBe(0);
+    const r = await cli('run', script, '--db', db, '--bug', 'fault-size-hint', '--json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${script}:4: check new-folio-order failed: folio 0:6 of a fault`);
+    const conn = new Database(db, { readonly: true });
+    const rows = conn.prepare('select bugs, status from runs order by id').all();
+    conn.close();
+    expect(rows).toEqual([{ bugs: '[]', status: 'complete' }, { bugs: '["fault-size-hint"]', status: 'failed' }]);
+    const bad = await cli('run', script, '--db', t.file('b.db'), '--bug', 'nope');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('foliolog: --bug: unknown bug nope (known: fault-during-punch, punch-no-zero, fault-size-hint)\n');
   });
 
   it('skips the oracle with --no-check', async () => {

@@ -1,3 +1,5 @@
+import type { BugName } from '../../model/index.js';
+import { BUG_NAMES, isBugName } from '../../model/index.js';
 import { firstUnsupportedLine, Simulation } from '../../sim/index.js';
 import { openStore } from '../../store/index.js';
 import { CliError } from '../errors.js';
@@ -17,6 +19,17 @@ export interface RunOptions {
   readonly policy: string;
   readonly sched: string;
   readonly schedule?: string;
+  /** `--bug NAME`, each given (issue 9). */
+  readonly bug?: readonly string[];
+}
+
+/**
+ * The bug switches of `--bug` (repeats collapse; recorded sorted).
+ * @throws CliError (exit 2) for a name that is not a bug switch.
+ */
+export function bugsOption(names: readonly string[] = []): BugName[] {
+  for (const n of names) if (!isBugName(n)) throw new CliError(`--bug: unknown bug ${n} (known: ${BUG_NAMES.join(', ')})`);
+  return [...new Set(names as readonly BugName[])].sort();
 }
 
 /** The policy this build models: Linux 6.18 itself. */
@@ -33,6 +46,7 @@ export const DEFAULT_POLICY = 'linux-6.18';
 export async function runCommand(script: string, opts: RunOptions, env: CliEnv, stop: AbortSignal): Promise<number> {
   const seed = /^\d+$/.test(opts.seed) ? Number(opts.seed) : NaN;
   if (!Number.isSafeInteger(seed)) throw new CliError(`--seed: not a non-negative integer: ${opts.seed}`);
+  const bugs = bugsOption(opts.bug);
   if (opts.policy !== DEFAULT_POLICY) throw new CliError(`--policy: unknown policy ${opts.policy} (this build models ${DEFAULT_POLICY})`);
   const { text, script: parsed } = loadScript(script);
   const unsupported = firstUnsupportedLine(parsed);
@@ -44,7 +58,7 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv, 
   try {
     const writer = store.beginRun(runMeta({
       source: 'model', scriptName: script, scriptText: text, config: { check: opts.check }, seed,
-      policy: opts.policy, kernelRelease: null,
+      policy: opts.policy, kernelRelease: null, bugs,
     }), { now: env.now });
     env.stderr.write(startLine(writer.runId));
     const progress = progressFor(env, opts.json, parsed.lines.length, 'run');
@@ -57,6 +71,7 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv, 
         : { onOutcome: tablePrinter(parsed.lines, env.stdout, progress) }),
       keepObservations: false,
       scheduler,
+      bugs,
     });
     let stopped: boolean;
     try {

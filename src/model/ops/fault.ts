@@ -27,8 +27,10 @@ import { HPAGE_PMD_NR, HPAGE_PMD_ORDER } from '../arch.js';
 function* shmemFaultSteps(ctx: ShmemCtx, vma: Vma, index: number): Steps<Folio | 'SIGBUS' | 'RETRY'> {
   const inode = vma.inode;
   if (pagePos(index) >= inode.iSize) return 'SIGBUS';
+  // Bug switch `fault-during-punch`: the fault neither waits for a punch nor tests for one again.
+  const waits = !ctx.bugs.faultDuringPunch;
   // Tests inline before each wait: a generator per fault would cost every run, concurrent or not.
-  if (punchCovers(inode, index)) {
+  if (waits && punchCovers(inode, index)) {
     yield* waitForPunch(inode, index);
     return 'RETRY';
   }
@@ -41,7 +43,7 @@ function* shmemFaultSteps(ctx: ShmemCtx, vma: Vma, index: number): Steps<Folio |
     return lockFound(ctx, vma, found);
   }
   // Another fault filled the hole meanwhile (-EEXIST), or a punch began: start again.
-  if (punchCovers(inode, index) || inode.cache.lookup(index)) return 'RETRY';
+  if ((waits && punchCovers(inode, index)) || inode.cache.lookup(index)) return 'RETRY';
   const folio = allocLocked(ctx, vma, index);
   if (folio === 'SIGBUS') return folio;
   yield 'fault-alloc';
