@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { KERNEL_VARIANTS } from '../model/index.js';
 import { isStoreError } from '../store/index.js';
-import { runCommand, DEFAULT_POLICY } from './commands/run.js';
+import { runCommand, DEFAULT_POLICY, type RunOptions } from './commands/run.js';
+import { BUG_NAMES } from '../model/index.js';
 import { type RunsOptions, runsCommand } from './commands/runs.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { conformanceRandomCommand } from './commands/conformance-random.js';
@@ -57,11 +58,15 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .addOption(dbOption())
     .option('--json', 'print one JSON object per command line', false)
     .option('--no-check', 'do not check the oracle after every command')
-    .option('--seed <n>', 'seed of the run', '1')
+    .option('--seed <n>', 'seed of the run (the scheduler of [A]/[B] tasks)', '1')
+    .option('--sched <kind>', 'how tasks are interleaved: random, or pct[:DEPTH] (depth 3)', 'random')
+    .option('--schedule <file>', 'replay this schedule (one task name per step, as runs.schedule holds it)')
     .option('--policy <name>', 'what-if policy', DEFAULT_POLICY)
     .option('--variant <name>', `answer as another kernel build where builds differ (${VARIANT_NAMES})`)
+    .option('--bug <name>', `put back a shmem bug for the oracle to catch (repeatable): ${BUG_NAMES.join(', ')}`,
+      (v: string, all: string[]) => [...all, v], [] as string[])
     .addHelpText('after', SCRIPT_HELP)
-    .action(async (script: string, o: { db: string; json: boolean; check: boolean; seed: string; policy: string; variant?: string }) => {
+    .action(async (script: string, o: RunOptions & { db: string }) => {
       setCode(await interrupt.during(() => runCommand(script, o, env, interrupt.signal)));
     });
   root.command('runs')

@@ -53,8 +53,8 @@ export function summaryLine(status: 'complete' | 'failed', s: RunSummary, suffix
 }
 
 /** A run row's metadata: what the command says, plus this build's and Node's versions. */
-export function runMeta(m: Omit<RunMeta, 'foliologVersion' | 'nodeVersion' | 'bugs' | 'schedule'>): RunMeta {
-  return { ...m, bugs: [], schedule: null, foliologVersion: packageVersion(), nodeVersion: process.versions.node };
+export function runMeta(m: Omit<RunMeta, 'foliologVersion' | 'nodeVersion' | 'bugs' | 'schedule'> & { readonly bugs?: readonly string[] }): RunMeta {
+  return { ...m, bugs: m.bugs ?? [], schedule: null, foliologVersion: packageVersion(), nodeVersion: process.versions.node };
 }
 
 /**

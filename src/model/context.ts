@@ -1,3 +1,4 @@
+import type { Bugs } from './bugs.js';
 import type { DecisionSink } from './decisions.js';
 import type { EventSink } from './events.js';
 import type { ThpSettings } from './settings.js';
@@ -17,6 +18,14 @@ export interface ShmemCtx {
   readonly decisions: DecisionSink | undefined;
   /** The build whose answers differ from `MODELLED_RELEASE`'s, if one was asked for. */
   readonly variant: KernelVariant | undefined;
+  /**
+   * Whether tasks are stepping the model (issue 9): steppable operations yield at their yield
+   * points only then; alone, they run straight through (a yield costs a round trip through
+   * every generator of the operation, per folio).
+   */
+  readonly stepping: boolean;
+  /** The bug switches in force (`--bug`); none in a normal run. */
+  readonly bugs: Bugs;
   /** Next folio id (per run, in allocation order). */
   nextFolioId(): FolioId;
 }

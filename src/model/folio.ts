@@ -1,10 +1,11 @@
 import type { FileId, FolioId } from './units.js';
 import { PAGE_SHIFT } from './arch.js';
 
-/** `Folio#bits`: the order (below 16), then uptodate (16), reclaim mark (32), and pins × 64 above. */
+/** `Folio#bits`: the order (below 16), then uptodate (16), reclaim mark (32), locked (64), and pins × 128 above. */
 const UPTODATE = 16;
 const RECLAIM_MARKED = 32;
-const FLAGS = 64;
+const LOCKED = 64;
+const FLAGS = 128;
 
 /**
  * A folio in a file's page cache. Mutable flags live here for speed (a run may hold millions
@@ -18,7 +19,7 @@ export class Folio {
   readonly file: FileId;
   /** First page, a multiple of `2^order`. Mirrors: folio->index. */
   readonly index: number;
-  /** order + UPTODATE + RECLAIM_MARKED + pins × FLAGS. */
+  /** order + UPTODATE + RECLAIM_MARKED + LOCKED + pins × FLAGS. */
   #bits: number;
 
   constructor(id: FolioId, file: FileId, index: number, order: number) {
@@ -46,11 +47,23 @@ export class Folio {
 
   /** Whether the lifecycle currently says `reclaim-candidate` (the model emitted the mark). */
   get reclaimMarked(): boolean {
-    return this.#bits % FLAGS >= RECLAIM_MARKED;
+    return this.#bits % LOCKED >= RECLAIM_MARKED;
   }
 
   set reclaimMarked(v: boolean) {
     if (v !== this.reclaimMarked) this.#bits += v ? RECLAIM_MARKED : -RECLAIM_MARKED;
+  }
+
+  /**
+   * Held by a fault from its lookup or allocation until it has mapped the folio; a punch's
+   * first pass skips a locked folio and its later passes wait for it. Mirrors: folio_test_locked().
+   */
+  get locked(): boolean {
+    return this.#bits % FLAGS >= LOCKED;
+  }
+
+  set locked(v: boolean) {
+    if (v !== this.locked) this.#bits += v ? LOCKED : -LOCKED;
   }
 
   /** Extra references (GUP / vmsplice pins) that make a split fail. */

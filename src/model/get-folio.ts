@@ -1,13 +1,14 @@
 import type { ShmemCtx } from './context.js';
 import type { Folio } from './folio.js';
 import { folioNextIndex } from './folio.js';
-import { allowableOrders, suitableOrders } from './huge-orders.js';
+import { allowableOrders, suitableOrders, withinSizeOrders } from './huge-orders.js';
+import { HPAGE_PMD_ORDER } from './arch.js';
 import type { Inode } from './inode.js';
 import { acctBlocks, addFolio, markUptodate } from './folio-ops.js';
 import { allocationDecision } from './order-chain.js';
 import { unusedHugeShrink } from './shrinker.js';
 import type { OrderMask } from './units.js';
-import { highestOrder, NO_ORDERS, pagesCeil, roundDown } from './units.js';
+import { highestOrder, NO_ORDERS, orderRange, pagesCeil, roundDown } from './units.js';
 import type { Vma } from './vma.js';
 
 /** Lookup mode. Mirrors: enum sgp_type. */
@@ -70,15 +71,35 @@ export function allocAndAddFolio(ctx: ShmemCtx, inode: Inode, index: number, ord
 export function shmemGetFolio(ctx: ShmemCtx, inode: Inode, index: number, writeEnd: bigint, sgp: Sgp,
   vma?: Vma): Folio | undefined | 'ENOSPC' {
   const found = inode.cache.lookup(index);
-  if (found) {
-    if (found.uptodate || sgp === 'write') return found;
-    if (sgp === 'read') return undefined;
-    // `clear:` a not-uptodate folio's content is already zero in the model.
-    markUptodate(ctx, inode, found);
-    return found;
-  }
+  if (found) return foundFolio(ctx, inode, found, sgp);
   if (sgp === 'read' || sgp === 'noalloc') return undefined;
-  const orders = allowableOrders(ctx.thp, inode, index, writeEnd, vma);
+  return newFolio(ctx, inode, index, writeEnd, sgp, vma);
+}
+
+/**
+ * shmem_get_folio_gfp() on a folio the lookup found: a not-uptodate one is a hole to `read`,
+ * zeroed and marked uptodate for `noalloc`, `cache` and `falloc`, left to write_end for `write`.
+ * @returns the folio, or undefined for `read` of a not-uptodate one.
+ */
+export function foundFolio(ctx: ShmemCtx, inode: Inode, found: Folio, sgp: Sgp): Folio | undefined {
+  if (found.uptodate || sgp === 'write') return found;
+  if (sgp === 'read') return undefined;
+  // `clear:` a not-uptodate folio's content is already zero in the model.
+  markUptodate(ctx, inode, found);
+  return found;
+}
+
+/**
+ * shmem_get_folio_gfp() on a hole, for `write`, `cache` or `falloc`: allocate from the orders
+ * the controls allow (§2); `cache` zeroes the new folio and marks it uptodate.
+ * @returns the folio, or 'ENOSPC' when the `size=` limit refuses even an order-0 folio.
+ */
+export function newFolio(ctx: ShmemCtx, inode: Inode, index: number, writeEnd: bigint, sgp: 'write' | 'cache' | 'falloc',
+  vma?: Vma): Folio | 'ENOSPC' {
+  // Bug switch `fault-size-hint`: a fault takes every order up to PMD whose block fits under i_size.
+  const orders = vma && sgp === 'cache' && ctx.bugs.faultSizeHint
+    ? withinSizeOrders(inode, orderRange(1, HPAGE_PMD_ORDER), index, 0n)
+    : allowableOrders(ctx.thp, inode, index, writeEnd, vma);
   const decisions = ctx.decisions;
   // Only with a DecisionSink attached: the conflict check as it stood before the allocation.
   const suitable = decisions ? suitableOrders(inode, index, orders, vma) : NO_ORDERS;

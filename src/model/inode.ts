@@ -41,8 +41,19 @@ export interface Inode {
   readonly content: ByteRuns;
   /** The folio currently marked reclaim-candidate, if any (at most one: the EOF folio). */
   reclaimFolio: Folio | undefined;
-  /** The mappings of this inode (at most the current one). Mirrors: address_space.i_mmap. */
+  /** The mappings of this inode (one per task that maps it). Mirrors: address_space.i_mmap. */
   readonly mappings: Set<Mapping>;
+  /**
+   * The punch in progress, pages [start, next): faults on them wait until it ends (kernel.md §7).
+   * Mirrors: inode->i_private (struct shmem_falloc with its waitq).
+   */
+  punch: PunchRange | undefined;
+}
+
+/** A punch's published page range [start, next). Mirrors: struct shmem_falloc. */
+export interface PunchRange {
+  readonly start: number;
+  readonly next: number;
 }
 
 /** A new superblock. Pure. */
@@ -54,6 +65,6 @@ export function newSuperblock(kind: Superblock['kind'], huge: HugeSetting, maxBl
 export function newInode(id: FileId, name: string, sb: Superblock, kind: Inode['kind'], largeFolios: boolean): Inode {
   return {
     id, name, sb, kind, iSize: 0n, fallocEnd: 0, largeFolios, nlink: 1,
-    cache: new PageCache(), content: new ByteRuns(), reclaimFolio: undefined, mappings: new Set(),
+    cache: new PageCache(), content: new ByteRuns(), reclaimFolio: undefined, mappings: new Set(), punch: undefined,
   };
 }

@@ -1,3 +1,5 @@
+import type { Bugs, BugName } from './bugs.js';
+import { bugsOf } from './bugs.js';
 import type { ShmemCtx } from './context.js';
 import type { OpResult } from './errno.js';
 import { fail, invariant, ok } from './errno.js';
@@ -13,17 +15,20 @@ import { pread } from './ops/read.js';
 import { truncate } from './ops/truncate.js';
 import { fallocate } from './ops/fallocate.js';
 import { vfsFallocateChecks } from './ops/falloc-checks.js';
-import { fpunch } from './ops/punch.js';
+import { fpunchSteps } from './ops/punch.js';
 import { reclaim } from './ops/reclaim.js';
 import { pwrite } from './ops/write.js';
 import type { VmaAdvice } from './ops/madvise.js';
-import { madvise, madviseRemove } from './ops/madvise.js';
+import { madvise, madviseRemoveSteps } from './ops/madvise.js';
 import type { Range } from './ops/mmap.js';
 import { isResult, mmap, newMapping } from './ops/mmap.js';
-import type { Pin } from './ops/pin.js';
 import { pin, unpin } from './ops/pin.js';
-import { touch } from './ops/touch.js';
+import { touch, touchSteps } from './ops/touch.js';
 import { khugepagedScan, madviseCollapse } from './ops/collapse.js';
+import type { Steps } from './steps.js';
+import { runToEnd } from './steps.js';
+import type { Cwd } from './task.js';
+import { TaskState } from './task.js';
 import type { Mapping } from './vma.js';
 import { isHugeSetting, ThpSettings } from './settings.js';
 import { Stats } from './stats.js';
@@ -33,18 +38,6 @@ import type { KernelVariant } from './variants.js';
 
 /** Longest memfd name, in bytes (include/uapi/linux/memfd.h: NAME_MAX − strlen("memfd:")). */
 const MFD_NAME_MAX_LEN = 249;
-
-/** The mount the current file lives on: a tmpfs superblock, the memfd namespace, or a region. */
-interface Cwd {
-  readonly sb: Superblock;
-  readonly kind: 'tmpfs' | 'memfd' | 'anon' | 'sysv';
-  readonly mount: number;
-  /**
-   * memfd mounts: the memfds the script made here, by the name it gave them (its handles; a
-   * memfd has no directory entry). Each `mount memfd` starts its own.
-   */
-  readonly handles: Map<string, Inode>;
-}
 
 /** `[pgoff, order, uptodate]` of one folio. */
 export type FolioView = readonly [number, number, 0 | 1];
@@ -65,6 +58,12 @@ export class Shmem implements ShmemCtx {
   readonly sink: EventSink;
   readonly decisions: DecisionSink | undefined;
   readonly variant: KernelVariant | undefined;
+  /**
+   * Whether tasks step the model concurrently (set by the simulator's task driver before the
+   * first task runs): only then do punches stop at their yield points. Until then no generator
+   * yields, and nothing pays for stepping.
+   */
+  stepping = false;
   readonly superblocks: Superblock[] = [];
   /** Every inode ever created, unlinked ones included (they stay open to the end). */
   readonly inodes: Inode[] = [];
@@ -72,21 +71,21 @@ export class Shmem implements ShmemCtx {
   #folios = 0;
   #files = 0;
   #mounts = 0;
-  #cwd: Cwd | undefined;
-  #file: Inode | undefined;
-  /** The current mapping: at most one; a successful `open` and every `mount` drop it. */
-  #mapping: Mapping | undefined;
-  /** Pins still held (they outlive mappings and file switches). */
-  readonly #pins: Pin[] = [];
+  /** The task whose commands run now: its mount, file, mapping and pins. */
+  #t = new TaskState();
+
+  readonly bugs: Bugs;
 
   /**
-   * `decisions`: told why the model did what it did (`foliolog explain`); without it, nothing is.
-   * `variant`: answer as that build does where builds differ (default: `MODELLED_RELEASE`).
+   * `decisions`: told why the model did what it did (`foliolog explain`); without it, nothing
+   * is. `variant`: answer as that build does where builds differ (default: `MODELLED_RELEASE`).
+   * `bugs`: the bug switches to put back (issue 9), none by default.
    */
-  constructor(sink: EventSink, decisions?: DecisionSink, variant?: KernelVariant) {
+  constructor(sink: EventSink, decisions?: DecisionSink, variant?: KernelVariant, bugs: readonly BugName[] = []) {
     this.sink = sink;
     this.decisions = decisions;
     this.variant = variant;
+    this.bugs = bugsOf(bugs);
   }
 
   /** @inheritdoc */
@@ -94,9 +93,24 @@ export class Shmem implements ShmemCtx {
     return ++this.#folios as FolioId;
   }
 
-  /** The current file, if any. */
+  /** The current task's file, if any. */
   get currentFile(): Inode | undefined {
-    return this.#file;
+    return this.#t.file;
+  }
+
+  /** The task whose commands run now (at first the only one). */
+  get task(): TaskState {
+    return this.#t;
+  }
+
+  /** Run the next commands as task `t` (a task made by `forkTask`). */
+  switchTask(t: TaskState): void {
+    this.#t = t;
+  }
+
+  /** A new task that starts with a copy of the current task's state (see `TaskState.fork`). */
+  forkTask(): TaskState {
+    return this.#t.fork();
   }
 
   #internalSb(): Superblock {
@@ -121,13 +135,14 @@ export class Shmem implements ShmemCtx {
 
   /** Replace the current mapping (munmap of the old one), keeping each inode's i_mmap. */
   #setMapping(m: Mapping | undefined): void {
-    if (this.#mapping) this.#mapping.vmas[0]!.inode.mappings.delete(this.#mapping);
-    this.#mapping = m;
+    const old = this.#t.mapping;
+    if (old) old.vmas[0]!.inode.mappings.delete(old);
+    this.#t.mapping = m;
     if (m) m.vmas[0]!.inode.mappings.add(m);
   }
 
   #switchTo(inode: Inode): void {
-    this.#file = inode;
+    this.#t.file = inode;
     this.sink.emit({ type: 'file_switched', file: inode.id });
   }
 
@@ -137,31 +152,31 @@ export class Shmem implements ShmemCtx {
    * Mirrors: mm/shmem.c shmem_parse_one(), shmem_fill_super().
    */
   mountTmpfs(huge: string | undefined, size: bigint | undefined): OpResult {
-    this.#cwd = undefined;
-    this.#file = undefined;
+    this.#t.cwd = undefined;
+    this.#t.file = undefined;
     this.#setMapping(undefined);
     const h = huge ?? 'never';
     if (!isHugeSetting(h)) return fail('EINVAL', `huge=${h}`);
     const sb = newSuperblock('tmpfs', h, size ? pagesCeil(size) : 0);
     this.superblocks.push(sb);
-    this.#cwd = { sb, kind: 'tmpfs', mount: ++this.#mounts, handles: new Map() };
-    this.#switchTo(this.#create('f', this.#cwd));
+    this.#t.cwd = { sb, kind: 'tmpfs', mount: ++this.#mounts, handles: new Map() };
+    this.#switchTo(this.#create('f', this.#t.cwd));
     return ok();
   }
 
   /** `memfd_create("f")` on the internal mount. @returns 0. */
   mountMemfd(): OpResult {
     this.#setMapping(undefined);
-    this.#cwd = { sb: this.#internalSb(), kind: 'memfd', mount: ++this.#mounts, handles: new Map() };
-    this.#switchTo(this.#create('f', this.#cwd));
+    this.#t.cwd = { sb: this.#internalSb(), kind: 'memfd', mount: ++this.#mounts, handles: new Map() };
+    this.#switchTo(this.#create('f', this.#t.cwd));
     return ok();
   }
 
   /** `mount -o remount,huge=H` of the current tmpfs mount. @returns 0; EINVAL (bad value, no tmpfs mount). */
   remount(huge: string): OpResult {
-    if (!this.#cwd || this.#cwd.kind !== 'tmpfs') return fail('EINVAL', 'no tmpfs mount to remount');
+    if (!this.#t.cwd || this.#t.cwd.kind !== 'tmpfs') return fail('EINVAL', 'no tmpfs mount to remount');
     if (!isHugeSetting(huge)) return fail('EINVAL', `huge=${huge}`);
-    this.#cwd.sb.huge = huge;
+    this.#t.cwd.sb.huge = huge;
     return ok();
   }
 
@@ -186,7 +201,7 @@ export class Shmem implements ShmemCtx {
    */
   open(name: string): OpResult {
     invariant(name !== '' && name !== '.' && name !== '..' && !name.includes('/'), `open: not one path component: ${name}`);
-    const cwd = this.#cwd;
+    const cwd = this.#t.cwd;
     if (!cwd) return fail('EBADF', 'no mount');
     if (cwd.kind === 'anon' || cwd.kind === 'sysv') return fail('EINVAL', 'a shared-memory region has no directory');
     const existing = cwd.kind === 'tmpfs' ? cwd.sb.dir.get(name) : cwd.handles.get(name);
@@ -198,7 +213,7 @@ export class Shmem implements ShmemCtx {
 
   /** Unlink the current file; it stays open and current. @returns 0; EBADF; ENOENT (no name). */
   unlink(): OpResult {
-    const f = this.#file;
+    const f = this.#t.file;
     if (!f) return fail('EBADF', 'no current file');
     if (f.kind !== 'tmpfs' || f.sb.dir.get(f.name) !== f) return fail('ENOENT', 'the file has no name to unlink');
     f.sb.dir.delete(f.name);
@@ -208,7 +223,7 @@ export class Shmem implements ShmemCtx {
 
   /** Run `op` on the current file, then re-derive its reclaim candidate. */
   #onFile(op: (inode: Inode) => OpResult): OpResult {
-    const f = this.#file;
+    const f = this.#t.file;
     if (!f) return fail('EBADF', 'no current file');
     const r = op(f);
     updateReclaimCandidate(this, f);
@@ -222,7 +237,7 @@ export class Shmem implements ShmemCtx {
 
   /** See ops/read.ts. */
   pread(pos: bigint, len: bigint): ReadResult {
-    const f = this.#file;
+    const f = this.#t.file;
     if (!f) return { result: fail('EBADF', 'no current file'), data: [] };
     return pread(f, pos, len);
   }
@@ -252,7 +267,16 @@ export class Shmem implements ShmemCtx {
 
   /** `fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)`: see ops/punch.ts. */
   fpunch(pos: bigint, len: bigint): OpResult {
-    return this.#onFile((f) => fpunch(this, f, pos, len));
+    return runToEnd(this.fpunchSteps(pos, len));
+  }
+
+  /** {@link fpunch}, steppable at its yield points. */
+  *fpunchSteps(pos: bigint, len: bigint): Steps<OpResult> {
+    const f = this.#t.file;
+    if (!f) return fail('EBADF', 'no current file');
+    const r = yield* fpunchSteps(this, f, pos, len);
+    updateReclaimCandidate(this, f);
+    return r;
   }
 
   /** `echo 2 > /proc/sys/vm/drop_caches`: see ops/reclaim.ts. Needs no file. @returns 0. */
@@ -267,12 +291,12 @@ export class Shmem implements ShmemCtx {
    * Mirrors: mm/shmem.c shmem_zero_setup(), ipc/shm.c newseg() + do_shmat().
    */
   mountRegion(kind: 'anon' | 'sysv', size: bigint): OpResult {
-    this.#cwd = undefined;
-    this.#file = undefined;
+    this.#t.cwd = undefined;
+    this.#t.file = undefined;
     this.#setMapping(undefined);
     if (size <= 0n) return fail('EINVAL', 'zero-sized region');
-    this.#cwd = { sb: this.#internalSb(), kind, mount: ++this.#mounts, handles: new Map() };
-    const inode = this.#create(kind, this.#cwd);
+    this.#t.cwd = { sb: this.#internalSb(), kind, mount: ++this.#mounts, handles: new Map() };
+    const inode = this.#create(kind, this.#t.cwd);
     // The anonymous region's file spans whole pages (the VMA); a SysV segment keeps its size.
     inode.iSize = kind === 'anon' ? BigInt(pagesCeil(size)) * 4096n : size;
     this.sink.emit({ type: 'i_size_changed', file: inode.id, size: inode.iSize });
@@ -283,7 +307,7 @@ export class Shmem implements ShmemCtx {
 
   /** See ops/mmap.ts. A new mapping replaces the current one. */
   mmap(misalign: bigint, range: Range | undefined): OpResult {
-    const f = this.#file;
+    const f = this.#t.file;
     // The old mapping goes first, whether or not the new one can be made.
     this.#setMapping(undefined);
     if (!f) return fail('EBADF', 'no current file');
@@ -295,7 +319,7 @@ export class Shmem implements ShmemCtx {
 
   /** `munmap` of the current mapping. @returns 0; EINVAL without one. */
   munmap(): OpResult {
-    if (!this.#mapping) return fail('EINVAL', 'no mapping');
+    if (!this.#t.mapping) return fail('EINVAL', 'no mapping');
     this.#setMapping(undefined);
     return ok();
   }
@@ -305,6 +329,14 @@ export class Shmem implements ShmemCtx {
     return this.#onMapping((m) => touch(this, m, range, byte));
   }
 
+  /** {@link touch}, steppable at its yield points. */
+  *touchSteps(range: Range | undefined, byte?: number): Steps<OpResult> {
+    const m = this.#t.mapping;
+    const r = yield* touchSteps(this, m, range, byte);
+    if (m) updateReclaimCandidate(this, m.vmas[0]!.inode);
+    return r;
+  }
+
   /** See ops/madvise.ts. */
   madvise(advice: VmaAdvice, range: Range | undefined): OpResult {
     return this.#onMapping((m) => madvise(m, advice, range));
@@ -312,7 +344,15 @@ export class Shmem implements ShmemCtx {
 
   /** `madvise(MADV_REMOVE)`: see ops/madvise.ts. */
   madviseRemove(range: Range | undefined): OpResult {
-    return this.#onMapping((m) => madviseRemove(this, m, range));
+    return runToEnd(this.madviseRemoveSteps(range));
+  }
+
+  /** {@link madviseRemove}, steppable at its yield points. */
+  *madviseRemoveSteps(range: Range | undefined): Steps<OpResult> {
+    const m = this.#t.mapping;
+    const r = yield* madviseRemoveSteps(this, m, range);
+    if (m) updateReclaimCandidate(this, m.vmas[0]!.inode);
+    return r;
   }
 
   /** `madvise(MADV_COLLAPSE)`: see ops/collapse.ts. */
@@ -327,17 +367,17 @@ export class Shmem implements ShmemCtx {
 
   /** See ops/pin.ts. */
   pin(range: Range | undefined): OpResult {
-    return this.#onMapping((m) => pin(this, m, range, this.#pins));
+    return this.#onMapping((m) => pin(this, m, range, this.#t.pins));
   }
 
   /** See ops/pin.ts. */
   unpin(range: Range | undefined): OpResult {
-    return unpin(this, this.#mapping, range, this.#pins);
+    return unpin(this, this.#t.mapping, range, this.#t.pins);
   }
 
   /** Run a mapping op, then re-derive the mapped file's reclaim candidate. */
   #onMapping(op: (m: Mapping | undefined) => OpResult): OpResult {
-    const m = this.#mapping;
+    const m = this.#t.mapping;
     const r = op(m);
     if (m) updateReclaimCandidate(this, m.vmas[0]!.inode);
     return r;
@@ -346,7 +386,7 @@ export class Shmem implements ShmemCtx {
   /** The current file's folios, by index. Pure. */
   folios(): FolioView[] {
     const out: FolioView[] = [];
-    this.#file?.cache.forEach((f) => void out.push([f.index, f.order, f.uptodate ? 1 : 0]));
+    this.#t.file?.cache.forEach((f) => void out.push([f.index, f.order, f.uptodate ? 1 : 0]));
     return out;
   }
 
@@ -356,7 +396,7 @@ export class Shmem implements ShmemCtx {
    * next operation.
    */
   walkFolios(): FolioWalk {
-    const cache = this.#file?.cache;
+    const cache = this.#t.file?.cache;
     return {
       count: cache?.nrFolios ?? 0,
       *[Symbol.iterator]() {
@@ -371,18 +411,18 @@ export class Shmem implements ShmemCtx {
    * the last command changed, not the size of the page cache.
    */
   layoutDigest(): number {
-    const f = this.#file;
+    const f = this.#t.file;
     return f ? f.cache.layoutDigest(pagesCeil(f.iSize)) : 0;
   }
 
   /** The current file's i_size (0 without one). Pure. */
   size(): bigint {
-    return this.#file?.iSize ?? 0n;
+    return this.#t.file?.iSize ?? 0n;
   }
 
   /** The current file's st_blocks: 8 per page held (0 without one). Pure. */
   blocks(): bigint {
-    return BigInt(this.#file?.cache.nrPages ?? 0) * 8n;
+    return BigInt(this.#t.file?.cache.nrPages ?? 0) * 8n;
   }
 
   /** Check every structural invariant; throws InvariantError. */

@@ -30,13 +30,33 @@ export class Stats {
    * from the largest down, counters in sysfs order. Pure.
    */
   delta(before: readonly number[]): Record<string, Record<string, number>> {
-    const out: Record<string, Record<string, number>> = {};
-    for (let o = HPAGE_PMD_ORDER; o >= 1; o--) {
-      for (let k = 0; k < STAT_NAMES.length; k++) {
-        const d = this.#v[o * STAT_NAMES.length + k]! - before[o * STAT_NAMES.length + k]!;
-        if (d !== 0) (out[orderSizeName(o)] ??= {})[STAT_NAMES[k]!] = d;
-      }
-    }
-    return out;
+    return keyed(this.#v, before);
   }
+
+  /** Add what each counter changed since `before` to `into` (a zeroed `snapshot()`-sized array). */
+  accumulate(before: readonly number[], into: number[]): void {
+    for (let k = 0; k < this.#v.length; k++) into[k]! += this.#v[k]! - before[k]!;
+  }
+
+  /** `changes` (summed by `accumulate`) keyed as `delta` keys them. Pure. */
+  static keyed(changes: readonly number[]): Record<string, Record<string, number>> {
+    return keyed(changes, undefined);
+  }
+}
+
+/**
+ * The counters whose change `now[k] − before[k]` (without `before`: `now[k]`) is not 0, keyed
+ * like sysfs, largest size first. Arrays, not a function per counter: this runs once per command.
+ * Pure.
+ */
+function keyed(now: readonly number[], before: readonly number[] | undefined): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (let o = HPAGE_PMD_ORDER; o >= 1; o--) {
+    for (let k = 0; k < STAT_NAMES.length; k++) {
+      const at = o * STAT_NAMES.length + k;
+      const n = before === undefined ? now[at]! : now[at]! - before[at]!;
+      if (n !== 0) (out[orderSizeName(o)] ??= {})[STAT_NAMES[k]!] = n;
+    }
+  }
+  return out;
 }

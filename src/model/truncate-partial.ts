@@ -43,7 +43,9 @@ export function truncateInodePartialFolio(ctx: ShmemCtx, inode: Inode, folio: Fo
     return true;
   }
   // Zeroed before any split: pages about to be freed too, and all of it if the split fails.
-  zeroFolioRange(ctx, inode, folio, offset, length);
+  // Bug switch `punch-no-zero`: a punch whose split is going to fail (a pinned folio) skips it.
+  const noZero = ctx.bugs.punchNoZero && cause === 'punch' && folio.order > 0 && folio.pins > 0;
+  if (!noZero) zeroFolioRange(ctx, inode, folio, offset, length);
   if (folio.order === 0) return true;
   const shift = BigInt(PAGE_SHIFT);
   if (!folioSplit(ctx, inode, folio, folio.index + Number(offset >> shift), cause)) return false;

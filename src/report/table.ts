@@ -54,11 +54,13 @@ export class ObservationTable {
   }
 
   /**
-   * One command's row, its layout from `folios`: the observation's list, or a walk of the page
+   * One command's row (`[A] op` for a line of task A), its layout from `folios`: the observation's list, or a walk of the page
    * cache with its folio `count`, of which the row reads only the folios it shows.
    */
   row(o: Omit<Observation, 'folios'>, folios: Iterable<FolioTriple>, count?: number): string {
-    return this.#line([String(o.i), String(o.line), o.op, String(o.ret), String(o.size), String(o.blocks), statsText(o.stats), layoutText(folios, 24, count)]);
+    // A task's line shows its prefix as written (the `op` of §2 carries none: `task` holds it).
+    const op = o.task === undefined ? o.op : `[${o.task}] ${o.op}`;
+    return this.#line([String(o.i), String(o.line), op, String(o.ret), String(o.size), String(o.blocks), statsText(o.stats), layoutText(folios, 24, count)]);
   }
 
   #line(cells: readonly string[]): string {

@@ -47,7 +47,7 @@ function stats(v: JsonValue | undefined): StatsDelta {
   return out;
 }
 
-const KEYS: ReadonlySet<string> = new Set(['i', 'line', 'op', 'ret', 'folios', 'stats', 'size', 'blocks', 'data', 'blind']);
+const KEYS: ReadonlySet<string> = new Set(['i', 'line', 'task', 'op', 'ret', 'folios', 'stats', 'size', 'blocks', 'data', 'blind']);
 
 /**
  * Turn a JSON document (as `readJson` reads it) into an `Observation` (product.md §2).
@@ -72,8 +72,11 @@ export function decodeObservation(v: JsonValue): Observation {
   };
   const data = v.get('data');
   const blind = v.get('blind');
+  const task = v.get('task');
+  if (task !== undefined && typeof task !== 'string') return bad('task is not a string');
   return {
     ...obs,
+    ...(task === undefined ? {} : { task }),
     ...(data === undefined ? {} : { data: list(data, 'data', (x): DataRun => tuple(x, 3, 'a data run') as [number, number, number]) }),
     ...(blind === undefined ? {} : { blind: list(blind, 'blind', (x): BlindRun => tuple(x, 2, 'a blind run') as [number, number]) }),
   };

@@ -6,3 +6,4 @@ export { fileNameProblem, isFileName, NAME_MAX } from './file-name.js';
 export { ScriptError } from './errors.js';
 export { parseLine, parseScript } from './parse.js';
 export { formatCommand, formatObservation, parseObservation } from './print.js';
+export { formatSchedule, parseSchedule } from './schedule.js';

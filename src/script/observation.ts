@@ -19,7 +19,9 @@ export interface Observation {
   readonly i: number;
   /** 1-based script line. */
   readonly line: number;
-  /** The line as written, without its comment. */
+  /** The task of a line with an `[A]` prefix (product.md §1); absent on every other line. */
+  readonly task?: string;
+  /** The line as written, without its comment or task prefix. */
   readonly op: string;
   /** Bytes for pwrite/pread/pin, the offset for seek, else 0n; an errno name or "SIGBUS" on failure. */
   readonly ret: bigint | string;

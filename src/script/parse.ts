@@ -6,7 +6,8 @@ import { ScriptError } from './errors.js';
 
 /**
  * Parse a script of the workload language (product.md §1): one command per line, `#`
- * comments, blank lines skipped, CRLF accepted, an optional `[A]` task prefix.
+ * comments, blank lines skipped, CRLF accepted, an optional `[A]` task prefix (setup lines,
+ * without one, come before every prefixed line).
  *
  * Every line is checked in order and the first malformed one is reported. Numbers are
  * exact `bigint` bytes; values the kernel would refuse (`huge=force`) are kept as written.
@@ -25,9 +26,14 @@ import { ScriptError } from './errors.js';
  */
 export function parseScript(text: string, file: string): Script {
   const lines: ScriptLine[] = [];
+  let tasks = false;
   for (const [line, raw] of splitLines(text)) {
     const parsed = parseLine(raw, line, file);
-    if (parsed !== undefined) lines.push(parsed);
+    if (parsed === undefined) continue;
+    // Setup lines come first; once a task line appeared, every line belongs to a task.
+    if (tasks && parsed.task === undefined) throw new ScriptError(file, line, 'a line without a task prefix after a prefixed one (setup lines come first)');
+    tasks ||= parsed.task !== undefined;
+    lines.push(parsed);
   }
   return { file, text, lines };
 }

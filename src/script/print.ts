@@ -5,7 +5,7 @@ import { decodeObservation } from './_observation.js';
 export { formatCommand } from './_format-command.js';
 
 /**
- * Print an observation as product.md §2's one-line JSON object: keys in the order i, line,
+ * Print an observation as product.md §2's one-line JSON object: keys in the order i, line, task (prefixed lines only),
  * op, ret, folios, stats, size, blocks, then data and blind when present; bigints as exact
  * bare integers; no spaces. `stats` keys print in the order the producer inserted them. Pure.
  *
@@ -20,6 +20,7 @@ export function formatObservation(o: Observation): string {
   const parts = [
     `"i":${o.i}`,
     `"line":${o.line}`,
+    ...(o.task === undefined ? [] : [`"task":${JSON.stringify(o.task)}`]),
     `"op":${JSON.stringify(o.op)}`,
     `"ret":${ret}`,
     `"folios":${JSON.stringify(o.folios)}`,

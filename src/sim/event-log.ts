@@ -40,6 +40,11 @@ export class EventLog implements EventSink {
   readonly live: LiveFolios | undefined;
   /** Large folios born by allocation, per order. */
   readonly allocatedByOrder: number[] = new Array<number>(10).fill(0);
+  /**
+   * Large folios allocated and not yet checked, four numbers each: the command index `i`, file,
+   * pgoff, order (the oracle's `new-folio-order` takes them; kept only with `live`).
+   */
+  readonly births: number[] = [];
 
   /** `replay`: keep `live` (the oracle's view); without it, nothing per folio but its state. */
   constructor(recorder?: RunRecorder, replay = true) {
@@ -70,7 +75,10 @@ export class EventLog implements EventSink {
     if (e.type === 'folio_added') {
       if (this.#states[id] !== 0) throw new InvariantError(`folio ${id} born twice`);
       const to = birthState(e.cause);
-      if (e.cause === 'alloc' && e.order > 0) this.allocatedByOrder[e.order]! += 1;
+      if (e.cause === 'alloc' && e.order > 0) {
+        this.allocatedByOrder[e.order]! += 1;
+        if (this.live) this.births.push(this.i, e.file, e.index, e.order);
+      }
       this.#states[id] = to;
       this.live?.born(id, e.file, e.index, e.order);
       // Rows (and their bigint args) only for a recorder: a model-only run allocates none per event.

@@ -1,10 +1,20 @@
 import type { Shmem } from '../model/index.js';
-import { ByteRuns, HPAGE_PMD_ORDER, MAX_LFS_FILESIZE } from '../model/index.js';
+import { ByteRuns, HPAGE_PMD_ORDER, MAX_LFS_FILESIZE, MAX_PAGECACHE_ORDER } from '../model/index.js';
 import type { Command } from '../script/index.js';
 import type { EventLog } from './event-log.js';
 import type { CachedFolio } from './live-folios.js';
 import { firstAbsentPage, listsEvery, walkedDigest } from './oracle-layout.js';
 import type { OperationRecord } from './recorder.js';
+
+/** A mapping as the oracle follows it: file and byte range. */
+interface Mapped {
+  readonly file: number;
+  readonly pos: bigint;
+  readonly end: bigint;
+}
+
+/** A file, as the oracle reads it. */
+type Inode = NonNullable<Shmem['currentFile']>;
 
 /** A file's page cache, as the oracle reads it. */
 type Cache = NonNullable<Shmem['currentFile']>['cache'];
@@ -13,7 +23,25 @@ type Cache = NonNullable<Shmem['currentFile']>['cache'];
 export class OracleError extends Error {
   override readonly name = 'OracleError';
   readonly code = 'E_ORACLE';
+  /** The check that failed (see `CheckName`). */
+  readonly check: CheckName;
+
+  constructor(check: CheckName, message: string) {
+    super(message);
+    this.check = check;
+  }
 }
+
+/**
+ * The oracle's named checks: `event-log` (the replayed events describe the page cache),
+ * `st-blocks`, `layout-digest`, `alloc-counters` (shmem_alloc counts the folios born),
+ * `byte-model` (reads return the bytes the commands stored, fsx's good_buf),
+ * `punch-empties-range` (when a punch returns, no folio lies wholly inside its range),
+ * `new-folio-order` (every new folio's order is one the controls in force allow on its path).
+ * `invariants` stands for the model's structural invariants (InvariantError).
+ */
+export type CheckName = 'event-log' | 'st-blocks' | 'layout-digest' | 'alloc-counters' | 'byte-model'
+  | 'punch-empties-range' | 'new-folio-order' | 'invariants';
 
 /**
  * The oracle, independent of the model's page cache: the bytes every file should hold (fsx's
@@ -22,8 +50,23 @@ export class OracleError extends Error {
  */
 export class Oracle {
   readonly #expected = new Map<number, ByteRuns>();
-  /** The current mapping as the commands describe it: file and byte range. */
-  #mapped: { readonly file: number; readonly pos: bigint; readonly end: bigint } | undefined;
+  /**
+   * Each task's mapping as the commands describe it: file and byte range ('' = the setup's,
+   * which each task starts with).
+   */
+  readonly #mappings = new Map<string, Mapped | undefined>();
+  /** The task whose command is being checked ('' for a line without a prefix). */
+  #task = '';
+  /** Whether the command being checked overlapped another task's in time. */
+  #concurrent = false;
+
+  get #mapped(): Mapped | undefined {
+    return this.#mappings.has(this.#task) ? this.#mappings.get(this.#task) : this.#mappings.get('');
+  }
+
+  set #mapped(m: Mapped | undefined) {
+    this.#mappings.set(this.#task, m);
+  }
   /**
    * Byte ranges per file whose content the commands do not determine: an mwrite ended by
    * SIGBUS may have stored past the EOF page, into pages still mapped there (kernel.md §7); the
@@ -42,7 +85,9 @@ export class Oracle {
    * the run listed one, must be the page cache's. Throws OracleError/InvariantError. O(folios
    * of the machine), without listing them.
    */
-  check(model: Shmem, log: EventLog, command: Command, obs: OperationRecord): void {
+  check(model: Shmem, log: EventLog, command: Command, obs: OperationRecord, task?: string, concurrent = false): void {
+    this.#task = task ?? '';
+    this.#concurrent = concurrent;
     model.checkInvariants();
     const file = model.currentFile;
     const live = log.live;
@@ -50,14 +95,14 @@ export class Oracle {
     const listed = obs.folios === undefined || listsEvery(obs.folios, forEachFolio);
     if (file && live && !(live.matches(file.id, forEachFolio) && listed)) {
       const replayed = JSON.stringify(live.foliosOf(file.id));
-      throw new OracleError(`the event log describes folios ${replayed}, the page cache holds ${JSON.stringify(obs.folios ?? model.folios())}`);
+      throw new OracleError('event-log', `the event log describes folios ${replayed}, the page cache holds ${JSON.stringify(obs.folios ?? model.folios())}`);
     }
     const pages = file && live ? live.pagesOf(file.id) : file?.cache.nrPages ?? 0;
-    if (obs.blocks !== BigInt(pages) * 8n) throw new OracleError(`st_blocks ${obs.blocks} disagrees with the folios held`);
+    if (obs.blocks !== BigInt(pages) * 8n) throw new OracleError('st-blocks', `st_blocks ${obs.blocks} disagrees with the folios held`);
     // The digest the model keeps as it goes must be the one a walk of its page cache gives.
     const digest = walkedDigest(file?.cache, obs.size);
     if (model.layoutDigest() !== digest) {
-      throw new OracleError(`the model's layout digest ${model.layoutDigest()} is not ${digest}, its folios' digest`);
+      throw new OracleError('layout-digest', `the model's layout digest ${model.layoutDigest()} is not ${digest}, its folios' digest`);
     }
     if (file && typeof obs.ret === 'bigint') this.#follow(file.id, this.#bytes(file.id), command, obs);
     else if (file && command.cmd === 'pwrite' && command.bsize !== undefined) {
@@ -67,10 +112,12 @@ export class Oracle {
       this.#unknown.set(file.id, [...(this.#unknown.get(file.id) ?? []), [command.pos, end < MAX_LFS_FILESIZE ? end : MAX_LFS_FILESIZE]]);
     }
     this.#followMapping(file?.id, command, obs, file?.cache);
+    this.#checkPunched(model, file, command, obs);
+    checkNewFolioOrders(model, log, command, obs.i);
     for (let o = 1; o <= HPAGE_PMD_ORDER; o++) {
       const counted = model.stats.get(o, 'shmem_alloc');
       if (counted !== log.allocatedByOrder[o]) {
-        throw new OracleError(`order ${o}: shmem_alloc is ${counted} but ${log.allocatedByOrder[o]} folios were allocated`);
+        throw new OracleError('alloc-counters', `order ${o}: shmem_alloc is ${counted} but ${log.allocatedByOrder[o]} folios were allocated`);
       }
     }
   }
@@ -109,13 +156,13 @@ export class Oracle {
         return;
       case 'fpunch':
         // A punched range reads back as zeros (falloc changes no byte).
-        bytes.clear(c.pos, c.len);
+        this.#store(file, c.pos, c.pos + c.len, () => bytes.clear(c.pos, c.len));
         return;
       case 'pread': {
         this.#adoptUnknown(file, bytes, c.pos, ret, obs.data ?? []);
         const want = JSON.stringify(bytes.read(c.pos, ret));
         const got = JSON.stringify(obs.data ?? []);
-        if (want !== got) throw new OracleError(`read returned ${got}, the written bytes are ${want}`);
+        if (want !== got) throw new OracleError('byte-model', `read returned ${got}, the written bytes are ${want}`);
         return;
       }
       default:
@@ -149,14 +196,93 @@ export class Oracle {
       const reach = absent < end ? absent : end;
       if (stop < reach) this.#unknown.set(m.file, [...(this.#unknown.get(m.file) ?? []), [stop, reach]]);
       if (stop < end) end = stop;
-      if (end > pos) this.#bytes(m.file).fill(pos, end - pos, c.byte);
+      if (end > pos) this.#store(m.file, pos, end, () => this.#bytes(m.file).fill(pos, end - pos, c.byte));
     } else if (c.cmd === 'madvise' && c.advice === 'remove' && obs.ret === 0n && this.#mapped) {
       // MADV_REMOVE punches whole pages: the length is rounded up.
       const m = this.#mapped;
       const pos = c.range?.pos ?? m.pos;
       const end = ((c.range ? c.range.pos + c.range.len : m.end) + 4095n) / 4096n * 4096n;
-      if (end > pos) this.#bytes(m.file).clear(pos, end - pos);
+      if (end > pos) this.#store(m.file, pos, end, () => this.#bytes(m.file).clear(pos, end - pos));
     }
+  }
+
+  /**
+   * `punch-empties-range`: when a punch (`fpunch`, `madvise -R`) returns 0, no folio of its file
+   * lies wholly inside its whole pages (a failed split may leave a folio reaching out of them).
+   * Reads only the page cache: independent of how the punch and the faults went about it.
+   */
+  #checkPunched(model: Shmem, file: Inode | undefined, c: Command, obs: OperationRecord): void {
+    if (obs.ret !== 0n) return;
+    let target: Inode | undefined;
+    let first: bigint;
+    let end: bigint;
+    if (c.cmd === 'fpunch' && file) {
+      [target, first, end] = [file, (c.pos + 4095n) / 4096n, (c.pos + c.len) / 4096n];
+    } else if (c.cmd === 'madvise' && c.advice === 'remove' && this.#mapped) {
+      const m = this.#mapped;
+      const pos = c.range?.pos ?? m.pos;
+      target = model.inodes.find((f) => f.id === m.file);
+      [first, end] = [pos / 4096n, ((c.range ? c.range.pos + c.range.len : m.end) + 4095n) / 4096n];
+    } else return;
+    if (!target || end <= first) return;
+    const [a, b] = [Number(first), Number(end)];
+    for (const f of target.cache.rangeArray(a, b)) {
+      if (f.index >= a && f.index + 2 ** f.order <= b) {
+        throw new OracleError('punch-empties-range', `the punch of pages ${a}..${b - 1} returned with folio ${f.id} (${f.index}:${f.order}) inside it`);
+      }
+    }
+  }
+
+  /**
+   * Apply what a command stored over [pos, end) of `file`; when it overlapped another task's
+   * command in time, the order of their effects is the scheduler's: the range is unknown until
+   * read instead.
+   */
+  #store(file: number, pos: bigint, end: bigint, apply: () => void): void {
+    if (this.#concurrent) this.#unknown.set(file, [...(this.#unknown.get(file) ?? []), [pos, end]]);
+    else apply();
   }
 }
 
+
+/**
+ * `new-folio-order`: each large folio that command `i` allocated has an order the controls in
+ * force allow on its path, an upper bound derived from the knobs alone (kernel.md §2): a fault
+ * (`mread`, `mwrite`, `pin`) may take the PMD order when the file's huge setting (its mount's
+ * `huge=`, the internal mount's copy of shmem_enabled) or `force` allows huge pages, and any
+ * order whose per-size knob is not `never` (`inherit` following the PMD rule); a write or
+ * fallocate any large order when the huge setting allows them. `deny` allows none.
+ */
+function checkNewFolioOrders(model: Shmem, log: EventLog, c: Command, i: number): void {
+  const births = log.births;
+  if (births.length === 0) return;
+  const path = c.cmd === 'mread' || c.cmd === 'mwrite' || c.cmd === 'pin' ? 'fault' : c.cmd === 'pwrite' || c.cmd === 'falloc' ? 'file' : undefined;
+  let kept = 0;
+  for (let k = 0; k < births.length; k += 4) {
+    if (births[k] !== i) {
+      for (let j = 0; j < 4; j++) births[kept++] = births[k + j]!;
+      continue;
+    }
+    const [file, index, order] = [births[k + 1]!, births[k + 2]!, births[k + 3]!];
+    const inode = model.inodes.find((f) => f.id === file);
+    if (path === undefined || !inode) continue;
+    if ((allowedOrders(model.thp, inode, path) & (1 << order)) === 0) {
+      throw new OracleError('new-folio-order', `folio ${index}:${order} of a ${path === 'fault' ? 'fault' : c.cmd}: order ${order} is not allowed by the controls in force`);
+    }
+  }
+  births.length = kept;
+}
+
+/** The upper bound of `checkNewFolioOrders`, as a bit mask of orders. Pure. */
+function allowedOrders(thp: Shmem['thp'], inode: Inode, path: 'fault' | 'file'): number {
+  if (thp.global === 'deny') return 0;
+  const huge = inode.sb.kind === 'internal' ? thp.shmMntHuge : inode.sb.huge;
+  const hugeOn = thp.global === 'force' || huge !== 'never';
+  if (path === 'file') return hugeOn ? ((1 << (MAX_PAGECACHE_ORDER + 1)) - 2) : 0;
+  let m = hugeOn ? 1 << HPAGE_PMD_ORDER : 0;
+  for (let o = 1; o <= HPAGE_PMD_ORDER; o++) {
+    const v = thp.perSize[o];
+    if (v === 'inherit' ? hugeOn : v !== 'never') m |= 1 << o;
+  }
+  return m;
+}

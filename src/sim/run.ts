@@ -1,5 +1,5 @@
 import type { OpResult, Shmem } from '../model/index.js';
-import type { Command, Observation, Script, ScriptLine } from '../script/index.js';
+import type { Command, Observation, Script, ScriptLine, StatsDelta } from '../script/index.js';
 import type { ReadResult } from '../model/index.js';
 import { preadBlocks, pwriteBlocks } from './block-io.js';
 import type { OperationRecord } from './recorder.js';
@@ -45,21 +45,20 @@ export function dispatch(model: Shmem, c: Command): { result: OpResult; data?: R
  * folio list, whose cost grows with the page cache. Pure apart from reading the model.
  */
 export function operationRecord(model: Shmem, line: ScriptLine, i: number, r: ReturnType<typeof dispatch>,
-  before: readonly number[]): OperationRecord {
-  const rec: OperationRecord = {
-    i, line: line.line, op: line.task === undefined ? line.op : `[${line.task}] ${line.op}`,
-    ret: r.result.ok ? r.result.ret : r.result.errno,
-    stats: model.stats.delta(before),
-    size: model.size(),
-    blocks: model.blocks(),
-  };
+  stats: StatsDelta): OperationRecord {
+  const ret = r.result.ok ? r.result.ret : r.result.errno;
+  // One literal each, no spread: this runs once per command, and a line without a task is the
+  // common case (a spread of `{}` costs every command a slower object construction).
+  const rec: OperationRecord = line.task === undefined
+    ? { i, line: line.line, op: line.op, ret, stats, size: model.size(), blocks: model.blocks() }
+    : { i, line: line.line, task: line.task, op: line.op, ret, stats, size: model.size(), blocks: model.blocks() };
   return r.data ? { ...rec, data: r.data } : rec;
 }
 
 /** The §2 observation of a command: its record and the current file's folios. Pure apart from reading the model. */
 export function observe(model: Shmem, rec: OperationRecord): Observation {
-  const { i, line, op, ret, stats, size, blocks, data } = rec;
-  const obs: Observation = { i, line, op, ret, folios: model.folios(), stats, size, blocks };
+  const { i, line, task, op, ret, stats, size, blocks, data } = rec;
+  const obs: Observation = { i, line, ...(task === undefined ? {} : { task }), op, ret, folios: model.folios(), stats, size, blocks };
   return data ? { ...obs, data } : obs;
 }
 

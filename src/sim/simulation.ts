@@ -1,11 +1,17 @@
-import { type FolioWalk, InvariantError, type KernelVariant, Shmem, UnsupportedError } from '../model/index.js';
-import type { Observation, Script, ScriptLine } from '../script/index.js';
+import type { BugName, OpResult, ReadResult } from '../model/index.js';
+import { type FolioWalk, InvariantError, type KernelVariant, Shmem, Stats, UnsupportedError } from '../model/index.js';
+import type { Observation, Script, ScriptLine, StatsDelta } from '../script/index.js';
 import { DecisionLog } from './decision-log.js';
 import { EventLog } from './event-log.js';
+import type { CheckName } from './oracle.js';
 import { Oracle, OracleError } from './oracle.js';
 import { unwrittenData } from './holes-as-data.js';
 import type { OperationFacts, OperationRecord, RunRecorder } from './recorder.js';
 import { dispatch, observe, operationRecord } from './run.js';
+import type { Scheduler } from './scheduler.js';
+import { RandomScheduler } from './scheduler.js';
+import type { TaskLine, TaskStep } from './tasks.js';
+import { TaskSet } from './tasks.js';
 
 /**
  * What a simulation runs: a parsed `Script`, or lines made as they are needed (a seeded
@@ -22,6 +28,13 @@ export interface SimFailure {
   /** `unsupported`: a line reached behaviour this build does not model; `check`: an oracle or invariant failed. */
   readonly kind: 'unsupported' | 'check';
   readonly line: number;
+  /** The command's index `i`. */
+  readonly i: number;
+  /** A failed check: its name (oracle.ts `CheckName`). */
+  readonly check?: CheckName;
+  /** With tasks: the step (0-based) and the task that failed it. */
+  readonly step?: number;
+  readonly task?: string;
   /** One line, prefixed `FILE:LINE: `. */
   readonly message: string;
 }
@@ -32,6 +45,8 @@ export interface SimResult {
   readonly observations: readonly Observation[];
   readonly events: number;
   readonly failure: SimFailure | undefined;
+  /** A script with tasks: the task picked at each step (the run's schedule); else undefined. */
+  readonly schedule: readonly string[] | undefined;
 }
 
 /** Options of a simulated run. */
@@ -56,6 +71,10 @@ export interface SimOptions {
   readonly keepObservations?: boolean;
   /** Answer as that kernel build does where builds differ (default: `MODELLED_RELEASE`). */
   readonly variant?: KernelVariant;
+  /** Bug switches to put back in the model (issue 9); none by default. */
+  readonly bugs?: readonly BugName[];
+  /** Picks the task of each step of a script with tasks (default: random, seed 1). */
+  readonly scheduler?: Scheduler;
 }
 
 /**
@@ -89,17 +108,28 @@ export class Simulation {
   #next = 0;
   #ops = 0;
   #failure: SimFailure | undefined;
+  /** The prefixed lines of a script with tasks, until the setup ends; then `#tasks` runs them. */
+  readonly #taskLines: readonly TaskLine[];
+  #tasks: TaskSet | undefined;
 
   constructor(script: Script | SimScript, opts: SimOptions = {}) {
     this.#file = script.file;
-    this.#lines = script.lines[Symbol.iterator]();
+    const all = script.lines;
+    // Tasks need the whole script (a parsed Script); the setup lines come first (parseScript).
+    const split = Array.isArray(all) ? (all as readonly ScriptLine[]).findIndex((l) => l.task !== undefined) : -1;
+    const setup = split < 0 ? all : (all as readonly ScriptLine[]).slice(0, split);
+    this.#taskLines = split < 0 ? [] : (all as readonly ScriptLine[]).slice(split).map((line, k) => ({ i: split + k, line }));
+    this.#lines = setup[Symbol.iterator]();
     this.#nextLine = this.#read();
     this.#opts = opts;
     // The oracle holds the event log's replayed folios against the page cache; nobody else does.
     this.#log = new EventLog(opts.recorder, opts.check !== false);
     const recorder = opts.recorder;
-    this.#decisions = recorder?.explanation ? new DecisionLog((row) => recorder.explanation!(row)) : undefined;
-    this.#model = new Shmem(this.#log, this.#decisions, opts.variant);
+    // Divergence from single-task runs: explanations are numbered per command as it runs
+    // (DecisionLog), which interleaved commands would break; a run with tasks records none.
+    const explain = recorder?.explanation !== undefined && split < 0;
+    this.#decisions = explain ? new DecisionLog((row) => recorder.explanation!(row)) : undefined;
+    this.#model = new Shmem(this.#log, this.#decisions, opts.variant, opts.bugs ?? []);
   }
 
   /** Commands run and recorded so far. */
@@ -109,7 +139,9 @@ export class Simulation {
 
   /** True once every command ran or one failed: `step()` does nothing more. */
   get done(): boolean {
-    return this.#failure !== undefined || this.#nextLine === undefined;
+    if (this.#failure !== undefined) return true;
+    if (this.#nextLine !== undefined) return false;
+    return this.#taskLines.length === 0 || (this.#tasks !== undefined && this.#tasks.done);
   }
 
   /**
@@ -118,31 +150,63 @@ export class Simulation {
    */
   step(): boolean {
     if (this.done) return false;
+    if (this.#nextLine === undefined) return this.#stepTasks();
     const i = this.#next++;
-    const line = this.#nextLine!;
+    const line = this.#nextLine;
     this.#nextLine = this.#read();
     const model = this.#model;
-    const log = this.#log;
-    log.i = i;
+    this.#log.i = i;
     if (this.#decisions) this.#decisions.i = i;
     const before = model.stats.snapshot();
+    let r: ReturnType<typeof dispatch>;
+    try {
+      r = dispatch(model, line.command);
+    } catch (e) {
+      return this.#caught(e, line, i);
+    }
+    return this.#finish(line, i, r, () => model.stats.delta(before), false);
+  }
+
+  /** One step of the tasks (the first one forks them from the setup's task state). */
+  #stepTasks(): boolean {
+    const model = this.#model;
+    this.#tasks ??= new TaskSet(model, this.#taskLines, this.#opts.scheduler ?? new RandomScheduler(1));
+    const tasks = this.#tasks;
+    let s: TaskStep | undefined;
+    try {
+      s = tasks.step((i) => {
+        this.#log.i = i;
+      });
+      if (s === undefined) throw new InvariantError('no task can run: the tasks deadlocked');
+      if (this.#opts.check !== false) model.checkInvariants();
+    } catch (e) {
+      const last = this.#taskLines.find((l) => l.i === s?.i) ?? this.#taskLines[0]!;
+      return this.#caught(e, last.line, last.i);
+    }
+    if (!s.done) return true;
+    const { result, stats, concurrent } = s.done;
+    return this.#finish(s.line, s.i, result, () => Stats.keyed(stats), concurrent);
+  }
+
+  /** Record, print and check a command that ended with `r`. */
+  #finish(line: ScriptLine, i: number, r: { result: OpResult; data?: ReadResult['data'] }, stats: () => StatsDelta,
+    concurrent: boolean): boolean {
+    const model = this.#model;
+    const log = this.#log;
     const opts = this.#opts;
     const check = opts.check !== false;
     let rec: OperationRecord;
     let obs: Observation | undefined;
     let facts: OperationFacts;
     try {
-      const r = dispatch(model, line.command);
-      rec = operationRecord(model, line, i, r, before);
+      rec = operationRecord(model, line, i, r, stats());
       // Listing the page cache costs its size: only for whoever reads the list (not the oracle).
       if (opts.keepObservations !== false || opts.onObservation) obs = observe(model, rec);
       const unwritten = unwrittenData(model, line.command, r.result);
       const layout = model.layoutDigest();
       facts = unwritten === undefined ? { layout } : { layout, unwrittenData: unwritten };
     } catch (e) {
-      if (e instanceof UnsupportedError) return this.#fail('unsupported', line.line, `not supported yet: ${e.message}`);
-      if (e instanceof InvariantError) return this.#fail('check', line.line, `invariant: ${e.message}`);
-      throw e;
+      return this.#caught(e, line, i);
     }
     this.#ops++;
     if (obs && opts.keepObservations !== false) this.#observations.push(obs);
@@ -152,22 +216,39 @@ export class Simulation {
     opts.onOutcome?.(obs ?? rec, model.walkFolios());
     if (check) {
       try {
-        this.#oracle.check(model, log, line.command, obs ?? rec);
+        this.#oracle.check(model, log, line.command, obs ?? rec, line.task, concurrent);
       } catch (e) {
-        if (e instanceof OracleError || e instanceof InvariantError) return this.#fail('check', line.line, `check failed: ${e.message}`);
+        if (e instanceof OracleError) return this.#fail('check', line, i, `check ${e.check} failed: ${e.message}`, e.check);
+        if (e instanceof InvariantError) return this.#fail('check', line, i, `check invariants failed: ${e.message}`, 'invariants');
         throw e;
       }
     }
     return !this.done;
   }
 
-  /** What the run produced so far (all of it once `done`). */
-  result(): SimResult {
-    return { observations: this.#observations, events: this.#log.seq, failure: this.#failure };
+  /** A model error while `line` ran: a failed run, or rethrown when it is not one. */
+  #caught(e: unknown, line: ScriptLine, i: number): false {
+    if (e instanceof UnsupportedError) return this.#fail('unsupported', line, i, `not supported yet: ${e.message}`);
+    if (e instanceof InvariantError) return this.#fail('check', line, i, `invariant: ${e.message}`, 'invariants');
+    throw e;
   }
 
-  #fail(kind: SimFailure['kind'], line: number, msg: string): false {
-    this.#failure = { kind, line, message: `${this.#file}:${line}: ${msg}` };
+  /** What the run produced so far (all of it once `done`). */
+  result(): SimResult {
+    const schedule = this.#taskLines.length === 0 ? undefined : this.#tasks?.schedule ?? [];
+    return { observations: this.#observations, events: this.#log.seq, failure: this.#failure, schedule };
+  }
+
+  #fail(kind: SimFailure['kind'], line: ScriptLine, i: number, msg: string, check?: CheckName): false {
+    const tasks = this.#tasks;
+    const named = check === undefined ? {} : { check };
+    if (line.task === undefined || tasks === undefined) {
+      this.#failure = { kind, line: line.line, i, ...named, message: `${this.#file}:${line.line}: ${msg}` };
+      return false;
+    }
+    const step = tasks.schedule.length - 1;
+    const where = `step ${step}, task ${line.task}`;
+    this.#failure = { kind, line: line.line, i, ...named, step, task: line.task, message: `${this.#file}:${line.line}: ${where}: ${msg}` };
     return false;
   }
 

@@ -18,12 +18,11 @@ export function commandWord(c: Command): string {
 }
 
 /**
- * The first line this build cannot run at all (a command of a later slice, or a task prefix,
- * which needs the scheduler), with what to name in the message. Pure.
+ * The first line this build cannot run at all (a command of a later slice), with what to name
+ * in the message. Pure.
  */
 export function firstUnsupportedLine(script: Script): { readonly line: ScriptLine; readonly what: string } | undefined {
   for (const line of script.lines) {
-    if (line.task !== undefined) return { line, what: `task prefix [${line.task}]` };
     const word = commandWord(line.command);
     if (!MODELLED.has(word)) return { line, what: word };
   }

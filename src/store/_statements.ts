@@ -59,7 +59,7 @@ export function prepareWriterStatements(sqlite: BetterSqlite3.Database): WriterS
       per_size, global_orders, allowable_orders, vma_orders, suitable_orders, i_size, write_end, vma_start, vma_end)
       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     progress: p('update runs set ops = ?, events = ? where id = ?'),
-    finish: p(`update runs set status = ?, failure = ?, ops = ?, events = ?, event_hash = ?, counters = ?, tallies = ?
-      where id = ?`),
+    finish: p(`update runs set status = ?, failure = ?, ops = ?, events = ?, event_hash = ?, counters = ?, tallies = ?,
+      schedule = coalesce(?, schedule) where id = ?`),
   };
 }

@@ -195,11 +195,12 @@ export class RunWriter {
 
   /**
    * Flush everything and, in the same last transaction, set the status (`failure`, one line, is
-   * kept for `failed` only), the counts and the event-log hash.
+   * kept for `failed` only), the counts, the event-log hash and, for a run with tasks, the
+   * schedule it followed (one task name per line, one line per step).
    * @throws StoreError `E_WRITER_CLOSED`, `E_SEQ_CONFLICT`, `E_NO_RUN` (the run was deleted
    *   meanwhile), `E_DAMAGED`, `E_SQLITE`.
    */
-  finish(status: 'complete' | 'failed', failure?: string): RunSummary {
+  finish(status: 'complete' | 'failed', failure?: string, schedule?: string): RunSummary {
     this.#assertOpen();
     this.#block(this.#blocks.rest());
     this.#hash.update(this.#pending.hashText());
@@ -209,7 +210,7 @@ export class RunWriter {
       events: counts(this.#tallies.events), states: counts(this.#tallies.states),
       peakResident: this.#peakResident, finalResident: this.#live.pages, foliosByOrder: this.#live.byOrder(),
     });
-    this.#flush(() => this.#stmts.finish.run(status, message, this.#ops, this.#lastSeq, hash, this.#counters.json(), tallies, this.runId), false);
+    this.#flush(() => this.#stmts.finish.run(status, message, this.#ops, this.#lastSeq, hash, this.#counters.json(), tallies, schedule ?? null, this.runId), false);
     this.#closed = true;
     return { runId: this.runId, events: this.#lastSeq, ops: this.#ops, hash };
   }

@@ -40,6 +40,16 @@ describe('foliolog run', () => {
     expect(r.stdout).toContain('32kB.shmem_alloc+1');
   });
 
+  it("prints a task's rows with their [A] prefix in the table, and none in --json's op", async () => {
+    const script = t.file('race.fl', 'mount tmpfs\n[A] pwrite 0 4k\n[B] pwrite 4k 4k\n');
+    const r = await cli('run', script, '--db', t.file('s.db'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^1 {2}2 {5}\[A\] pwrite 0 4k /m);
+    expect(r.stdout).toMatch(/^2 {2}3 {5}\[B\] pwrite 4k 4k /m);
+    const j = await cli('run', script, '--db', t.file('s.db'), '--json');
+    expect(jsonLines(j.stdout).filter((o) => 'task' in o).map((o) => [o.task, o.op]).sort()).toEqual([['A', 'pwrite 0 4k'], ['B', 'pwrite 4k 4k']]);
+  });
+
   it('shows the first 24 runs of a large page cache in a table row and counts its folios', async () => {
     // 30 holes in 1 MiB of order-0 folios: 31 runs of pages, 226 folios.
     const punches = Array.from({ length: 30 }, (_, k) => `fpunch ${(8 * k + 4) * 4096} 4k`).join('\n');
@@ -121,13 +131,45 @@ describe('foliolog run', () => {
     }
   });
 
-  it('refuses the first line this build does not model before recording anything', async () => {
-    // Task prefixes need the seeded scheduler, which comes with the race-reproduction issue.
-    const script = t.file('later.fl', 'mount tmpfs huge=always\npwrite 0 4k\n[A] pwrite 0 4k\n[B] mread\n');
+  it('records the schedule of a run with tasks; the same seed, or that schedule, gives the same event log', async () => {
+    const script = t.file('race.fl', 'mount tmpfs huge=always\npwrite 0 2m\nmmap\n[A] fpunch 0 2m\n[B] mwrite 0 8k\n[B] mread 0 2m\n');
+    const db = t.file('s.db');
+    for (const seed of ['2', '2', '5']) {
+      const r = await cli('run', script, '--db', db, '--seed', seed, '--json');
+      expect(r.code).toBe(0);
+      expect(jsonLines(r.stdout).filter((o) => 'task' in o).map((o) => o.i).sort()).toEqual([3, 4, 5]);
+    }
+    const conn = new Database(db, { readonly: true });
+    const rows = conn.prepare('select seed, schedule, event_hash from runs order by id').all() as Array<{ seed: number; schedule: string; event_hash: string }>;
+    conn.close();
+    expect(rows[0]!.schedule).toMatch(/^([AB]\n)+$/);
+    expect(rows[1]!.event_hash).toBe(rows[0]!.event_hash);
+    expect(rows[1]!.schedule).toBe(rows[0]!.schedule);
+    const file = t.file('race.schedule', rows[2]!.schedule);
+    const replay = await cli('run', script, '--db', db, '--schedule', file);
+    expect(replay.code).toBe(0);
+    expect(replay.stderr).toContain(`event-log sha256 ${rows[2]!.event_hash}`);
+  });
+
+  it('refuses a schedule line that is not a task name, and an unknown --sched, recording nothing', async () => {
+    const script = t.file('race.fl', 'mount tmpfs\n[A] pwrite 0 4k\n[B] pwrite 4k 4k\n');
+    const db = t.file('s.db');
+    const bad = t.file('bad.schedule', 'A\nB\nAB\n');
+    const r = await cli('run', script, '--db', db, '--schedule', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`foliolog: ${bad}:3: not a task name: 'AB' (want A..Z)\n`);
+    const s = await cli('run', script, '--db', db, '--sched', 'pct:x');
+    expect(s.code).toBe(2);
+    expect(s.stderr).toBe('foliolog: --sched: not random or pct[:DEPTH]: pct:x\n');
+    expect(fileHash(db)).toBe('missing');
+  });
+
+  it('refuses a setup line after a task line as a script error, recording nothing', async () => {
+    const script = t.file('late.fl', 'mount tmpfs huge=always\n[A] pwrite 0 4k\n[B] pwrite 4k 4k\nreclaim\n');
     const db = t.file('s.db');
     const r = await cli('run', script, '--db', db);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`foliolog: ${script}:3: not supported yet: task prefix [A]\n`);
+    expect(r.stderr).toBe(`foliolog: ${script}:4: a line without a task prefix after a prefixed one (setup lines come first)\n`);
     expect(fileHash(db)).toBe('missing');
   });
 
@@ -152,8 +194,25 @@ describe('foliolog run', () => {
     const db = t.file('s.db');
     const r = await cli('run', script, '--db', db, '--json');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${script}:1: check failed: the event log describes folios []`);
+    expect(r.stderr).toContain(`${script}:1: check event-log failed: the event log describes folios []`);
     expect(runsOf(db)).toMatchObject([{ status: 'failed' }]);
+  });
+
+  it('puts a bug back with --bug: exits 1 naming the check, records the run failed with its bugs; unknown names exit 2', async () => {
+    const script = t.file('hint.fl', 'mount tmpfs huge=never\ntruncate 256k\nmmap\nmread 0 4k\n');
+    const db = t.file('s.db');
+    const clean = await cli('run', script, '--db', db);
+    expect(clean.code).toBe(0);
+    const r = await cli('run', script, '--db', db, '--bug', 'fault-size-hint', '--json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${script}:4: check new-folio-order failed: folio 0:6 of a fault`);
+    const conn = new Database(db, { readonly: true });
+    const rows = conn.prepare('select bugs, status from runs order by id').all();
+    conn.close();
+    expect(rows).toEqual([{ bugs: '[]', status: 'complete' }, { bugs: '["fault-size-hint"]', status: 'failed' }]);
+    const bad = await cli('run', script, '--db', t.file('b.db'), '--bug', 'nope');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('foliolog: --bug: unknown bug nope (known: fault-during-punch, punch-no-zero, fault-size-hint)\n');
   });
 
   it('skips the oracle with --no-check', async () => {

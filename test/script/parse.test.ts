@@ -107,12 +107,17 @@ describe('parseScript layout', () => {
   });
 
   it('takes a task prefix into task and out of op, keeping inner whitespace', () => {
-    const s = parseScript('[A] pwrite  -S 1\t0 4k  # a\n[B]fpunch 0 4k\nreclaim\n', 'x.fl');
+    const s = parseScript('reclaim\n[A] pwrite  -S 1\t0 4k  # a\n[B]fpunch 0 4k\n', 'x.fl');
     expect(s.lines.map((l) => [l.task, l.op])).toStrictEqual([
+      [undefined, 'reclaim'],
       ['A', 'pwrite  -S 1\t0 4k'],
       ['B', 'fpunch 0 4k'],
-      [undefined, 'reclaim'],
     ]);
+  });
+
+  it('refuses a line without a prefix after a prefixed one, naming its line', () => {
+    expect(() => parseScript('mount tmpfs\n[A] pwrite 0 4k\n\nreclaim\n', 'x.fl')).toThrow(
+      'x.fl:4: a line without a task prefix after a prefixed one (setup lines come first)');
   });
 
   it('accepts an empty script and a script of only comments', () => {

@@ -34,7 +34,7 @@ describe('the oracle', () => {
       return { ...r, data: r.data.map(([o, l]) => [o, l, 1] as const) };
     });
     try {
-      expect(() => simulateText('mount tmpfs\npwrite 0 4k\npread 0 4k\n')).toThrow(/script\.fl:3: check failed: read returned/);
+      expect(() => simulateText('mount tmpfs\npwrite 0 4k\npread 0 4k\n')).toThrow(/script\.fl:3: check byte-model failed: read returned/);
     } finally {
       vi.restoreAllMocks();
     }
@@ -43,7 +43,7 @@ describe('the oracle', () => {
   it('fails a run whose kept layout digest is not its folio list\'s', () => {
     vi.spyOn(Shmem.prototype, 'layoutDigest').mockReturnValue(1);
     try {
-      expect(() => simulateText('mount tmpfs\npwrite 0 8k\n')).toThrow(/script\.fl:1: check failed: the model's layout digest 1 is not 0/);
+      expect(() => simulateText('mount tmpfs\npwrite 0 8k\n')).toThrow(/script\.fl:1: check layout-digest failed: the model's layout digest 1 is not 0/);
     } finally {
       vi.restoreAllMocks();
     }
@@ -53,7 +53,7 @@ describe('the oracle', () => {
     // The replay misses every folio_marked_uptodate: the page cache holds an uptodate folio.
     vi.spyOn(LiveFolios.prototype, 'markedUptodate').mockImplementation(() => undefined);
     try {
-      expect(() => simulateText('mount tmpfs\npwrite 0 4k\n')).toThrow(/script\.fl:2: check failed: the event log describes folios \[\[0,0,0\]\], the page cache holds \[\[0,0,1\]\]/);
+      expect(() => simulateText('mount tmpfs\npwrite 0 4k\n')).toThrow(/script\.fl:2: check event-log failed: the event log describes folios \[\[0,0,0\]\], the page cache holds \[\[0,0,1\]\]/);
     } finally {
       vi.restoreAllMocks();
     }

@@ -157,7 +157,7 @@ describe('holes_as_data', () => {
     const text = 'mount tmpfs huge=always\npwrite 0 4k\nseek\t -d   8k\n[A] seek -h 0\n';
     const model = recordModel(store, text);
     expect(rows(`select i, op, whence, ret, errno, unwritten_data from holes_as_data where run_id = ${model}`)).toEqual([
-      [2, 'seek\t -d   8k', 'data', null, 'ENXIO', 0], [3, '[A] seek -h 0', 'hole', 4096, null, 0],
+      [2, 'seek\t -d   8k', 'data', null, 'ENXIO', 0], [3, 'seek -h 0', 'hole', 4096, null, 0],
     ]);
     const name = '401-seek-sanity-01-never';
     const truth = readFileSync(join(CORPUS, `${name}.truth.jsonl`), 'utf8').split('\n').filter(Boolean).map(parseObservation);

@@ -1,11 +1,15 @@
+import type { BugName } from '../../model/index.js';
+import { BUG_NAMES, isBugName } from '../../model/index.js';
 import { firstUnsupportedLine, Simulation } from '../../sim/index.js';
 import { openStore } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { interruptedStatus } from '../interrupt.js';
 import type { CliEnv } from '../io.js';
-import { interruptedLine, loadScript, observationPrinter, progressFor, tablePrinter, recorderFor, runMeta, startLine, summaryLine } from '../recording.js';
+import { interruptedLine, loadScript, observationPrinter, progressFor, recorderFor, runMeta, startLine, summaryLine, tablePrinter } from '../recording.js';
+import { schedulerFor } from '../schedule.js';
 import { stepInSlices } from '../slices.js';
 import { kernelVariantOption } from '../variant.js';
+import { formatSchedule } from '../../script/index.js';
 
 /** Options of `foliolog run`. */
 export interface RunOptions {
@@ -16,6 +20,19 @@ export interface RunOptions {
   readonly policy: string;
   /** A kernel variant (`KERNEL_VARIANTS`) to answer as, instead of `MODELLED_RELEASE`. */
   readonly variant?: string;
+  readonly sched: string;
+  readonly schedule?: string;
+  /** `--bug NAME`, each given (issue 9). */
+  readonly bug?: readonly string[];
+}
+
+/**
+ * The bug switches of `--bug` (repeats collapse; recorded sorted).
+ * @throws CliError (exit 2) for a name that is not a bug switch.
+ */
+export function bugsOption(names: readonly string[] = []): BugName[] {
+  for (const n of names) if (!isBugName(n)) throw new CliError(`--bug: unknown bug ${n} (known: ${BUG_NAMES.join(', ')})`);
+  return [...new Set(names as readonly BugName[])].sort();
 }
 
 /** The policy this build models: Linux 6.18 itself. */
@@ -33,17 +50,21 @@ export const DEFAULT_POLICY = 'linux-6.18';
 export async function runCommand(script: string, opts: RunOptions, env: CliEnv, stop: AbortSignal): Promise<number> {
   const seed = /^\d+$/.test(opts.seed) ? Number(opts.seed) : NaN;
   if (!Number.isSafeInteger(seed)) throw new CliError(`--seed: not a non-negative integer: ${opts.seed}`);
+  const bugs = bugsOption(opts.bug);
   if (opts.policy !== DEFAULT_POLICY) throw new CliError(`--policy: unknown policy ${opts.policy} (this build models ${DEFAULT_POLICY})`);
   const variant = kernelVariantOption(opts.variant);
   const { text, script: parsed } = loadScript(script);
   const unsupported = firstUnsupportedLine(parsed);
   if (unsupported) throw new CliError(`${script}:${unsupported.line.line}: not supported yet: ${unsupported.what}`);
+  const tasked = parsed.lines.filter((l) => l.task !== undefined);
+  const tasks = [...new Set(tasked.map((l) => l.task!))].sort();
+  const scheduler = schedulerFor({ seed, sched: opts.sched, ...(opts.schedule === undefined ? {} : { schedule: opts.schedule }) }, tasks, tasked.length);
   const store = await openStore(opts.db, 'create');
   try {
     const writer = store.beginRun(runMeta({
       source: 'model', scriptName: script, scriptText: text,
       config: variant ? { check: opts.check, variant } : { check: opts.check }, seed,
-      policy: opts.policy, kernelRelease: null,
+      policy: opts.policy, kernelRelease: null, bugs,
     }), { now: env.now });
     env.stderr.write(startLine(writer.runId));
     const progress = progressFor(env, opts.json, parsed.lines.length, 'run');
@@ -56,6 +77,8 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv, 
         : { onOutcome: tablePrinter(parsed.lines, env.stdout, progress) }),
       keepObservations: false,
       ...variant ? { variant } : {},
+      scheduler,
+      bugs,
     });
     let stopped: boolean;
     try {
@@ -68,7 +91,8 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv, 
       env.stderr.write(interruptedLine(writer.interrupt()));
       return interruptedStatus(stop);
     }
-    const summary = writer.finish(result.failure ? 'failed' : 'complete', result.failure?.message);
+    const schedule = result.schedule === undefined ? undefined : formatSchedule(result.schedule);
+    const summary = writer.finish(result.failure ? 'failed' : 'complete', result.failure?.message, schedule);
     const status = result.failure ? 'failed' : 'complete';
     env.stderr.write(summaryLine(status, summary));
     if (!result.failure) return 0;

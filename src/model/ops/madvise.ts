@@ -5,7 +5,8 @@ import type { Mapping, Vma } from '../vma.js';
 import { vmaAddress, zapPages } from '../vma.js';
 import type { Range } from './mmap.js';
 import { advisedRange, isResult } from './mmap.js';
-import { fpunch } from './punch.js';
+import { fpunchSteps } from './punch.js';
+import type { Steps } from '../steps.js';
 import { pagePos } from '../units.js';
 
 /** The advice `madvise` takes here: the ones that change VMA flags, zap, or do nothing on shmem. */
@@ -76,17 +77,18 @@ function merge(vmas: readonly Vma[]): Vma[] {
  * `madvise(MADV_REMOVE)`: punch the advised pages out of the file, one fallocate per VMA in
  * the range. The start must be page aligned and the length is rounded up to whole pages (§11),
  * so a range ending inside a page removes that whole page, where `fpunch` would zero part of it.
+ * Steppable: each punch yields as `fpunchSteps` does.
  * @returns 0; EINVAL for an unaligned start or a range outside the mapping.
  * Mirrors: mm/madvise.c madvise_remove() → vfs_fallocate(PUNCH_HOLE | KEEP_SIZE).
  */
-export function madviseRemove(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefined): OpResult {
+export function* madviseRemoveSteps(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefined): Steps<OpResult> {
   const pages = advisedRange(m, range);
   if (isResult(pages)) return pages;
   const [first, end] = pages;
   for (const v of [...m!.vmas]) {
     const lo = Math.max(first, v.pgoff);
     const hi = Math.min(end, v.pgoff + (v.end - v.start));
-    if (lo < hi) fpunch(ctx, v.inode, pagePos(lo), pagePos(hi) - pagePos(lo));
+    if (lo < hi) yield* fpunchSteps(ctx, v.inode, pagePos(lo), pagePos(hi) - pagePos(lo));
   }
   return ok();
 }

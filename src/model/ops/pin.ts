@@ -10,11 +10,15 @@ import { accessPage } from './fault.js';
 import type { Range } from './mmap.js';
 import { isResult, mappedRange } from './mmap.js';
 
-/** One pinned page: an extra reference on its folio, which lives (or lived) in `inode`'s cache. */
+/**
+ * One pinned page: an extra reference on its folio, which lives (or lived) in `inode`'s cache.
+ * Tasks forked after it was taken share it; the first that drops it clears `held`.
+ */
 export interface Pin {
   readonly index: number;
   readonly folio: Folio;
   readonly inode: Inode;
+  held: boolean;
 }
 
 /** Emit each folio's new pin count, once per folio, in the order they changed. */
@@ -48,7 +52,7 @@ export function pin(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefi
       }
       folio.pins++;
       changed.add(folio);
-      pins.push({ index, folio, inode: vma.inode });
+      pins.push({ index, folio, inode: vma.inode, held: true });
     }
     return ok(len);
   } finally {
@@ -72,7 +76,10 @@ export function unpin(ctx: ShmemCtx, m: Mapping | undefined, range: Range | unde
   }
   const changed = new Set<Folio>();
   const kept = pins.filter((p) => {
+    // Dropped by another task that shared it.
+    if (!p.held) return false;
     if (keep(p)) return true;
+    p.held = false;
     p.folio.pins--;
     // A folio truncated or punched out while pinned has left the page cache: no event.
     if (p.inode.cache.lookup(p.index) === p.folio) changed.add(p.folio);

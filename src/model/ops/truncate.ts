@@ -3,6 +3,7 @@ import type { ShmemCtx } from '../context.js';
 import type { OpResult } from '../errno.js';
 import { fail, ok } from '../errno.js';
 import type { Inode } from '../inode.js';
+import { runToEnd } from '../steps.js';
 import { shmemTruncateRange } from '../undo-range.js';
 import { pagesCeil } from '../units.js';
 import { unmapMappingRange } from '../vma.js';
@@ -28,6 +29,6 @@ export function truncate(ctx: ShmemCtx, inode: Inode, size: bigint): OpResult {
   // shmem_setattr(): `if (oldsize > holebegin) unmap_mapping_range(holebegin, 0)`.
   if (oldSize > BigInt(pagesCeil(size)) * 4096n) unmapMappingRange(inode, pagesCeil(size), Number.MAX_SAFE_INTEGER);
   // `if (info->alloced)`: nothing to truncate without pages (fallocend stays, too).
-  if (size <= oldSize && inode.cache.nrPages > 0) shmemTruncateRange(ctx, inode, size, -1n);
+  if (size <= oldSize && inode.cache.nrPages > 0) runToEnd(shmemTruncateRange(ctx, inode, size, -1n));
   return ok();
 }
