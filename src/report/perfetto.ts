@@ -16,8 +16,6 @@ import type { Timeline } from '../query/index.js';
  * - counters: resident pages after each command, and each per-size counter summed so far.
  */
 
-/** Pages in a 2 MiB block. */
-const BLOCK_PAGES = 512;
 
 /** One trace event (the fields this export writes). */
 export interface TraceEvent {
@@ -75,7 +73,7 @@ export function traceEvents(t: Timeline): TraceEvent[] {
   }
   for (const f of t.folios) {
     const pid = f.file + COMMANDS_PID;
-    const cat = `block ${Math.floor(f.pgoff / BLOCK_PAGES)}`;
+    const cat = `block ${f.block}`;
     // A live folio ends after the run's last event.
     const end = f.endedSeq ?? lastSeq + 1;
     const slice = (name: string, ph: 'b' | 'e', ts: number, rank: number, args?: Record<string, unknown>): void => {
