@@ -34,15 +34,17 @@ export interface TraceEvent {
 export const COMMANDS_PID = 1;
 
 /**
- * The trace of `t` as JSON text, one event per line (a JSON object `{"traceEvents": [...]}`).
- * Events come in `ts` order (metadata first; at one `ts`, ends before begins). Pure.
+ * The trace of `t` as JSON text, one event per line (a JSON object `{"traceEvents": [...]}`),
+ * and how many trace events it holds. Events come in `ts` order (metadata first; at one `ts`,
+ * ends before begins). Pure.
  */
-export function perfettoTrace(t: Timeline): string {
+export function perfettoTrace(t: Timeline): { readonly json: string; readonly events: number } {
   const lines = traceEvents(t).map((e) => JSON.stringify(e));
-  return `{"displayTimeUnit":"ns","otherData":${JSON.stringify({
+  const json = `{"displayTimeUnit":"ns","otherData":${JSON.stringify({
     foliolog_run: t.run.id, source: t.run.source, script: t.run.scriptName, event_log_sha256: t.run.eventHash,
     ts_unit: 'one event of the run (ts = event seq)',
   })},\n"traceEvents":[\n${lines.join(',\n')}\n]}\n`;
+  return { json, events: lines.length };
 }
 
 /** The trace events of `t`, in the order `perfettoTrace` writes them. Pure. */
