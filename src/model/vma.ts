@@ -1,3 +1,4 @@
+import { HPAGE_PMD_NR } from './arch.js';
 import type { Inode } from './inode.js';
 
 /**
@@ -100,14 +101,14 @@ export function zapPages(m: Mapping, first: number, end: number): void {
   const cleared: number[] = [];
   for (const index of hit) {
     const vma = findVma(m, index);
-    const block = vma ? Math.floor(vmaAddress(vma, index) / 512) : undefined;
+    const block = vma ? Math.floor(vmaAddress(vma, index) / HPAGE_PMD_NR) : undefined;
     if (block !== undefined && !m.tables.has(block)) {
-      const lo = pageOfAddress(m, block * 512);
-      if (lo !== undefined && (lo < first || lo + 512 > end)) cleared.push(lo);
+      const lo = pageOfAddress(m, block * HPAGE_PMD_NR);
+      if (lo !== undefined && (lo < first || lo + HPAGE_PMD_NR > end)) cleared.push(lo);
     }
   }
   for (const index of hit) m.mapped.delete(index);
-  for (const lo of new Set(cleared)) for (const index of pagesIn(m.mapped, lo, lo + 512)) m.mapped.delete(index);
+  for (const lo of new Set(cleared)) for (const index of pagesIn(m.mapped, lo, lo + HPAGE_PMD_NR)) m.mapped.delete(index);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { EVENT_CODES } from '../model/index.js';
+import { EVENT_CODES, HPAGE_PMD_NR } from '../model/index.js';
 import type { StatsDelta } from '../script/index.js';
 import type { RunRecord, Store } from '../store/index.js';
 
@@ -31,6 +31,8 @@ export interface Lifetime {
   readonly file: number;
   readonly pgoff: number;
   readonly order: number;
+  /** The PMD-sized (2 MiB) block of the file its first page lies in. */
+  readonly block: number;
   readonly parent: number | null;
   /** The operation that made it, and the one that ended it (null: live at the run's end). */
   readonly born: number;
@@ -84,7 +86,7 @@ export async function readTimeline(store: Store, runId: number): Promise<Timelin
   const byId = new Map<number, Lifetime>();
   for (const [id, file, pgoff, order, parent, bornSeq, endedSeq, endedState] of store.lifetimes(run.id)) {
     const f: Lifetime = {
-      id, file, pgoff, order, parent, born: opOfSeq(bornSeq), ended: endedSeq === null ? null : opOfSeq(endedSeq), bornSeq, endedSeq,
+      id, file, pgoff, order, block: Math.floor(pgoff / HPAGE_PMD_NR), parent, born: opOfSeq(bornSeq), ended: endedSeq === null ? null : opOfSeq(endedSeq), bornSeq, endedSeq,
       endedState: endedState === null ? null : STATE_NAMES[endedState] ?? String(endedState), uptodate: null, states: [], marks: [],
     };
     folios.push(f);

@@ -16,8 +16,6 @@ import type { Timeline } from '../query/index.js';
  * - counters: resident pages after each command, and each per-size counter summed so far.
  */
 
-/** Pages in a 2 MiB block. */
-const BLOCK_PAGES = 512;
 
 /** One trace event (the fields this export writes). */
 export interface TraceEvent {
@@ -36,15 +34,17 @@ export interface TraceEvent {
 export const COMMANDS_PID = 1;
 
 /**
- * The trace of `t` as JSON text, one event per line (a JSON object `{"traceEvents": [...]}`).
- * Events come in `ts` order (metadata first; at one `ts`, ends before begins). Pure.
+ * The trace of `t` as JSON text, one event per line (a JSON object `{"traceEvents": [...]}`),
+ * and how many trace events it holds. Events come in `ts` order (metadata first; at one `ts`,
+ * ends before begins). Pure.
  */
-export function perfettoTrace(t: Timeline): string {
+export function perfettoTrace(t: Timeline): { readonly json: string; readonly events: number } {
   const lines = traceEvents(t).map((e) => JSON.stringify(e));
-  return `{"displayTimeUnit":"ns","otherData":${JSON.stringify({
+  const json = `{"displayTimeUnit":"ns","otherData":${JSON.stringify({
     foliolog_run: t.run.id, source: t.run.source, script: t.run.scriptName, event_log_sha256: t.run.eventHash,
     ts_unit: 'one event of the run (ts = event seq)',
   })},\n"traceEvents":[\n${lines.join(',\n')}\n]}\n`;
+  return { json, events: lines.length };
 }
 
 /** The trace events of `t`, in the order `perfettoTrace` writes them. Pure. */
@@ -75,7 +75,7 @@ export function traceEvents(t: Timeline): TraceEvent[] {
   }
   for (const f of t.folios) {
     const pid = f.file + COMMANDS_PID;
-    const cat = `block ${Math.floor(f.pgoff / BLOCK_PAGES)}`;
+    const cat = `block ${f.block}`;
     // A live folio ends after the run's last event.
     const end = f.endedSeq ?? lastSeq + 1;
     const slice = (name: string, ph: 'b' | 'e', ts: number, rank: number, args?: Record<string, unknown>): void => {

@@ -33,12 +33,13 @@ export class PendingRows {
    * Events of live folios after their birth, in this batch: seq, the seq its delta counts from
    * (its birth, or its previous event) and its ended state (NaN: not ended; -1: ended with no
    * state); `#nextTouch` chains each to the next event of the same folio (-1: none), from the
-   * folio's first in `#firstTouch`, whose insertion order is the order folios were first touched.
+   * folio's first in `#firstTouch`; `#touchIds` holds each event's folio.
    */
   readonly #touch: Float64Array[];
   readonly #nextTouch: Int32Array;
   #nTouch = 0;
-  readonly #firstTouch = new Map<number, number>();
+  readonly #firstTouch: FirstIndex;
+  readonly #touchIds: Float64Array;
   /** The last event of each chain, at its first event's index. */
   readonly #lastTouch: Int32Array;
   readonly #blob = new VarintWriter();
@@ -49,6 +50,8 @@ export class PendingRows {
     this.#touch = Array.from({ length: 3 }, () => new Float64Array(capacity));
     this.#nextTouch = new Int32Array(capacity);
     this.#lastTouch = new Int32Array(capacity);
+    this.#touchIds = new Float64Array(capacity);
+    this.#firstTouch = new FirstIndex(capacity);
   }
 
   /** Buffer the row of folio `id`, born at event `seq` (its ended seq and events come later). */
@@ -105,8 +108,9 @@ export class PendingRows {
     froms[k] = from;
     ends[k] = NaN;
     this.#nextTouch[k] = -1;
+    this.#touchIds[k] = id;
     const first = this.#firstTouch.get(id);
-    if (first === undefined) {
+    if (first < 0) {
       this.#firstTouch.set(id, k);
       this.#lastTouch[k] = k;
     } else {
@@ -117,7 +121,7 @@ export class PendingRows {
 
   /** Record that folio `id` ended in lifecycle state `state` at its event just recorded (`folioEvent`). */
   folioEnded(id: number, state: number | null): void {
-    this.#touch[2]![this.#lastTouch[this.#firstTouch.get(id)!]!] = state ?? -1;
+    this.#touch[2]![this.#lastTouch[this.#firstTouch.get(id)]!] = state ?? -1;
   }
 
   /** The `folios.events` chunk of the chain from event `k`: varint deltas, the first from its `from`. */
@@ -148,7 +152,7 @@ export class PendingRows {
     let m = 0;
     for (let k = 0; k < this.#nBorn; k++) {
       const first = this.#firstTouch.get(bi[k]!);
-      const end = first === undefined ? undefined : this.#end(first);
+      const end = first < 0 ? undefined : this.#end(first);
       many[m] = runId;
       many[m + 1] = bi[k]!;
       many[m + 2] = bf[k]!;
@@ -159,7 +163,7 @@ export class PendingRows {
       many[m + 7] = end?.[0] ?? null;
       many[m + 8] = end?.[1] ?? null;
       many[m + 9] = inferred;
-      many[m + 10] = first === undefined ? EMPTY : this.#chunk(first);
+      many[m + 10] = first < 0 ? EMPTY : this.#chunk(first);
       m += FOLIO_WIDTH;
       if (m === many.length) {
         s.insertFolios.run(...many);
@@ -170,8 +174,10 @@ export class PendingRows {
     // A folio's first event in the batch counts from its previous event: one of this batch only
     // when that was its birth, so the folio was inserted above with its events.
     const batchStart = this.#cols[0]![0]!;
-    for (const [id, first] of this.#firstTouch) {
-      if (this.#touch[1]![first]! >= batchStart) continue;
+    for (let first = 0; first < this.#nTouch; first++) {
+      const id = this.#touchIds[first]!;
+      // Each folio once, at its first event of the batch (the order folios were first touched).
+      if (this.#firstTouch.get(id) !== first || this.#touch[1]![first]! >= batchStart) continue;
       const end = this.#end(first);
       if (end === undefined) s.appendFolioEvents.run(this.#chunk(first), runId, id);
       else s.endFolio.run(end[0], end[1], this.#chunk(first), runId, id);
@@ -222,6 +228,46 @@ export class PendingRows {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * Folio id → index of its first event in the batch: open addressing over typed arrays, sized
+ * once for a whole batch and emptied between batches. (A Map cleared per batch regrows its hash
+ * table each time, and its larger tables land in the old generation as garbage: ~1 MB a batch.)
+ */
+class FirstIndex {
+  readonly #keys: Int32Array;
+  readonly #vals: Int32Array;
+  readonly #mask: number;
+
+  constructor(capacity: number) {
+    let size = 16;
+    while (size < capacity * 2) size *= 2;
+    this.#keys = new Int32Array(size);
+    this.#vals = new Int32Array(size);
+    this.#mask = size - 1;
+  }
+
+  /** The index stored for `id` (a positive integer below 2^31), or -1. */
+  get(id: number): number {
+    for (let s = Math.imul(id, 0x9e3779b1) >>> 0 & this.#mask; ; s = (s + 1) & this.#mask) {
+      const k = this.#keys[s]!;
+      if (k === id) return this.#vals[s]!;
+      if (k === 0) return -1;
+    }
+  }
+
+  /** Store `value` for `id`, which is not stored yet. */
+  set(id: number, value: number): void {
+    let s = Math.imul(id, 0x9e3779b1) >>> 0 & this.#mask;
+    while (this.#keys[s] !== 0) s = (s + 1) & this.#mask;
+    this.#keys[s] = id;
+    this.#vals[s] = value;
+  }
+
+  clear(): void {
+    this.#keys.fill(0);
+  }
+}
 
 function orNull(x: number): number | null {
   return Number.isNaN(x) ? null : x;

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Shmem, UnsupportedError } from '../../src/model/index.js';
+import { PAGE_SIZE, Shmem, UnsupportedError } from '../../src/model/index.js';
 import { cli, fileHash, jsonLines, tempDir } from './_cli.js';
 import { main } from '../../src/cli/index.js';
 
@@ -52,7 +52,7 @@ describe('foliolog run', () => {
 
   it('shows the first 24 runs of a large page cache in a table row and counts its folios', async () => {
     // 30 holes in 1 MiB of order-0 folios: 31 runs of pages, 226 folios.
-    const punches = Array.from({ length: 30 }, (_, k) => `fpunch ${(8 * k + 4) * 4096} 4k`).join('\n');
+    const punches = Array.from({ length: 30 }, (_, k) => `fpunch ${(8 * k + 4) * PAGE_SIZE} 4k`).join('\n');
     const r = await cli('run', t.file('w.fl', `mount tmpfs huge=never\npwrite 0 1m\n${punches}\n`), '--db', t.file('s.db'));
     expect(r.code).toBe(0);
     const last = r.stdout.trimEnd().split('\n').at(-1)!;

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HPAGE_PMD_NR } from '../../src/model/index.js';
 import { cli, tempDir } from '../cli/_cli.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/tmpfs-huge.fl');
@@ -58,7 +59,7 @@ describe('foliolog export --perfetto', () => {
       expect(lifetimes).toHaveLength(folios.length);
       const byId = new Map(lifetimes.map((e) => [e.id, e]));
       for (const f of folios) {
-        expect(byId.get(f.id)).toMatchObject({ name: `order ${f.order}`, pid: f.file + 1, cat: `block ${Math.floor(f.pgoff / 512)}` });
+        expect(byId.get(f.id)).toMatchObject({ name: `order ${f.order}`, pid: f.file + 1, cat: `block ${Math.floor(f.pgoff / HPAGE_PMD_NR)}` });
       }
       expect(trace.otherData.event_log_sha256).toBe(conn.prepare('select event_hash from runs where id = 1').pluck().get());
       const commands = events.filter((e) => e.ph === 'i');

@@ -1,4 +1,4 @@
-import { readTimeline } from '../../query/index.js';
+import { type Timeline, readTimeline } from '../../query/index.js';
 import { perfettoTrace, reportData, reportHtml } from '../../report/index.js';
 import { openStore } from '../../store/index.js';
 import { CliError } from '../errors.js';
@@ -17,6 +17,16 @@ export interface PictureOptions {
   readonly perfetto?: string | undefined;
 }
 
+/** Run `id` of the store at `db` as a `Timeline`, the store closed again. */
+async function timelineOf(db: string, id: number): Promise<Timeline> {
+  const store = await openStore(db, 'existing');
+  try {
+    return await readTimeline(store, id);
+  } finally {
+    await store.close();
+  }
+}
+
 /**
  * `foliolog report RUN [--out FILE.html]`: one self-contained HTML page of the run (folio map
  * over time per file, memory over time, the run's facts and script; hover and click answered
@@ -27,13 +37,7 @@ export interface PictureOptions {
  */
 export async function reportCommand(run: string, opts: PictureOptions, env: CliEnv): Promise<number> {
   const id = parseRunId(run);
-  const store = await openStore(opts.db, 'existing');
-  let data;
-  try {
-    data = reportData(await readTimeline(store, id));
-  } finally {
-    await store.close();
-  }
+  const data = reportData(await timelineOf(opts.db, id));
   const out = opts.out ?? `run-${id}.html`;
   const bytes = writeWhole(out, reportHtml(data, chartLibraries()));
   const folios = data.folios?.length ?? data.bins!.cells.reduce((n, c) => n + c[3], 0);
@@ -54,15 +58,8 @@ export async function reportCommand(run: string, opts: PictureOptions, env: CliE
 export async function exportCommand(run: string, opts: PictureOptions, env: CliEnv): Promise<number> {
   const id = parseRunId(run);
   if (opts.perfetto === undefined) throw new CliError('say what to export: --perfetto FILE.json');
-  const store = await openStore(opts.db, 'existing');
-  let text;
-  try {
-    text = perfettoTrace(await readTimeline(store, id));
-  } finally {
-    await store.close();
-  }
-  writeWhole(opts.perfetto, text);
-  const events = text.split('\n').length - 4;
+  const { json, events } = perfettoTrace(await timelineOf(opts.db, id));
+  writeWhole(opts.perfetto, json);
   env.stdout.write(opts.json ? `${jsonText({ run: id, perfetto: opts.perfetto, events })}\n` : `wrote ${opts.perfetto} (${events} trace events)\n`);
   return 0;
 }
