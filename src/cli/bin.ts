@@ -7,5 +7,5 @@ process.exitCode = await main(process.argv.slice(2), {
   stderr: { write: (s) => void process.stderr.write(s) },
   now: () => new Date(),
   // A bar only where it stands alone: a terminal on stderr, stdout going elsewhere.
-  progress: process.stderr.isTTY && !process.stdout.isTTY ? (total, label) => progressBar(process.stderr, total, label) : undefined,
+  progress: process.stderr.isTTY && !process.stdout.isTTY ? (total, label, unit) => progressBar(process.stderr, total, label, unit) : undefined,
 });

@@ -16,10 +16,10 @@ export interface CliEnv {
   /** The wall clock (only `runs.created_at` uses it). */
   readonly now: () => Date;
   /**
-   * A progress bar for `total` commands, when there is a terminal to draw it on (bin.ts: stderr
+   * A progress bar for `total` commands (or `unit`s), when there is a terminal to draw it on (bin.ts: stderr
    * is a terminal and stdout is not, so it never mixes with the rows of a table); none in tests.
    */
-  readonly progress?: ((total: number, label: string) => Progress) | undefined;
+  readonly progress?: ((total: number, label: string, unit?: string) => Progress) | undefined;
 }
 
 /** Read a script file as UTF-8 text. @throws CliError (exit 2) when it cannot be read. */

@@ -7,8 +7,10 @@ import { type RunsOptions, runsCommand } from './commands/runs.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { conformanceRandomCommand } from './commands/conformance-random.js';
 import { kernelVariantOption } from './variant.js';
-import { MIXES } from '../sim/index.js';
+import { MIXES } from '../fuzz/index.js';
 import { type DiffOptions, diffCommand } from './commands/diff.js';
+import { type FuzzCliOptions, fuzzCommand } from './commands/fuzz.js';
+import { type ShrinkCliOptions, shrinkCommand } from './commands/shrink.js';
 import { atCommand } from './commands/at.js';
 import { type HistoryOptions, historyCommand } from './commands/history.js';
 import { explainCommand } from './commands/explain.js';
@@ -69,6 +71,28 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .action(async (script: string, o: RunOptions & { db: string }) => {
       setCode(await interrupt.during(() => runCommand(script, o, env, interrupt.signal)));
     });
+  root.command('fuzz')
+    .description('seeded random scripts with racing tasks until the oracle fails; shrink and record the failure')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON object', false)
+    .option('--seeds <a..b>', 'the seeds to try (both ends included)', '1..100')
+    .option('--ops <m>', 'commands per script', '20')
+    .option('--tasks <t>', 'tasks [A], [B], ... per script', '2')
+    .option('--bug <name>', `put back a shmem bug (repeatable): ${BUG_NAMES.join(', ')}`, (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--policy <name>', 'what-if policy', DEFAULT_POLICY)
+    .option('--out <dir>', 'where the reproducer goes', '.')
+    .action(async (o: FuzzCliOptions) => {
+      setCode(await interrupt.during(() => fuzzCommand(o, env, interrupt.signal)));
+    });
+  root.command('shrink')
+    .description('minimise a failing script: the same check must fail on the same kind of command')
+    .argument('<script>', 'the failing script')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON object', false)
+    .option('--schedule <file>', 'the schedule it fails under (one task name per step)')
+    .option('--bug <name>', `the bug switches it runs with (repeatable): ${BUG_NAMES.join(', ')}`, (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--out <dir>', 'where NAME.shrunk.fl goes', '.')
+    .action(async (script: string, o: ShrinkCliOptions) => setCode(await shrinkCommand(script, o, env)));
   root.command('runs')
     .description('list the runs of the store; --delete removes runs first, --vacuum shrinks the file')
     .addOption(dbOption())

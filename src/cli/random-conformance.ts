@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { KernelVariant } from '../model/index.js';
 import { runOnKernel } from '../probe/index.js';
 import { compareObservations, formatObservation, type Observation, parseScript } from '../script/index.js';
-import { type MixName, randomScript, shrinkLines, simulate } from '../sim/index.js';
+import { type MixName, randomScript, shrinkLines } from '../fuzz/index.js';
+import { simulate } from '../sim/index.js';
 import type { Progress } from '../report/index.js';
 
 /** Where the model and the kernel first part on one script, or undefined when they agree. */

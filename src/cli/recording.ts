@@ -83,6 +83,6 @@ export function tablePrinter(lines: Script['lines'], out: Output, progress: Prog
 }
 
 /** The progress bar of a `run` or `kernel` over `total` commands: none with `--json` or without a terminal. */
-export function progressFor(env: CliEnv, json: boolean, total: number, label: string): Progress {
-  return json || env.progress === undefined ? NO_PROGRESS : env.progress(total, label);
+export function progressFor(env: CliEnv, json: boolean, total: number, label: string, unit?: string): Progress {
+  return json || env.progress === undefined ? NO_PROGRESS : env.progress(total, label, unit);
 }

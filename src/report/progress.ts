@@ -10,8 +10,8 @@ export interface Progress {
 export const NO_PROGRESS: Progress = Object.freeze({ tick: () => {}, stop: () => {} });
 
 /**
- * A progress bar on `out` (a terminal) for `total` commands: the bar, the share done, commands
- * done out of total, the rate per second and the time left, redrawn at most 10 times a second
+ * A progress bar on `out` (a terminal) for `total` commands (or other `unit`s: seeds): the bar,
+ * the share done, units done out of total, the rate per second and the time left, redrawn at most 10 times a second
  * by cli-progress. `stop` leaves the last state on its own line.
  *
  * ### Example
@@ -19,10 +19,10 @@ export const NO_PROGRESS: Progress = Object.freeze({ tick: () => {}, stop: () =>
  * const p = progressBar(process.stderr, 40_001, 'run'); p.tick(1); ... p.stop()
  * ```
  */
-export function progressBar(out: NodeJS.WriteStream, total: number, label: string): Progress {
+export function progressBar(out: NodeJS.WriteStream, total: number, label: string, unit = 'commands'): Progress {
   const bar = new cliProgress.SingleBar({
     stream: out,
-    format: `${label} [{bar}] {percentage}% | {value}/{total} commands | {rate}/s | ETA {eta_formatted}`,
+    format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate}/s | ETA {eta_formatted}`,
     barCompleteChar: '=',
     barIncompleteChar: ' ',
     hideCursor: true,

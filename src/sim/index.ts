@@ -12,8 +12,5 @@ export { OracleError } from './oracle.js';
 export type { CheckName } from './oracle.js';
 export { BENCH_MIX, mixLines, mixProgram, mixText, take } from './mix.js';
 export type { MixOptions } from './mix.js';
-export { MIXES, isMixName, mixOps, randomScript } from './generate.js';
-export type { MixName } from './generate.js';
-export { shrinkLines } from './delta.js';
 export { PCT_DEPTH, PctScheduler, RandomScheduler, ReplayScheduler } from './scheduler.js';
 export type { SchedKind, Scheduler } from './scheduler.js';

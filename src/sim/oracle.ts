@@ -83,12 +83,14 @@ export class Oracle {
   /**
    * Check the state after `command` produced `obs` on the current file: its folio list, when
    * the run listed one, must be the page cache's. Throws OracleError/InvariantError. O(folios
-   * of the machine), without listing them.
+   * of the machine), without listing them. `concurrent`: the command overlapped another task's
+   * in time; `settled` false: another task's command is still in flight.
    */
-  check(model: Shmem, log: EventLog, command: Command, obs: OperationRecord, task?: string, concurrent = false): void {
+  check(model: Shmem, log: EventLog, command: Command, obs: OperationRecord, task?: string, concurrent = false,
+    settled = true): void {
     this.#task = task ?? '';
     this.#concurrent = concurrent;
-    model.checkInvariants();
+    model.checkInvariants(settled);
     const file = model.currentFile;
     const live = log.live;
     const forEachFolio = (fn: (f: CachedFolio) => void): void => file?.cache.forEach(fn);

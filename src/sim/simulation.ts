@@ -47,6 +47,8 @@ export interface SimResult {
   readonly failure: SimFailure | undefined;
   /** A script with tasks: the task picked at each step (the run's schedule); else undefined. */
   readonly schedule: readonly string[] | undefined;
+  /** A script with tasks: the command (its index `i`) each step of `schedule` advanced. */
+  readonly scheduleOps: readonly number[] | undefined;
 }
 
 /** Options of a simulated run. */
@@ -178,7 +180,7 @@ export class Simulation {
         this.#log.i = i;
       });
       if (s === undefined) throw new InvariantError('no task can run: the tasks deadlocked');
-      if (this.#opts.check !== false) model.checkInvariants();
+      if (this.#opts.check !== false && !s.done) model.checkInvariants(false);
     } catch (e) {
       const last = this.#taskLines.find((l) => l.i === s?.i) ?? this.#taskLines[0]!;
       return this.#caught(e, last.line, last.i);
@@ -216,7 +218,7 @@ export class Simulation {
     opts.onOutcome?.(obs ?? rec, model.walkFolios());
     if (check) {
       try {
-        this.#oracle.check(model, log, line.command, obs ?? rec, line.task, concurrent);
+        this.#oracle.check(model, log, line.command, obs ?? rec, line.task, concurrent, this.#tasks?.busy !== true);
       } catch (e) {
         if (e instanceof OracleError) return this.#fail('check', line, i, `check ${e.check} failed: ${e.message}`, e.check);
         if (e instanceof InvariantError) return this.#fail('check', line, i, `check invariants failed: ${e.message}`, 'invariants');
@@ -235,8 +237,10 @@ export class Simulation {
 
   /** What the run produced so far (all of it once `done`). */
   result(): SimResult {
-    const schedule = this.#taskLines.length === 0 ? undefined : this.#tasks?.schedule ?? [];
-    return { observations: this.#observations, events: this.#log.seq, failure: this.#failure, schedule };
+    const tasked = this.#taskLines.length > 0;
+    const schedule = tasked ? this.#tasks?.schedule ?? [] : undefined;
+    const scheduleOps = tasked ? this.#tasks?.scheduleOps ?? [] : undefined;
+    return { observations: this.#observations, events: this.#log.seq, failure: this.#failure, schedule, scheduleOps };
   }
 
   #fail(kind: SimFailure['kind'], line: ScriptLine, i: number, msg: string, check?: CheckName): false {

@@ -68,6 +68,8 @@ export class TaskSet {
   readonly #scheduler: Scheduler;
   /** The task picked at each step so far: the run's schedule. */
   readonly schedule: string[] = [];
+  /** The command (its index `i`) each step of `schedule` advanced. */
+  readonly scheduleOps: number[] = [];
 
   /** `lines`: the prefixed lines of the script, in order. The model's current task is the setup's. */
   constructor(model: Shmem, lines: readonly TaskLine[], scheduler: Scheduler) {
@@ -84,6 +86,11 @@ export class TaskSet {
   /** The task names, in name order. */
   get names(): string[] {
     return this.#tasks.map((t) => t.name);
+  }
+
+  /** True while some task has a command in flight (started, not ended). */
+  get busy(): boolean {
+    return this.#tasks.some((t) => t.flight !== undefined);
   }
 
   /** True once every task ran every line. */
@@ -128,6 +135,7 @@ export class TaskSet {
       t.flight = { ...tl, steps: stepsOf(model, tl.line.command), wait: undefined, stats: model.stats.snapshot().map(() => 0), concurrent: false };
     }
     const f = t.flight;
+    this.scheduleOps.push(f.i);
     before(f.i);
     for (const o of this.#tasks) {
       if (o === t || o.flight === undefined) continue;

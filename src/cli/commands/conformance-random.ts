@@ -1,6 +1,6 @@
 import type { KernelVariant } from '../../model/index.js';
 import { checkKernelPreconditions } from '../../probe/index.js';
-import { MIXES, type MixName, isMixName, mixOps } from '../../sim/index.js';
+import { MIXES, type MixName, isMixName, mixOps } from '../../fuzz/index.js';
 import { CliError } from '../errors.js';
 import type { CliEnv } from '../io.js';
 import { fieldText } from '../field-text.js';

@@ -24,6 +24,8 @@ export interface RunOptions {
   readonly schedule?: string;
   /** `--bug NAME`, each given (issue 9). */
   readonly bug?: readonly string[];
+  /** Print nothing on stdout (fuzz records its reproducer without showing its rows). */
+  readonly quiet?: boolean;
 }
 
 /**
@@ -48,6 +50,11 @@ export const DEFAULT_POLICY = 'linux-6.18';
  * @returns 0, 1 when a check failed, 2 when a line reached unmodelled behaviour, 130/143 when stopped.
  */
 export async function runCommand(script: string, opts: RunOptions, env: CliEnv, stop: AbortSignal): Promise<number> {
+  return (await recordRun(script, opts, env, stop)).code;
+}
+
+/** {@link runCommand}, also saying which run it recorded. */
+export async function recordRun(script: string, opts: RunOptions, env: CliEnv, stop: AbortSignal): Promise<{ code: number; runId: number }> {
   const seed = /^\d+$/.test(opts.seed) ? Number(opts.seed) : NaN;
   if (!Number.isSafeInteger(seed)) throw new CliError(`--seed: not a non-negative integer: ${opts.seed}`);
   const bugs = bugsOption(opts.bug);
@@ -67,14 +74,15 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv, 
       policy: opts.policy, kernelRelease: null, bugs,
     }), { now: env.now });
     env.stderr.write(startLine(writer.runId));
-    const progress = progressFor(env, opts.json, parsed.lines.length, 'run');
+    const progress = progressFor(env, opts.json || opts.quiet === true, parsed.lines.length, 'run');
+    const quiet = opts.quiet === true ? { onOutcome: () => {} } : undefined;
     const sim = new Simulation(parsed, {
       check: opts.check,
       recorder: recorderFor(writer),
       // The table walks the page cache for each row's start; only JSON lists all of it.
-      ...(opts.json
+      ...(quiet ?? (opts.json
         ? { onObservation: observationPrinter(true, parsed.lines, env.stdout, progress) }
-        : { onOutcome: tablePrinter(parsed.lines, env.stdout, progress) }),
+        : { onOutcome: tablePrinter(parsed.lines, env.stdout, progress) })),
       keepObservations: false,
       ...variant ? { variant } : {},
       scheduler,
@@ -89,15 +97,15 @@ export async function runCommand(script: string, opts: RunOptions, env: CliEnv, 
     const result = sim.result();
     if (stopped) {
       env.stderr.write(interruptedLine(writer.interrupt()));
-      return interruptedStatus(stop);
+      return { code: interruptedStatus(stop), runId: writer.runId };
     }
     const schedule = result.schedule === undefined ? undefined : formatSchedule(result.schedule);
     const summary = writer.finish(result.failure ? 'failed' : 'complete', result.failure?.message, schedule);
     const status = result.failure ? 'failed' : 'complete';
     env.stderr.write(summaryLine(status, summary));
-    if (!result.failure) return 0;
+    if (!result.failure) return { code: 0, runId: writer.runId };
     env.stderr.write(`${result.failure.message}\n`);
-    return result.failure.kind === 'check' ? 1 : 2;
+    return { code: result.failure.kind === 'check' ? 1 : 2, runId: writer.runId };
   } finally {
     await store.close();
   }

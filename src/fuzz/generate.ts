@@ -1,5 +1,4 @@
-import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { Dice } from './dice.js';
 
 /**
  * The random script mixes: each weights a different corner of the model (issue 15). `long`
@@ -43,23 +42,6 @@ const HUGE = ['never', 'always', 'within_size', 'advise'] as const;
 const SIZE_VALUES = ['always', 'inherit', 'within_size', 'advise', 'never'] as const;
 const SIZES = ['16kB', '64kB', '512kB', '2048kB'] as const;
 const ADVICE = ['-h', '-n', '-d', '-r', '-s', '-w'] as const;
-
-/** A seeded stream of choices (xoroshiro128+, as the benchmark mix). */
-class Dice {
-  readonly #rng;
-  constructor(seed: number) {
-    this.#rng = xoroshiro128plus(seed);
-  }
-  int(lo: number, hi: number): number {
-    return uniformInt(this.#rng, lo, hi);
-  }
-  one<T>(xs: readonly T[]): T {
-    return xs[this.int(0, xs.length - 1)]!;
-  }
-  chance(percent: number): boolean {
-    return this.int(0, 99) < percent;
-  }
-}
 
 /** What the script has set up so far, so that most commands land somewhere meaningful. */
 interface Shape {

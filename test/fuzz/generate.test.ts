@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScript } from '../../src/script/index.js';
-import { MIXES, mixOps, randomScript, simulate } from '../../src/sim/index.js';
+import { MIXES, mixOps, randomScript } from '../../src/fuzz/index.js';
+import { simulate } from '../../src/sim/index.js';
 
 /** How many lines of a script start with each word. */
 function words(text: string): Map<string, number> {

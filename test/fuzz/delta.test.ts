@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shrinkLines } from '../../src/sim/index.js';
+import { shrinkLines } from '../../src/fuzz/index.js';
 
 describe('shrinkLines', () => {
   it('keeps only the lines a failure needs, in their order', async () => {

@@ -1,0 +1,152 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BugName } from '../../model/index.js';
+import type { Shrunk, Trial } from '../../fuzz/index.js';
+import { Fuzzer, shrinkRepro, trial } from '../../fuzz/index.js';
+import { formatSchedule } from '../../script/index.js';
+import { CliError } from '../errors.js';
+import { interruptedStatus } from '../interrupt.js';
+import type { CliEnv } from '../io.js';
+import { jsonText } from '../json.js';
+import { progressFor } from '../recording.js';
+import { stepInSlices } from '../slices.js';
+import { bugsOption, DEFAULT_POLICY, recordRun } from './run.js';
+
+/** Options of `foliolog fuzz`. */
+export interface FuzzCliOptions {
+  readonly db: string;
+  readonly json: boolean;
+  readonly seeds: string;
+  readonly ops: string;
+  readonly tasks: string;
+  readonly bug?: readonly string[];
+  readonly policy: string;
+  readonly out: string;
+}
+
+/** `A..B` with 0 ≤ A ≤ B (both included). @throws CliError naming the option. */
+export function seedRange(value: string, name = '--seeds'): readonly [number, number] {
+  const m = /^(\d{1,15})\.\.(\d{1,15})$/.exec(value);
+  const [a, b] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(a <= b)) throw new CliError(`${name}: not a range A..B of integers with A ≤ B: ${value}`);
+  return [a, b];
+}
+
+/** An integer option in [least, most]. @throws CliError naming the option. */
+export function intOption(name: string, value: string, least: number, most: number): number {
+  const n = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= least && n <= most)) throw new CliError(`${name}: not an integer in ${least}..${most}: ${value}`);
+  return n;
+}
+
+/** The name a reproducer's files take after its bug switches: `none` without any. Pure. */
+export function bugLabel(bugs: readonly BugName[]): string {
+  return bugs.length === 0 ? 'none' : bugs.join('+');
+}
+
+/** A reproducer's files: the script (with a header saying where it came from) and, when needed, its schedule. */
+export interface ReproFiles {
+  readonly script: string;
+  readonly schedule: string | undefined;
+  /** The exact `foliolog run` command that reproduces the failure. */
+  readonly command: string;
+  /** The reproducer run as that command runs it: its failure names the file's own lines. */
+  readonly trial: Trial;
+}
+
+/**
+ * Write a shrunk reproducer as `DIR/<stem>.fl` (and `DIR/<stem>.schedule` when it needs an
+ * interleaving), the paths as `dir` was given (no absolute path unless the user gave one).
+ * @throws CliError (exit 2) when the folder or the files cannot be written
+ */
+export function writeRepro(dir: string, stem: string, header: readonly string[], s: Shrunk, bugs: readonly BugName[]): ReproFiles {
+  const script = join(dir, `${stem}.fl`);
+  const schedule = s.schedule === undefined ? undefined : join(dir, `${stem}.schedule`);
+  const text = [...header.map((h) => `# ${h}`), ...s.lines, ''].join('\n');
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(script, text);
+    if (schedule !== undefined) writeFileSync(schedule, formatSchedule(s.schedule!));
+  } catch (e) {
+    throw new CliError(`${dir}: cannot write the reproducer (${e instanceof Error && 'code' in e ? String(e.code) : 'error'})`, { cause: e });
+  }
+  const flags = [...bugs.map((b) => ` --bug ${b}`), schedule === undefined ? '' : ` --schedule ${schedule}`].join('');
+  const t = trial(text, script, bugs, s.schedule === undefined ? { random: 1 } : { replay: s.schedule });
+  if (t?.failure === undefined) throw new Error(`internal: the reproducer ${script} does not fail`);
+  return { script, schedule, command: `foliolog run ${script}${flags}`, trial: t };
+}
+
+/**
+ * `foliolog fuzz [--seeds A..B] [--ops M] [--tasks T] [--bug NAME]... [--out DIR]`: seeded
+ * random race scripts (`raceScript`), odd seeds on the random scheduler and even ones on PCT,
+ * each run on the model with the oracle on, until one fails. The failure is shrunk
+ * (`shrinkRepro`), written to `DIR/repro-<bug>-<seed>.fl` (and `.schedule` when it needs an
+ * interleaving), recorded as a failed run of the store, and the exact `foliolog run` command
+ * that reproduces it printed. A progress bar over the seeds on a terminal. JSON: one object,
+ * `{seeds, ops, failure}` with `failure` null or `{seed, check, step, task, i, op, message,
+ * before, after, script, schedule, command, run}`.
+ * @returns 0 when no seed failed, 1 when one did, 130/143 when stopped (between seeds)
+ * @throws CliError (exit 2) for bad options
+ */
+export async function fuzzCommand(o: FuzzCliOptions, env: CliEnv, stop: AbortSignal): Promise<number> {
+  const seeds = seedRange(o.seeds);
+  const ops = intOption('--ops', o.ops, 1, 100_000);
+  const tasks = intOption('--tasks', o.tasks, 1, 26);
+  const bugs = bugsOption(o.bug);
+  if (o.policy !== DEFAULT_POLICY) throw new CliError(`--policy: unknown policy ${o.policy} (this build models ${DEFAULT_POLICY})`);
+  const fuzzer = new Fuzzer({ seeds, ops, tasks, bugs });
+  const progress = progressFor(env, o.json, fuzzer.total, 'fuzz', 'seeds');
+  let stopped: boolean;
+  try {
+    stopped = await stepInSlices({ step: () => { const more = fuzzer.step(); progress.tick(fuzzer.seeds); return more; } }, stop) === 'stopped';
+  } finally {
+    progress.stop();
+  }
+  if (stopped) {
+    env.stderr.write(`fuzz: stopped after ${fuzzer.seeds} seeds, ${fuzzer.ops} operations\n`);
+    return interruptedStatus(stop);
+  }
+  const found = fuzzer.found;
+  if (found === undefined) {
+    env.stdout.write(o.json ? `${jsonText({ seeds: fuzzer.seeds, ops: fuzzer.ops, failure: null })}\n`
+      : `fuzz: ${fuzzer.seeds} seeds, ${fuzzer.ops} operations, no failure\n`);
+    return 0;
+  }
+  const f = found.trial.failure;
+  if (f.kind !== 'check') throw new CliError(`fuzz: seed ${found.seed} reached what this build does not model: ${f.message}`);
+  const lines = found.script.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  const shrunk = await shrinkRepro(lines, found.sched, bugs, { check: f.check!, cmd: found.trial.failedCmd! });
+  const stem = `repro-${bugLabel(bugs)}-${found.seed}`;
+  const header = [
+    `foliolog fuzz --seeds ${found.seed}..${found.seed} --ops ${ops} --tasks ${tasks}${bugs.map((b) => ` --bug ${b}`).join('')}`,
+    `check ${f.check} failed on ${found.trial.failedCmd}; shrunk from ${shrunk.before} to ${shrunk.after} operations`,
+  ];
+  const files = writeRepro(o.out, stem, header, shrunk, bugs);
+  // The reproducer, recorded as `foliolog run` would record it (it fails: a failed run).
+  const rec = await recordRun(files.script, {
+    db: o.db, json: true, quiet: true, check: true, seed: '1', policy: o.policy, sched: 'random', bug: bugs,
+    ...(files.schedule === undefined ? {} : { schedule: files.schedule }),
+  }, { ...env, progress: undefined }, stop);
+  const sf = files.trial.failure!;
+  if (o.json) {
+    env.stdout.write(`${jsonText({
+      seeds: fuzzer.seeds, ops: fuzzer.ops,
+      failure: {
+        seed: found.seed, check: sf.check!, step: sf.step ?? null, task: sf.task ?? null, i: sf.i, op: shrunk.trial.failedCmd!,
+        message: sf.message, before: shrunk.before, after: shrunk.after, script: files.script, schedule: files.schedule ?? null,
+        command: files.command, run: rec.runId,
+      },
+    })}\n`);
+  } else {
+    env.stdout.write([
+      `fuzz: ${fuzzer.seeds} seeds, ${fuzzer.ops} operations: seed ${found.seed} failed check ${f.check}`,
+      `  ${f.message}`,
+      `shrunk from ${shrunk.before} to ${shrunk.after} operations (${shrunk.trials} trials): ${sf.message}`,
+      `reproducer: ${files.script}${files.schedule === undefined ? '' : `, schedule: ${files.schedule}`}`,
+      `recorded as run ${rec.runId}`,
+      `reproduce: ${files.command}`,
+      '',
+    ].join('\n'));
+  }
+  return 1;
+}

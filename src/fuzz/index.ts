@@ -1,0 +1,11 @@
+export { MIXES, isMixName, mixOps, randomScript } from './generate.js';
+export type { MixName } from './generate.js';
+export { shrinkLines } from './delta.js';
+export { raceScript } from './race.js';
+export type { RaceOptions } from './race.js';
+export { failsAs, trial } from './trial.js';
+export type { FailureKind, Trial, TrialSched } from './trial.js';
+export { reproSize, shrinkRepro } from './shrink.js';
+export type { Repro, Shrunk } from './shrink.js';
+export { Fuzzer, schedOfSeed } from './fuzz.js';
+export type { FuzzFound, FuzzOptions } from './fuzz.js';
