@@ -9,8 +9,16 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.kernel.test.ts', 'node_modules/**'],
+          exclude: ['test/**/*.kernel.test.ts', 'test/heavy/**', 'node_modules/**'],
           testTimeout: 60_000,
+        },
+      },
+      {
+        // Campaigns (issue 9): thousands of fuzzed seeds and replays, minutes rather than seconds.
+        test: {
+          name: 'heavy',
+          include: ['test/heavy/**/*.test.ts'],
+          testTimeout: 1_200_000,
         },
       },
       {

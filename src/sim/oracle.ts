@@ -188,6 +188,13 @@ export class Oracle {
       const pos = c.range?.pos ?? m.pos;
       // Without a range: the bytes mmap was given, not rounded up to their last page.
       let end = c.range ? c.range.pos + c.range.len : m.end;
+      // Overlapping another task's command (a punch), its faults and the other's effects came in
+      // the scheduler's order: a page absent now may have been stored and punched after. The
+      // whole range is unknown until read.
+      if (this.#concurrent) {
+        if (end > pos) this.#unknown.set(m.file, [...(this.#unknown.get(m.file) ?? []), [pos, end]]);
+        return;
+      }
       // Everything before the EOF page, or before a page absent at the size= limit, was stored.
       // Pages past EOF still mapped took no fault and were stored too (kernel.md §7); which ones
       // the commands do not say, nor whether the shrinker drops them later: the present pages

@@ -1,10 +1,27 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Shmem } from '../../src/model/index.js';
 import { Stats } from '../../src/model/stats.js';
-import { simulateText } from '../../src/sim/index.js';
+import { ReplayScheduler, simulate, simulateText } from '../../src/sim/index.js';
+import { parseScript } from '../../src/script/index.js';
 import { LiveFolios } from '../../src/sim/live-folios.js';
 
 describe('the oracle', () => {
+  it('takes the whole range of an mwrite that overlapped a punch as unknown, also past a page the punch emptied behind it', () => {
+    // Found by `fuzz` (seed 1311): B's faults stored 52 into pages 640..1023 while A punched page
+    // 848 after B had passed it; the mwrite ended with page 848 absent, which does not mean it
+    // stopped there (as a SIGBUS at the size= limit would).
+    const script = parseScript([
+      'mount tmpfs huge=advise', 'pwrite 0 4m', 'mmap',
+      '[A] fpunch 3392k 4k', '[B] mwrite -S 52 2560k 1536k', '[A] pread 3456k 1', '',
+    ].join('\n'), 'race.fl');
+    const steps = [['B', 418], ['A', 3], ['B', 1], ['A', 3], ['B', 350], ['A', 1]] as const;
+    const schedule = steps.flatMap(([t, n]) => Array<string>(n).fill(t));
+    const r = simulate(script, { scheduler: new ReplayScheduler(schedule) });
+    expect(r.failure).toBeUndefined();
+    // The read saw B's byte: the mwrite reached past the punched page.
+    expect(r.observations.find((o) => o.op === 'pread 3456k 1')!.data).toEqual([[0, 1, 52]]);
+  });
+
   it('follows an mwrite stopped by SIGBUS at the size= limit, before EOF', () => {
     const obs = simulateText('mount tmpfs huge=never size=64k\ntruncate 1m\nmmap\nmwrite 0 1m\npread 0 128k\n');
     expect(obs[3]!.ret).toBe('SIGBUS');
