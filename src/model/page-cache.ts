@@ -20,6 +20,8 @@ export class PageCache {
   nrPages = 0;
   /** Number of folios. */
   nrFolios = 0;
+  /** Folios added, removed or marked uptodate so far: a change count, to skip re-checking an unchanged cache. */
+  changes = 0;
   readonly #hash = new LayoutHash();
   /** The EOF page `#hash` classifies against: uptodate folios from it on are blind. */
   #eof = 0;
@@ -170,6 +172,7 @@ export class PageCache {
 
   /** Add (1) or take away (−1) the folio's units from the digest, as `#eof` classifies it. */
   #account(f: Folio, sign: 1 | -1): void {
+    this.changes++;
     if (!f.uptodate) this.#hash.notUptodate(f.index, 1 << f.order, sign);
     else if (f.index >= this.#eof) this.#hash.blind(f.index, 1 << f.order, sign);
     else this.#hash.exact(f.index, f.order, sign);
