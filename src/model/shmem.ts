@@ -30,6 +30,7 @@ import { runToEnd } from './steps.js';
 import type { Cwd } from './task.js';
 import { TaskState } from './task.js';
 import type { Mapping } from './vma.js';
+import { PerBlock } from './per-block.js';
 import { isHugeSetting, ThpSettings } from './settings.js';
 import { Stats } from './stats.js';
 import type { FileId, FolioId } from './units.js';
@@ -75,17 +76,21 @@ export class Shmem implements ShmemCtx {
   #t = new TaskState();
 
   readonly bugs: Bugs;
+  readonly perBlock: PerBlock | undefined;
 
   /**
    * `decisions`: told why the model did what it did (`foliolog explain`); without it, nothing
    * is. `variant`: answer as that build does where builds differ (default: `MODELLED_RELEASE`).
-   * `bugs`: the bug switches to put back (issue 9), none by default.
+   * `bugs`: the bug switches to put back (issue 9), none by default. `perBlock`: keep per-block
+   * uptodate state (per-block.ts); off by default.
    */
-  constructor(sink: EventSink, decisions?: DecisionSink, variant?: KernelVariant, bugs: readonly BugName[] = []) {
+  constructor(sink: EventSink, decisions?: DecisionSink, variant?: KernelVariant, bugs: readonly BugName[] = [],
+    perBlock = false) {
     this.sink = sink;
     this.decisions = decisions;
     this.variant = variant;
     this.bugs = bugsOf(bugs);
+    this.perBlock = perBlock ? new PerBlock() : undefined;
   }
 
   /** @inheritdoc */
@@ -244,7 +249,7 @@ export class Shmem implements ShmemCtx {
 
   /** See ops/lseek.ts. */
   lseek(whence: 'data' | 'hole', offset: bigint): OpResult {
-    return this.#onFile((f) => lseek(f, whence, offset));
+    return this.#onFile((f) => lseek(f, whence, offset, this.perBlock));
   }
 
   /** See ops/truncate.ts. */
@@ -428,5 +433,6 @@ export class Shmem implements ShmemCtx {
   /** Check every structural invariant; throws InvariantError. */
   checkInvariants(): void {
     checkInvariants(this.superblocks, this.inodes);
+    this.perBlock?.checkInvariants(this.inodes);
   }
 }
