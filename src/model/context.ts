@@ -28,8 +28,8 @@ export interface ShmemCtx {
   /** The bug switches in force (`--bug`); none in a normal run. */
   readonly bugs: Bugs;
   /**
-   * Per-block uptodate state (per-block.ts), when the run models it; undefined under 6.18,
-   * where a folio is uptodate as a whole. Tested only where a
+   * Per-block uptodate state (per-block.ts), when the run models it (`fault-clears-partial`
+   * needs it); undefined under 6.18, where a folio is uptodate as a whole. Tested only where a
    * folio is not uptodate, so a run without it pays nothing per folio.
    */
   readonly perBlock: PerBlock | undefined;

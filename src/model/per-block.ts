@@ -1,7 +1,7 @@
 import type { ShmemCtx } from './context.js';
 import { InvariantError } from './errno.js';
 import type { Folio } from './folio.js';
-import { folioNextIndex } from './folio.js';
+import { folioNextIndex, folioPos, folioSize } from './folio.js';
 import { markUptodate } from './folio-ops.js';
 import type { Inode } from './inode.js';
 import { pagePos, pageOf } from './units.js';
@@ -158,3 +158,15 @@ export function writeEndBlocks(ctx: ShmemCtx, inode: Inode, folio: Folio, pos: b
   if (ctx.perBlock!.setRangeUptodate(folio, pageOf(pos), pageOf(pos + copied - 1n) + 1)) markUptodate(ctx, inode, folio);
 }
 
+/**
+ * shmem_get_folio_gfp()'s `clear:` of a found folio that is not uptodate, with per-block state,
+ * before it is marked uptodate: only the pages that are not uptodate are zeroed (they hold zero
+ * already in the model), the others keep their data.
+ * Bug switch `fault-clears-partial`: a fault (`fault`, SGP_CACHE) zeroes every page of a partly
+ * uptodate folio, written ones included: the series' code before its patches 04–05.
+ */
+export function clearNotUptodate(ctx: ShmemCtx, inode: Inode, folio: Folio, fault: boolean): void {
+  if (fault && ctx.bugs.faultClearsPartial && ctx.perBlock!.isPartial(folio)) {
+    inode.content.clear(folioPos(folio), folioSize(folio));
+  }
+}

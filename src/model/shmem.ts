@@ -1,5 +1,5 @@
 import type { Bugs, BugName } from './bugs.js';
-import { bugsOf } from './bugs.js';
+import { bugsOf, bugsPolicy } from './bugs.js';
 import type { ShmemCtx } from './context.js';
 import type { OpResult } from './errno.js';
 import { fail, invariant, ok } from './errno.js';
@@ -82,10 +82,10 @@ export class Shmem implements ShmemCtx {
    * `decisions`: told why the model did what it did (`foliolog explain`); without it, nothing
    * is. `variant`: answer as that build does where builds differ (default: `MODELLED_RELEASE`).
    * `bugs`: the bug switches to put back (issue 9), none by default. `perBlock`: keep per-block
-   * uptodate state (per-block.ts); off by default.
+   * uptodate state (per-block.ts); by default only when a switch needs it (`bugsPolicy`).
    */
   constructor(sink: EventSink, decisions?: DecisionSink, variant?: KernelVariant, bugs: readonly BugName[] = [],
-    perBlock = false) {
+    perBlock = bugsPolicy(bugs) !== undefined) {
     this.sink = sink;
     this.decisions = decisions;
     this.variant = variant;

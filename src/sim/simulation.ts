@@ -74,8 +74,9 @@ export interface SimOptions {
   /** Bug switches to put back in the model (issue 9); none by default. */
   readonly bugs?: readonly BugName[];
   /**
-   * Keep per-block uptodate state (model per-block.ts): for tests of that state, until a
-   * policy seam makes `per-block` a what-if policy. Off by default.
+   * Keep per-block uptodate state (model per-block.ts) whatever the switches: for tests of that
+   * state, until a policy seam makes `per-block` a what-if policy. By default only a switch
+   * that needs it (`fault-clears-partial`) turns it on.
    */
   readonly perBlock?: boolean;
   /** Picks the task of each step of a script with tasks (default: random, seed 1). */
