@@ -56,7 +56,7 @@ export function removeFolio(ctx: ShmemCtx, inode: Inode, folio: Folio): void {
   inode.content.clear(folioPos(folio), folioSize(folio));
   clearReclaimMark(inode, folio);
   // Per-block state: the bitmap of a partly uptodate folio goes with it.
-  if (!folio.uptodate) ctx.perBlock?.forget(folio);
+  ctx.perBlock?.forget(folio);
   ctx.sink.emit({ type: 'folio_removed', folio: folio.id });
 }
 

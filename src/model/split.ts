@@ -67,13 +67,14 @@ function doSplit(ctx: ShmemCtx, inode: Inode, folio: Folio, pieces: readonly Spl
   // The folio ends here: its reclaim mark goes with it (folio_split is legal from reclaim-candidate).
   clearReclaimMark(inode, folio);
   inode.cache.remove(folio);
+  const uptodate = folio.uptodate;
   // Per-block state: a partly uptodate folio shares its bitmap out among the pieces.
-  const bits = folio.uptodate ? undefined : ctx.perBlock?.take(folio);
+  const bits = ctx.perBlock?.take(folio);
   ctx.sink.emit({ type: 'folio_split', folio: folio.id, order: newOrder });
   const born: Folio[] = [];
   for (const [index, o] of pieces) {
     const piece = addFolio(ctx, inode, index, o, 'split', folio.id);
-    if (folio.uptodate || (bits !== undefined && ctx.perBlock!.inherit(piece, bits, folio.index))) markUptodate(ctx, inode, piece);
+    if (uptodate || (bits !== undefined && ctx.perBlock!.inherit(piece, bits, folio.index))) markUptodate(ctx, inode, piece);
     born.push(piece);
   }
   for (const piece of born) {

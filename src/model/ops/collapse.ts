@@ -93,7 +93,7 @@ function mergeBlock(ctx: ShmemCtx, inode: Inode, index: number, folios: readonly
     sb.usedBlocks -= 2 ** f.order;
     if (inode.reclaimFolio === f) inode.reclaimFolio = undefined;
     // Per-block state: a partly uptodate folio's bitmap goes with it (its other pages hold zeros).
-    if (!f.uptodate) ctx.perBlock?.forget(f);
+    ctx.perBlock?.forget(f);
   }
   const huge = addFolio(ctx, inode, index, HPAGE_PMD_ORDER, 'collapse', null);
   sb.usedBlocks += HPAGE_PMD_NR;
