@@ -29,8 +29,9 @@ export interface ShmemCtx {
   readonly bugs: Bugs;
   /**
    * Per-block uptodate state (per-block.ts), when the run models it (`fault-clears-partial`
-   * needs it); undefined under 6.18, where a folio is uptodate as a whole. Tested only where a
-   * folio is not uptodate, so a run without it pays nothing per folio.
+   * needs it); undefined under 6.18, where a folio is uptodate as a whole. Tested where a folio
+   * is marked uptodate, removed, split or collapsed, where a write or fault meets one that is
+   * not uptodate, and per folio an lseek walks: a run without it allocates nothing for it.
    */
   readonly perBlock: PerBlock | undefined;
   /** Next folio id (per run, in allocation order). */
