@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { KERNEL_VARIANTS } from '../model/index.js';
 import { isStoreError } from '../store/index.js';
 import { runCommand, DEFAULT_POLICY, type RunOptions } from './commands/run.js';
-import { BUG_NAMES } from '../model/index.js';
+import { BUG_NAMES, PER_BLOCK_POLICY } from '../model/index.js';
 import { type RunsOptions, runsCommand } from './commands/runs.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { conformanceRandomCommand } from './commands/conformance-random.js';
@@ -65,7 +65,8 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--schedule <file>', 'replay this schedule (one task name per step, as runs.schedule holds it)')
     .option('--policy <name>', 'what-if policy', DEFAULT_POLICY)
     .option('--variant <name>', `answer as another kernel build where builds differ (${VARIANT_NAMES})`)
-    .option('--bug <name>', `put back a shmem bug for the oracle to catch (repeatable): ${BUG_NAMES.join(', ')}`,
+    .option('--bug <name>', `put back a shmem bug for the oracle to catch (repeatable): ${BUG_NAMES.join(', ')} `
+      + `(fault-clears-partial runs with per-block uptodate state, policy ${PER_BLOCK_POLICY})`,
       (v: string, all: string[]) => [...all, v], [] as string[])
     .addHelpText('after', SCRIPT_HELP)
     .action(async (script: string, o: RunOptions & { db: string }) => {

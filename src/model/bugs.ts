@@ -7,9 +7,14 @@
  *   (caught by `byte-model`);
  * - `fault-size-hint`: a fault allocates the largest aligned, conflict-free order whose block
  *   fits under i_size, up to PMD, ignoring the controls (i_size as the size hint, 2023 v1;
- *   caught by `new-folio-order`).
+ *   caught by `new-folio-order`);
+ * - `fault-clears-partial`: with per-block uptodate state (the 2024 series "shmem: add
+ *   per-block uptodate tracking for large folios", before its patches 04–05), a fault on a
+ *   partly uptodate large folio zeroes every page of it, written ones included (caught by
+ *   `byte-model`). 6.18 has no partly uptodate folio, so this switch turns per-block state on
+ *   (`bugsPolicy`).
  */
-export const BUG_NAMES = ['fault-during-punch', 'punch-no-zero', 'fault-size-hint'] as const;
+export const BUG_NAMES = ['fault-during-punch', 'punch-no-zero', 'fault-size-hint', 'fault-clears-partial'] as const;
 
 /** One bug switch's name. */
 export type BugName = (typeof BUG_NAMES)[number];
@@ -24,6 +29,7 @@ export interface Bugs {
   readonly faultDuringPunch: boolean;
   readonly punchNoZero: boolean;
   readonly faultSizeHint: boolean;
+  readonly faultClearsPartial: boolean;
 }
 
 /** The switches of `names`. Pure. */
@@ -32,5 +38,17 @@ export function bugsOf(names: readonly BugName[]): Bugs {
     faultDuringPunch: names.includes('fault-during-punch'),
     punchNoZero: names.includes('punch-no-zero'),
     faultSizeHint: names.includes('fault-size-hint'),
+    faultClearsPartial: names.includes('fault-clears-partial'),
   };
+}
+
+/** The what-if policy that per-block uptodate state stands for (`runs.policy`). */
+export const PER_BLOCK_POLICY = 'per-block';
+
+/**
+ * The policy a run with the switches `names` models: `per-block` when one needs per-block
+ * uptodate state (`fault-clears-partial`), else undefined (6.18 itself). Pure.
+ */
+export function bugsPolicy(names: readonly BugName[]): typeof PER_BLOCK_POLICY | undefined {
+  return names.includes('fault-clears-partial') ? PER_BLOCK_POLICY : undefined;
 }

@@ -1,6 +1,7 @@
 import type { Bugs } from './bugs.js';
 import type { DecisionSink } from './decisions.js';
 import type { EventSink } from './events.js';
+import type { PerBlock } from './per-block.js';
 import type { ThpSettings } from './settings.js';
 import type { Stats } from './stats.js';
 import type { FolioId } from './units.js';
@@ -26,6 +27,13 @@ export interface ShmemCtx {
   readonly stepping: boolean;
   /** The bug switches in force (`--bug`); none in a normal run. */
   readonly bugs: Bugs;
+  /**
+   * Per-block uptodate state (per-block.ts), when the run models it (`fault-clears-partial`
+   * needs it); undefined under 6.18, where a folio is uptodate as a whole. Tested where a folio
+   * is marked uptodate, removed, split or collapsed, where a write or fault meets one that is
+   * not uptodate, and per folio an lseek walks: a run without it allocates nothing for it.
+   */
+  readonly perBlock: PerBlock | undefined;
   /** Next folio id (per run, in allocation order). */
   nextFolioId(): FolioId;
 }

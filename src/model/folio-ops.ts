@@ -34,10 +34,14 @@ export function addFolio(ctx: ShmemCtx, inode: Inode, index: number, order: numb
   return folio;
 }
 
-/** Mark the whole folio uptodate (its content is already zero where nothing was written). */
+/**
+ * Mark the whole folio uptodate (its content is already zero where nothing was written); with
+ * per-block state, its bitmap goes.
+ */
 export function markUptodate(ctx: ShmemCtx, inode: Inode, folio: Folio): void {
   if (folio.uptodate) return;
   inode.cache.markUptodate(folio);
+  ctx.perBlock?.forget(folio);
   ctx.sink.emit({ type: 'folio_marked_uptodate', folio: folio.id });
 }
 
@@ -51,6 +55,8 @@ export function removeFolio(ctx: ShmemCtx, inode: Inode, folio: Folio): void {
   inode.sb.usedBlocks -= 1 << folio.order;
   inode.content.clear(folioPos(folio), folioSize(folio));
   clearReclaimMark(inode, folio);
+  // Per-block state: the bitmap of a partly uptodate folio goes with it.
+  ctx.perBlock?.forget(folio);
   ctx.sink.emit({ type: 'folio_removed', folio: folio.id });
 }
 

@@ -6,6 +6,7 @@ import { HPAGE_PMD_ORDER } from './arch.js';
 import type { Inode } from './inode.js';
 import { acctBlocks, addFolio, markUptodate } from './folio-ops.js';
 import { allocationDecision } from './order-chain.js';
+import { clearNotUptodate } from './per-block.js';
 import { unusedHugeShrink } from './shrinker.js';
 import type { OrderMask } from './units.js';
 import { highestOrder, NO_ORDERS, orderRange, pagesCeil, roundDown } from './units.js';
@@ -79,12 +80,14 @@ export function shmemGetFolio(ctx: ShmemCtx, inode: Inode, index: number, writeE
 /**
  * shmem_get_folio_gfp() on a folio the lookup found: a not-uptodate one is a hole to `read`,
  * zeroed and marked uptodate for `noalloc`, `cache` and `falloc`, left to write_end for `write`.
+ * With per-block state, only its pages that are not uptodate are zeroed (`clearNotUptodate`).
  * @returns the folio, or undefined for `read` of a not-uptodate one.
  */
 export function foundFolio(ctx: ShmemCtx, inode: Inode, found: Folio, sgp: Sgp): Folio | undefined {
   if (found.uptodate || sgp === 'write') return found;
   if (sgp === 'read') return undefined;
   // `clear:` a not-uptodate folio's content is already zero in the model.
+  if (ctx.perBlock !== undefined) clearNotUptodate(ctx, inode, found, sgp === 'cache');
   markUptodate(ctx, inode, found);
   return found;
 }

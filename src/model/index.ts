@@ -12,7 +12,7 @@ export { STAT_NAMES, Stats } from './stats.js';
 export type { FolioView, FolioWalk } from './shmem.js';
 export { Shmem } from './shmem.js';
 export type { BugName } from './bugs.js';
-export { BUG_NAMES, isBugName } from './bugs.js';
+export { BUG_NAMES, PER_BLOCK_POLICY, bugsPolicy, isBugName } from './bugs.js';
 export type { TaskState } from './task.js';
 export type { Step, Steps, Wait, YieldPoint } from './steps.js';
 export { isWait, runToEnd } from './steps.js';

@@ -1,5 +1,5 @@
 import type { Bugs, BugName } from './bugs.js';
-import { bugsOf } from './bugs.js';
+import { bugsOf, bugsPolicy } from './bugs.js';
 import type { ShmemCtx } from './context.js';
 import type { OpResult } from './errno.js';
 import { fail, invariant, ok } from './errno.js';
@@ -30,6 +30,7 @@ import { runToEnd } from './steps.js';
 import type { Cwd } from './task.js';
 import { TaskState } from './task.js';
 import type { Mapping } from './vma.js';
+import { PerBlock } from './per-block.js';
 import { isHugeSetting, ThpSettings } from './settings.js';
 import { Stats } from './stats.js';
 import type { FileId, FolioId } from './units.js';
@@ -77,17 +78,21 @@ export class Shmem implements ShmemCtx {
   #checkedChanges = -1;
 
   readonly bugs: Bugs;
+  readonly perBlock: PerBlock | undefined;
 
   /**
    * `decisions`: told why the model did what it did (`foliolog explain`); without it, nothing
    * is. `variant`: answer as that build does where builds differ (default: `MODELLED_RELEASE`).
-   * `bugs`: the bug switches to put back (issue 9), none by default.
+   * `bugs`: the bug switches to put back (issue 9), none by default. `perBlock`: keep per-block
+   * uptodate state (per-block.ts); by default only when a switch needs it (`bugsPolicy`).
    */
-  constructor(sink: EventSink, decisions?: DecisionSink, variant?: KernelVariant, bugs: readonly BugName[] = []) {
+  constructor(sink: EventSink, decisions?: DecisionSink, variant?: KernelVariant, bugs: readonly BugName[] = [],
+    perBlock = bugsPolicy(bugs) !== undefined) {
     this.sink = sink;
     this.decisions = decisions;
     this.variant = variant;
     this.bugs = bugsOf(bugs);
+    this.perBlock = perBlock ? new PerBlock() : undefined;
   }
 
   /** @inheritdoc */
@@ -246,7 +251,7 @@ export class Shmem implements ShmemCtx {
 
   /** See ops/lseek.ts. */
   lseek(whence: 'data' | 'hole', offset: bigint): OpResult {
-    return this.#onFile((f) => lseek(f, whence, offset));
+    return this.#onFile((f) => lseek(f, whence, offset, this.perBlock));
   }
 
   /** See ops/truncate.ts. */
@@ -441,5 +446,6 @@ export class Shmem implements ShmemCtx {
       this.#checkedChanges = changes;
     }
     checkInvariants(this.superblocks, this.inodes, settled);
+    this.perBlock?.checkInvariants(this.inodes);
   }
 }

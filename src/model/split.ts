@@ -45,7 +45,9 @@ export function uniformSplitPieces(index: number, order: number, newOrder: numbe
  * kernel never releases there). Counts `split` or `split_failed` for the folio's order.
  * Events: `folio_split_failed`; or `folio_split` (arg: `newOrder`), then
  * `folio_added` (cause `split`) and, if the folio was uptodate, `folio_marked_uptodate` for each
- * piece in index order, then `folio_removed` for each dropped piece. The attempt, its `cause` and
+ * piece in index order, then `folio_removed` for each dropped piece. With per-block state, a
+ * partly uptodate folio gives each piece its part of the bitmap: a piece whose pages are all
+ * uptodate is marked uptodate, one with some keeps a bitmap. The attempt, its `cause` and
  * the page `at` it splits around (null: uniform) go to the DecisionSink, if any.
  * @returns true when split (-EAGAIN in the kernel otherwise).
  * Mirrors: mm/huge_memory.c __folio_split() (can_split_folio(), the EOF trim, count_mthp_stat()).
@@ -65,11 +67,14 @@ function doSplit(ctx: ShmemCtx, inode: Inode, folio: Folio, pieces: readonly Spl
   // The folio ends here: its reclaim mark goes with it (folio_split is legal from reclaim-candidate).
   clearReclaimMark(inode, folio);
   inode.cache.remove(folio);
+  const uptodate = folio.uptodate;
+  // Per-block state: a partly uptodate folio shares its bitmap out among the pieces.
+  const bits = ctx.perBlock?.take(folio);
   ctx.sink.emit({ type: 'folio_split', folio: folio.id, order: newOrder });
   const born: Folio[] = [];
   for (const [index, o] of pieces) {
     const piece = addFolio(ctx, inode, index, o, 'split', folio.id);
-    if (folio.uptodate) markUptodate(ctx, inode, piece);
+    if (uptodate || (bits !== undefined && ctx.perBlock!.inherit(piece, bits, folio.index))) markUptodate(ctx, inode, piece);
     born.push(piece);
   }
   for (const piece of born) {

@@ -75,6 +75,12 @@ export interface SimOptions {
   readonly variant?: KernelVariant;
   /** Bug switches to put back in the model (issue 9); none by default. */
   readonly bugs?: readonly BugName[];
+  /**
+   * Keep per-block uptodate state (model per-block.ts) whatever the switches: for tests of that
+   * state, until a policy seam makes `per-block` a what-if policy. By default only a switch
+   * that needs it (`fault-clears-partial`) turns it on.
+   */
+  readonly perBlock?: boolean;
   /** Picks the task of each step of a script with tasks (default: random, seed 1). */
   readonly scheduler?: Scheduler;
 }
@@ -131,7 +137,7 @@ export class Simulation {
     // (DecisionLog), which interleaved commands would break; a run with tasks records none.
     const explain = recorder?.explanation !== undefined && split < 0;
     this.#decisions = explain ? new DecisionLog((row) => recorder.explanation!(row)) : undefined;
-    this.#model = new Shmem(this.#log, this.#decisions, opts.variant, opts.bugs ?? []);
+    this.#model = new Shmem(this.#log, this.#decisions, opts.variant, opts.bugs ?? [], opts.perBlock);
   }
 
   /** Commands run and recorded so far. */

@@ -212,7 +212,24 @@ describe('foliolog run', () => {
     expect(rows).toEqual([{ bugs: '[]', status: 'complete' }, { bugs: '["fault-size-hint"]', status: 'failed' }]);
     const bad = await cli('run', script, '--db', t.file('b.db'), '--bug', 'nope');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('foliolog: --bug: unknown bug nope (known: fault-during-punch, punch-no-zero, fault-size-hint)\n');
+    expect(bad.stderr).toBe('foliolog: --bug: unknown bug nope (known: fault-during-punch, punch-no-zero, fault-size-hint, fault-clears-partial)\n');
+  });
+
+  it('runs --bug fault-clears-partial with per-block state: exits 1 naming byte-model, records policy per-block; passes without it', async () => {
+    const script = t.file('partial.fl', 'mount tmpfs huge=always\nfalloc 0 2m\npwrite 0 4k\nmmap\nmread 4096 4096\npread 0 4k\n');
+    const db = t.file('s.db');
+    const clean = await cli('run', script, '--db', db);
+    expect(clean.code).toBe(0);
+    const r = await cli('run', script, '--db', db, '--bug', 'fault-clears-partial');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${script}:6: check byte-model failed: read returned [[0,4096,0]], the written bytes are [[0,4096,205]]`);
+    const conn = new Database(db, { readonly: true });
+    const rows = conn.prepare('select policy, bugs, status from runs order by id').all();
+    conn.close();
+    expect(rows).toEqual([
+      { policy: 'linux-6.18', bugs: '[]', status: 'complete' },
+      { policy: 'per-block', bugs: '["fault-clears-partial"]', status: 'failed' },
+    ]);
   });
 
   it('skips the oracle with --no-check', async () => {

@@ -24,6 +24,13 @@ const CASES: ReadonlyArray<{ bug: BugName; check: string; text: string; schedule
     text: 'mount tmpfs huge=never\ntruncate 256k\nmmap\nmread 0 4k\n',
     failsAt: { line: 4 },
   },
+  {
+    // Per-block state: the write marks page 0 of the fallocated PMD folio uptodate, not the
+    // folio; the fault on page 1 then zeroes every page of it, page 0 included.
+    bug: 'fault-clears-partial', check: 'byte-model',
+    text: 'mount tmpfs huge=always\nfalloc 0 2m\npwrite 0 4k\nmmap\nmread 4096 4096\npread 0 4k\n',
+    failsAt: { line: 6 },
+  },
 ];
 
 function run(text: string, bugs: readonly BugName[], scheduler: Scheduler) {
@@ -39,6 +46,13 @@ describe('bug switches', () => {
     expect(r.failure!.message).toMatch(new RegExp(`^bug\\.fl:${failsAt.line}: ${where}check ${check} failed: `));
     // The same script and schedule pass without the switch.
     expect(run(text, [], sched()).failure).toBeUndefined();
+  });
+
+  it('keeps fault-clears-partial\'s script passing with per-block state and no switch', () => {
+    const text = CASES.find((c) => c.bug === 'fault-clears-partial')!.text;
+    const r = simulate(parseScript(text, 'bug.fl'), { perBlock: true });
+    expect(r.failure).toBeUndefined();
+    expect(r.observations[5]!.data).toEqual([[0, 4096, 0xcd]]);
   });
 
   it('finds fault-during-punch under some seed of the random scheduler, and never without the switch', () => {

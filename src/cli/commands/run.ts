@@ -1,5 +1,5 @@
 import type { BugName } from '../../model/index.js';
-import { BUG_NAMES, isBugName } from '../../model/index.js';
+import { BUG_NAMES, bugsPolicy, isBugName } from '../../model/index.js';
 import { firstUnsupportedLine, Simulation } from '../../sim/index.js';
 import { openStore } from '../../store/index.js';
 import { CliError } from '../errors.js';
@@ -46,7 +46,9 @@ export const DEFAULT_POLICY = 'linux-6.18';
  * Lines (`--json`) or a table. `run N` goes to stderr as soon as the run exists. Once `stop` is
  * aborted (SIGINT/SIGTERM) the run stops at the next command boundary, keeps what it recorded,
  * stays `incomplete`, and says so on stderr. `--variant NAME` answers as another kernel build
- * where builds differ (`KERNEL_VARIANTS`), and `runs.config` records it as `variant`.
+ * where builds differ (`KERNEL_VARIANTS`), and `runs.config` records it as `variant`. A bug
+ * switch that needs a what-if policy runs under it (`fault-clears-partial`: per-block uptodate
+ * state), and `runs.policy` records that policy (`per-block`) instead of `linux-6.18`.
  * @returns 0, 1 when a check failed, 2 when a line reached unmodelled behaviour, 130/143 when stopped.
  */
 export async function runCommand(script: string, opts: RunOptions, env: CliEnv, stop: AbortSignal): Promise<number> {
@@ -71,7 +73,7 @@ export async function recordRun(script: string, opts: RunOptions, env: CliEnv, s
     const writer = store.beginRun(runMeta({
       source: 'model', scriptName: script, scriptText: text,
       config: variant ? { check: opts.check, variant } : { check: opts.check }, seed,
-      policy: opts.policy, kernelRelease: null, bugs,
+      policy: bugsPolicy(bugs) ?? opts.policy, kernelRelease: null, bugs,
     }), { now: env.now });
     env.stderr.write(startLine(writer.runId));
     const progress = progressFor(env, opts.json || opts.quiet === true, parsed.lines.length, 'run');

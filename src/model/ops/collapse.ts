@@ -92,6 +92,8 @@ function mergeBlock(ctx: ShmemCtx, inode: Inode, index: number, folios: readonly
     inode.cache.remove(f);
     sb.usedBlocks -= 2 ** f.order;
     if (inode.reclaimFolio === f) inode.reclaimFolio = undefined;
+    // Per-block state: a partly uptodate folio's bitmap goes with it (its other pages hold zeros).
+    ctx.perBlock?.forget(f);
   }
   const huge = addFolio(ctx, inode, index, HPAGE_PMD_ORDER, 'collapse', null);
   sb.usedBlocks += HPAGE_PMD_NR;

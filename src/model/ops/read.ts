@@ -12,7 +12,9 @@ export interface ReadResult {
 
 /**
  * `pread(fd, buf, len, pos)`: copies what the page cache holds up to i_size; holes and
- * not-uptodate folios read as zeros, and a read never allocates. Pure.
+ * not-uptodate folios read as zeros, and a read never allocates. With per-block state, a partly
+ * uptodate folio reads as its bytes: its uptodate pages hold their data, the others zeros
+ * (per-block.ts). Pure.
  * @returns bytes read (short at EOF, 0 at or past it); EINVAL when the range overflows loff_t.
  * Mirrors: mm/shmem.c shmem_file_read_iter() (SGP_READ: no allocation).
  */

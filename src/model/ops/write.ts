@@ -7,6 +7,7 @@ import { folioNextIndex, folioPos, folioSize } from '../folio.js';
 import { markUptodate } from '../folio-ops.js';
 import { shmemGetFolio } from '../get-folio.js';
 import type { Inode } from '../inode.js';
+import { writeEndBlocks } from '../per-block.js';
 import { pageOf } from '../units.js';
 import { verifyArea } from './rw-checks.js';
 
@@ -30,7 +31,8 @@ function clampToFolio(folio: Folio, at: bigint, bytes: bigint): bigint {
  * generic_perform_write() does: a chunk is 2 MiB for an inode with the large-folio flag, else
  * one page, cut at chunk-aligned boundaries; each chunk looks its folio up with
  * `write_end = pos + chunk` and is clamped to that folio. i_size grows per chunk, which the
- * within_size rule of the next chunk sees.
+ * within_size rule of the next chunk sees. With per-block state, a write into a not-uptodate
+ * large folio marks only the pages it wrote uptodate (per-block.ts `writeEndBlocks`).
  * @returns bytes written (fewer when the `size=` limit stops it); EINVAL (range overflows
  *   loff_t), EFBIG (pos ≥ MAX_LFS_FILESIZE), ENOSPC (not one byte fits the `size=` limit).
  * Mirrors: mm/filemap.c generic_perform_write(), mm/shmem.c shmem_write_begin()/shmem_write_end().
@@ -53,8 +55,12 @@ export function pwrite(ctx: ShmemCtx, inode: Inode, byte: number, pos: bigint, l
     invariant(folio, 'write_begin found no folio');
     const copied = clampToFolio(folio, at, bytes);
     inode.content.fill(at, copied, byte);
-    // shmem_write_end(): the rest of a new folio is zeroed and the whole folio marked uptodate.
-    markUptodate(ctx, inode, folio);
+    if (!folio.uptodate) {
+      // shmem_write_end(): the rest of a new folio is zeroed and the whole folio marked
+      // uptodate; with per-block state, only the pages written to a large one.
+      if (ctx.perBlock !== undefined && folio.order > 0) writeEndBlocks(ctx, inode, folio, at, copied);
+      else markUptodate(ctx, inode, folio);
+    }
     at += copied;
     if (at > inode.iSize) inode.iSize = at;
   }
