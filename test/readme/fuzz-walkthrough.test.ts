@@ -25,28 +25,24 @@ function blocks(title: string): Array<Array<{ command: string; expected: string 
   return out;
 }
 
-/** Run the commands of one block in a fresh folder: `foliolog ...` through the built CLI, `cat FILE`; stdout only. */
-function run(block: ReadonlyArray<{ command: string; expected: string }>): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'foliolog-walk-'));
-  try {
-    return block.map(({ command }) => {
-      const [cmd, ...args] = words(command);
-      if (cmd === 'cat') return readFileSync(join(dir, args[0]!), 'utf8').replace(/\n$/, '');
-      expect(cmd).toBe('foliolog');
-      return spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8' }).stdout.replace(/\n$/, '');
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** Run one command in `dir`: `foliolog ...` through the built CLI, or `cat FILE`; its stdout. */
+function run(command: string, dir: string): string {
+  const [cmd, ...args] = words(command);
+  if (cmd === 'cat') return readFileSync(join(dir, args[0]!), 'utf8').replace(/\n$/, '');
+  expect(cmd).toBe('foliolog');
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8' }).stdout.replace(/\n$/, '');
 }
 
 describe('README: fuzz and the shmem_fault() walk-through', () => {
   it.each(['### Fuzz and shrink', '### Walk-through: the shmem_fault() bug of the per-block series'])('%s prints what the README shows', (title) => {
+    // The blocks in order, in one fresh folder: a later block reads the store an earlier one wrote.
     const bs = blocks(title);
     expect(bs.length).toBeGreaterThan(0);
-    for (const b of bs) {
-      const got = run(b);
-      b.forEach((s, k) => expect(got[k], s.command).toBe(s.expected));
+    const dir = mkdtempSync(join(tmpdir(), 'foliolog-walk-'));
+    try {
+      for (const s of bs.flat()) expect(run(s.command, dir), s.command).toBe(s.expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
