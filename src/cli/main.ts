@@ -1,8 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { KERNEL_VARIANTS } from '../model/index.js';
 import { isStoreError } from '../store/index.js';
-import { runCommand, DEFAULT_POLICY, type RunOptions } from './commands/run.js';
-import { BUG_NAMES, PER_BLOCK_POLICY } from '../model/index.js';
+import { runCommand, type RunOptions } from './commands/run.js';
+import { BUG_NAMES, DEFAULT_POLICY, POLICY_NAMES } from '../model/index.js';
 import { type RunsOptions, runsCommand } from './commands/runs.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { conformanceRandomCommand } from './commands/conformance-random.js';
@@ -63,10 +63,10 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--seed <n>', 'seed of the run (the scheduler of [A]/[B] tasks)', '1')
     .option('--sched <kind>', 'how tasks are interleaved: random, or pct[:DEPTH] (depth 3)', 'random')
     .option('--schedule <file>', 'replay this schedule (one task name per step, as runs.schedule holds it)')
-    .option('--policy <name>', 'what-if policy', DEFAULT_POLICY)
+    .option('--policy <spec>', `what-if policy: NAME[:KEY=VALUE]... joined by + (${POLICY_NAMES.join(', ')})`, DEFAULT_POLICY)
     .option('--variant <name>', `answer as another kernel build where builds differ (${VARIANT_NAMES})`)
     .option('--bug <name>', `put back a shmem bug for the oracle to catch (repeatable): ${BUG_NAMES.join(', ')} `
-      + `(fault-clears-partial runs with per-block uptodate state, policy ${PER_BLOCK_POLICY})`,
+      + '(fault-clears-partial adds the per-block policy)',
       (v: string, all: string[]) => [...all, v], [] as string[])
     .addHelpText('after', SCRIPT_HELP)
     .action(async (script: string, o: RunOptions & { db: string }) => {
@@ -80,7 +80,7 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--ops <m>', 'commands per script', '20')
     .option('--tasks <t>', 'tasks [A], [B], ... per script', '2')
     .option('--bug <name>', `put back a shmem bug (repeatable): ${BUG_NAMES.join(', ')}`, (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--policy <name>', 'what-if policy', DEFAULT_POLICY)
+    .option('--policy <spec>', `what-if policy: NAME[:KEY=VALUE]... joined by + (${POLICY_NAMES.join(', ')})`, DEFAULT_POLICY)
     .option('--out <dir>', 'where the reproducer goes', '.')
     .action(async (o: FuzzCliOptions) => {
       setCode(await interrupt.during(() => fuzzCommand(o, env, interrupt.signal)));
@@ -91,6 +91,7 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .addOption(dbOption())
     .option('--json', 'print one JSON object', false)
     .option('--schedule <file>', 'the schedule it fails under (one task name per step)')
+    .option('--policy <spec>', `the what-if policy it runs under (${POLICY_NAMES.join(', ')})`)
     .option('--bug <name>', `the bug switches it runs with (repeatable): ${BUG_NAMES.join(', ')}`, (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--out <dir>', 'where NAME.shrunk.fl goes', '.')
     .action(async (script: string, o: ShrinkCliOptions) => setCode(await shrinkCommand(script, o, env)));

@@ -1,4 +1,4 @@
-import type { BugName } from '../model/index.js';
+import type { BugName, PolicySpec } from '../model/index.js';
 import type { SimFailure } from '../sim/index.js';
 import { raceScript } from './race.js';
 import type { Trial, TrialSched } from './trial.js';
@@ -12,6 +12,8 @@ export interface FuzzOptions {
   readonly ops: number;
   readonly tasks: number;
   readonly bugs: readonly BugName[];
+  /** The what-if policy (default `linux-6.18`). */
+  readonly policy?: PolicySpec;
 }
 
 /** The first failing seed: its script, how it was scheduled, and what failed. */
@@ -68,7 +70,7 @@ export class Fuzzer {
     const seed = this.#next++;
     const script = raceScript(seed, { ops: this.#o.ops, tasks: this.#o.tasks });
     const sched = schedOfSeed(seed);
-    const t = trial(script, `fuzz-${seed}.fl`, this.#o.bugs, sched)!;
+    const t = trial(script, `fuzz-${seed}.fl`, this.#o.bugs, sched, this.#o.policy)!;
     this.seeds++;
     this.ops += t.ops;
     if (t.failure !== undefined) {

@@ -1,4 +1,4 @@
-import type { BugName } from '../model/index.js';
+import type { BugName, PolicySpec } from '../model/index.js';
 import type { ByteRange, Command } from '../script/index.js';
 import { formatCommand, parseLine } from '../script/index.js';
 import { shrinkLines } from './delta.js';
@@ -116,11 +116,11 @@ interface Step {
  * ```
  */
 export async function shrinkRepro(lines: readonly string[], sched: TrialSched, bugs: readonly BugName[], kind: FailureKind,
-  file = 'shrink.fl', budget = 3000): Promise<Shrunk> {
+  file = 'shrink.fl', budget = 3000, policy?: PolicySpec): Promise<Shrunk> {
   let trials = 0;
   const run = (ls: readonly Line[], s: TrialSched): Trial | undefined => {
     trials++;
-    return trial(`${ls.map((l) => l.text).join('\n')}\n`, file, bugs, s);
+    return trial(`${ls.map((l) => l.text).join('\n')}\n`, file, bugs, s, policy);
   };
   /** The steps `t` ran over `ls`, each naming its line by identity. */
   const stepsOf = (t: Trial, ls: readonly Line[]): Step[] | undefined =>

@@ -1,4 +1,4 @@
-import type { BugName } from '../model/index.js';
+import type { BugName, PolicySpec } from '../model/index.js';
 import type { CommandName, Script } from '../script/index.js';
 import { parseScript, ScriptError } from '../script/index.js';
 import type { CheckName, Scheduler, SimFailure } from '../sim/index.js';
@@ -40,10 +40,11 @@ function schedulerOf(s: TrialSched, script: Script): Scheduler {
 /**
  * Run script `text` on the model with the oracle on, in memory (nothing recorded), under bug
  * switches `bugs` and schedule `sched` (default: what `foliolog run` does without flags, the
- * random scheduler with seed 1).
+ * random scheduler with seed 1), under `policy` (default `linux-6.18`).
  * @returns the trial, or undefined when `text` is not a valid script (a shrink step broke it).
  */
-export function trial(text: string, file: string, bugs: readonly BugName[], sched: TrialSched = { random: 1 }): Trial | undefined {
+export function trial(text: string, file: string, bugs: readonly BugName[], sched: TrialSched = { random: 1 },
+  policy?: PolicySpec): Trial | undefined {
   let script: Script;
   try {
     script = parseScript(text, file);
@@ -54,6 +55,7 @@ export function trial(text: string, file: string, bugs: readonly BugName[], sche
   const ended: number[] = [];
   const sim = new Simulation(script, {
     check: true, keepObservations: false, bugs, scheduler: schedulerOf(sched, script), onOutcome: (rec) => void ended.push(rec.i),
+    ...(policy === undefined ? {} : { policy }),
   });
   while (sim.step());
   const r = sim.result();

@@ -1,3 +1,6 @@
+import type { PolicySpec } from './policy/spec.js';
+import { withPolicy } from './policy/spec.js';
+
 /**
  * Bug switches (issue 9, `--bug NAME`): each puts back a real class of shmem bug, in 6.18
  * terms, so that the oracle's named check can be shown to catch it:
@@ -12,7 +15,7 @@
  *   per-block uptodate tracking for large folios", before its patches 04–05), a fault on a
  *   partly uptodate large folio zeroes every page of it, written ones included (caught by
  *   `byte-model`). 6.18 has no partly uptodate folio, so this switch turns per-block state on
- *   (`bugsPolicy`).
+ *   (`policyForBugs`).
  */
 export const BUG_NAMES = ['fault-during-punch', 'punch-no-zero', 'fault-size-hint', 'fault-clears-partial'] as const;
 
@@ -42,13 +45,11 @@ export function bugsOf(names: readonly BugName[]): Bugs {
   };
 }
 
-/** The what-if policy that per-block uptodate state stands for (`runs.policy`). */
-export const PER_BLOCK_POLICY = 'per-block';
-
 /**
- * The policy a run with the switches `names` models: `per-block` when one needs per-block
- * uptodate state (`fault-clears-partial`), else undefined (6.18 itself). Pure.
+ * The policy a run with the switches `names` follows: `spec`, with `per-block` added when a
+ * switch needs per-block uptodate state (`fault-clears-partial`: a 6.18 folio is never partly
+ * uptodate). Pure.
  */
-export function bugsPolicy(names: readonly BugName[]): typeof PER_BLOCK_POLICY | undefined {
-  return names.includes('fault-clears-partial') ? PER_BLOCK_POLICY : undefined;
+export function policyForBugs(spec: PolicySpec, names: readonly BugName[]): PolicySpec {
+  return names.includes('fault-clears-partial') ? withPolicy(spec, 'per-block') : spec;
 }

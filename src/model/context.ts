@@ -1,7 +1,7 @@
 import type { Bugs } from './bugs.js';
 import type { DecisionSink } from './decisions.js';
 import type { EventSink } from './events.js';
-import type { PerBlock } from './per-block.js';
+import type { PerBlock } from './policy/per-block.js';
 import type { ThpSettings } from './settings.js';
 import type { Stats } from './stats.js';
 import type { FolioId } from './units.js';

@@ -6,7 +6,7 @@ import { HPAGE_PMD_ORDER } from './arch.js';
 import type { Inode } from './inode.js';
 import { acctBlocks, addFolio, markUptodate } from './folio-ops.js';
 import { allocationDecision } from './order-chain.js';
-import { clearNotUptodate } from './per-block.js';
+import { clearNotUptodate } from './policy/per-block.js';
 import { unusedHugeShrink } from './shrinker.js';
 import type { OrderMask } from './units.js';
 import { highestOrder, NO_ORDERS, orderRange, pagesCeil, roundDown } from './units.js';

@@ -1,5 +1,5 @@
 import type { Bugs, BugName } from './bugs.js';
-import { bugsOf, bugsPolicy } from './bugs.js';
+import { bugsOf, policyForBugs } from './bugs.js';
 import type { ShmemCtx } from './context.js';
 import type { OpResult } from './errno.js';
 import { fail, invariant, ok } from './errno.js';
@@ -30,7 +30,11 @@ import { runToEnd } from './steps.js';
 import type { Cwd } from './task.js';
 import { TaskState } from './task.js';
 import type { Mapping } from './vma.js';
-import { PerBlock } from './per-block.js';
+import type { PerBlock } from './policy/per-block.js';
+import type { Policy } from './policy/policy.js';
+import { policyOf } from './policy/policy.js';
+import type { PolicySpec } from './policy/spec.js';
+import { DEFAULT_POLICY } from './policy/spec.js';
 import { isHugeSetting, ThpSettings } from './settings.js';
 import { Stats } from './stats.js';
 import type { FileId, FolioId } from './units.js';
@@ -78,21 +82,24 @@ export class Shmem implements ShmemCtx {
   #checkedChanges = -1;
 
   readonly bugs: Bugs;
+  /** The what-if policy the model asks where a proposal differs from 6.18 (policy/policy.ts). */
+  readonly policy: Policy;
   readonly perBlock: PerBlock | undefined;
 
   /**
    * `decisions`: told why the model did what it did (`foliolog explain`); without it, nothing
    * is. `variant`: answer as that build does where builds differ (default: `MODELLED_RELEASE`).
-   * `bugs`: the bug switches to put back (issue 9), none by default. `perBlock`: keep per-block
-   * uptodate state (per-block.ts); by default only when a switch needs it (`bugsPolicy`).
+   * `bugs`: the bug switches to put back (issue 9), none by default. `policy`: the what-if
+   * policy (default `linux-6.18`), with what a switch needs added (`policyForBugs`).
    */
   constructor(sink: EventSink, decisions?: DecisionSink, variant?: KernelVariant, bugs: readonly BugName[] = [],
-    perBlock = bugsPolicy(bugs) !== undefined) {
+    policy: PolicySpec = [{ name: DEFAULT_POLICY, params: {} }]) {
     this.sink = sink;
     this.decisions = decisions;
     this.variant = variant;
     this.bugs = bugsOf(bugs);
-    this.perBlock = perBlock ? new PerBlock() : undefined;
+    this.policy = policyOf(policyForBugs(policy, bugs));
+    this.perBlock = this.policy.perBlock;
   }
 
   /** @inheritdoc */

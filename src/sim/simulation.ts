@@ -1,4 +1,4 @@
-import type { BugName, OpResult, ReadResult } from '../model/index.js';
+import type { BugName, OpResult, PolicySpec, ReadResult } from '../model/index.js';
 import { type FolioWalk, InvariantError, type KernelVariant, Shmem, Stats, UnsupportedError } from '../model/index.js';
 import type { Observation, Script, ScriptLine, StatsDelta } from '../script/index.js';
 import { DecisionLog } from './decision-log.js';
@@ -49,6 +49,8 @@ export interface SimResult {
   readonly schedule: readonly string[] | undefined;
   /** A script with tasks: the command (its index `i`) each step of `schedule` advanced. */
   readonly scheduleOps: readonly number[] | undefined;
+  /** The policy the run followed, as `runs.policy` records it (`formatPolicy`). */
+  readonly policy: string;
 }
 
 /** Options of a simulated run. */
@@ -76,11 +78,10 @@ export interface SimOptions {
   /** Bug switches to put back in the model (issue 9); none by default. */
   readonly bugs?: readonly BugName[];
   /**
-   * Keep per-block uptodate state (model per-block.ts) whatever the switches: for tests of that
-   * state, until a policy seam makes `per-block` a what-if policy. By default only a switch
-   * that needs it (`fault-clears-partial`) turns it on.
+   * The what-if policy (default `linux-6.18`); a switch that needs one adds it
+   * (`fault-clears-partial`: `per-block`). `SimResult.policy` says which the run followed.
    */
-  readonly perBlock?: boolean;
+  readonly policy?: PolicySpec;
   /** Picks the task of each step of a script with tasks (default: random, seed 1). */
   readonly scheduler?: Scheduler;
 }
@@ -137,7 +138,7 @@ export class Simulation {
     // (DecisionLog), which interleaved commands would break; a run with tasks records none.
     const explain = recorder?.explanation !== undefined && split < 0;
     this.#decisions = explain ? new DecisionLog((row) => recorder.explanation!(row)) : undefined;
-    this.#model = new Shmem(this.#log, this.#decisions, opts.variant, opts.bugs ?? [], opts.perBlock);
+    this.#model = new Shmem(this.#log, this.#decisions, opts.variant, opts.bugs ?? [], opts.policy);
   }
 
   /** Commands run and recorded so far. */
@@ -246,7 +247,7 @@ export class Simulation {
     const tasked = this.#taskLines.length > 0;
     const schedule = tasked ? this.#tasks?.schedule ?? [] : undefined;
     const scheduleOps = tasked ? this.#tasks?.scheduleOps ?? [] : undefined;
-    return { observations: this.#observations, events: this.#log.seq, failure: this.#failure, schedule, scheduleOps };
+    return { observations: this.#observations, events: this.#log.seq, failure: this.#failure, schedule, scheduleOps, policy: this.#model.policy.spec };
   }
 
   #fail(kind: SimFailure['kind'], line: ScriptLine, i: number, msg: string, check?: CheckName): false {

@@ -50,6 +50,18 @@ describe('foliolog fuzz', () => {
     expect(r.stdout).toMatch(/^reproduce: foliolog run \S+repro-fault-size-hint-\d+\.fl --bug fault-size-hint/m);
   });
 
+  it('fuzzes under a what-if policy and puts it in the reproducer\'s command and run', async () => {
+    const db = t.file('s.db');
+    const r = await cli('fuzz', '--bug', 'punch-no-zero', '--policy', 'per-block', '--seeds', '1..300', '--db', db, '--out', t.dir, '--json');
+    expect(r.code).toBe(1);
+    const f = (JSON.parse(r.stdout) as { failure: { command: string; run: number } }).failure;
+    expect(f.command).toMatch(/ --bug punch-no-zero --policy per-block( |$)/);
+    expect(runs(db)).toMatchObject([{ id: f.run, status: 'failed' }]);
+    const conn = new Database(db, { readonly: true });
+    expect(conn.prepare('select policy from runs').all()).toEqual([{ policy: 'per-block' }]);
+    conn.close();
+  });
+
   it('exits 0 with no failure when nothing is switched on, recording nothing', async () => {
     const db = t.file('s.db');
     const r = await cli('fuzz', '--seeds', '1..30', '--ops', '15', '--db', db, '--out', t.dir, '--json');

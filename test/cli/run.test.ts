@@ -232,6 +232,28 @@ describe('foliolog run', () => {
     ]);
   });
 
+  it('runs --policy per-block: a write into a fallocated PMD folio leaves it partly uptodate, and runs.policy says per-block', async () => {
+    const script = t.file('pb.fl', 'mount tmpfs huge=always\nfalloc 0 2m\npwrite 0 4k\nseek -h 0\npread 0 8k\n');
+    const db = t.file('s.db');
+    const six = await cli('run', script, '--db', db, '--json');
+    const pb = await cli('run', script, '--db', db, '--json', '--policy', 'per-block');
+    expect([six.code, pb.code]).toEqual([0, 0]);
+    const folio = (out: string, i: number) => jsonLines(out)[i]!.folios;
+    // 6.18: write_end makes the whole folio uptodate, and SEEK_HOLE finds none before EOF.
+    expect(folio(six.stdout, 2)).toEqual([[0, 9, 1]]);
+    expect(jsonLines(six.stdout)[3]!.ret).toBe(2097152);
+    // per-block: only the written page is; SEEK_HOLE stops right after it.
+    expect(folio(pb.stdout, 2)).toEqual([[0, 9, 0]]);
+    expect(jsonLines(pb.stdout)[3]!.ret).toBe(4096);
+    expect(jsonLines(pb.stdout)[4]!.data).toEqual([[0, 4096, 205], [4096, 4096, 0]]);
+    // Asking for per-block and a switch that needs it records the policy once.
+    await cli('run', script, '--db', db, '--policy', 'per-block', '--bug', 'fault-clears-partial');
+    const conn = new Database(db, { readonly: true });
+    const rows = conn.prepare('select policy from runs order by id').all();
+    conn.close();
+    expect(rows).toEqual([{ policy: 'linux-6.18' }, { policy: 'per-block' }, { policy: 'per-block' }]);
+  });
+
   it('skips the oracle with --no-check', async () => {
     vi.spyOn(Shmem.prototype, 'folios').mockReturnValue([[0, 0, 1]]);
     const r = await cli('run', t.file('w.fl', 'mount tmpfs\npwrite 0 8k\n'), '--db', t.file('s.db'), '--json', '--no-check');

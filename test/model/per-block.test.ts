@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Folio } from '../../src/model/folio.js';
-import { PerBlock } from '../../src/model/per-block.js';
+import { PerBlock } from '../../src/model/policy/per-block.js';
 import { parseScript } from '../../src/script/index.js';
 import type { Observation } from '../../src/script/observation.js';
 import { simulate } from '../../src/sim/index.js';
@@ -15,7 +15,7 @@ import { K, M, folios, scriptText } from './_helpers.js';
 
 /** Every observation of `lines` run with per-block state (no bug switch); the run must pass its checks. */
 function runPerBlock(lines: readonly string[]): readonly Observation[] {
-  const r = simulate(parseScript(scriptText(lines), 'per-block.fl'), { perBlock: true });
+  const r = simulate(parseScript(scriptText(lines), 'per-block.fl'), { policy: [{ name: 'per-block', params: {} }] });
   expect(r.failure).toBeUndefined();
   return r.observations;
 }

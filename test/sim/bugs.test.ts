@@ -50,7 +50,7 @@ describe('bug switches', () => {
 
   it('keeps fault-clears-partial\'s script passing with per-block state and no switch', () => {
     const text = CASES.find((c) => c.bug === 'fault-clears-partial')!.text;
-    const r = simulate(parseScript(text, 'bug.fl'), { perBlock: true });
+    const r = simulate(parseScript(text, 'bug.fl'), { policy: [{ name: 'per-block', params: {} }] });
     expect(r.failure).toBeUndefined();
     expect(r.observations[5]!.data).toEqual([[0, 4096, 0xcd]]);
   });

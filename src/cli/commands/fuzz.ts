@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BugName } from '../../model/index.js';
+import type { BugName, PolicySpec } from '../../model/index.js';
+import { DEFAULT_POLICY, formatPolicy } from '../../model/index.js';
 import type { Shrunk, Trial } from '../../fuzz/index.js';
 import { Fuzzer, shrinkRepro, trial } from '../../fuzz/index.js';
 import { formatSchedule } from '../../script/index.js';
@@ -10,7 +11,7 @@ import type { CliEnv } from '../io.js';
 import { jsonText } from '../json.js';
 import { progressFor } from '../recording.js';
 import { stepInSlices } from '../slices.js';
-import { bugsOption, DEFAULT_POLICY, recordRun } from './run.js';
+import { bugsOption, policyOption, recordRun } from './run.js';
 
 /** Options of `foliolog fuzz`. */
 export interface FuzzCliOptions {
@@ -39,6 +40,12 @@ export function intOption(name: string, value: string, least: number, most: numb
   return n;
 }
 
+/** ` --policy SPEC` for a policy other than the default, else nothing. Pure. */
+function policyFlag(policy: PolicySpec | undefined): string {
+  const spec = policy === undefined ? DEFAULT_POLICY : formatPolicy(policy);
+  return spec === DEFAULT_POLICY ? '' : ` --policy ${spec}`;
+}
+
 /** The name a reproducer's files take after its bug switches: `none` without any. Pure. */
 export function bugLabel(bugs: readonly BugName[]): string {
   return bugs.length === 0 ? 'none' : bugs.join('+');
@@ -59,7 +66,8 @@ export interface ReproFiles {
  * interleaving), the paths as `dir` was given (no absolute path unless the user gave one).
  * @throws CliError (exit 2) when the folder or the files cannot be written
  */
-export function writeRepro(dir: string, stem: string, header: readonly string[], s: Shrunk, bugs: readonly BugName[]): ReproFiles {
+export function writeRepro(dir: string, stem: string, header: readonly string[], s: Shrunk, bugs: readonly BugName[],
+  policy?: PolicySpec): ReproFiles {
   const script = join(dir, `${stem}.fl`);
   const schedule = s.schedule === undefined ? undefined : join(dir, `${stem}.schedule`);
   const text = [...header.map((h) => `# ${h}`), ...s.lines, ''].join('\n');
@@ -70,8 +78,8 @@ export function writeRepro(dir: string, stem: string, header: readonly string[],
   } catch (e) {
     throw new CliError(`${dir}: cannot write the reproducer (${e instanceof Error && 'code' in e ? String(e.code) : 'error'})`, { cause: e });
   }
-  const flags = [...bugs.map((b) => ` --bug ${b}`), schedule === undefined ? '' : ` --schedule ${schedule}`].join('');
-  const t = trial(text, script, bugs, s.schedule === undefined ? { random: 1 } : { replay: s.schedule });
+  const flags = [...bugs.map((b) => ` --bug ${b}`), policyFlag(policy), schedule === undefined ? '' : ` --schedule ${schedule}`].join('');
+  const t = trial(text, script, bugs, s.schedule === undefined ? { random: 1 } : { replay: s.schedule }, policy);
   if (t?.failure === undefined) throw new Error(`internal: the reproducer ${script} does not fail`);
   return { script, schedule, command: `foliolog run ${script}${flags}`, trial: t };
 }
@@ -93,8 +101,8 @@ export async function fuzzCommand(o: FuzzCliOptions, env: CliEnv, stop: AbortSig
   const ops = intOption('--ops', o.ops, 1, 100_000);
   const tasks = intOption('--tasks', o.tasks, 1, 26);
   const bugs = bugsOption(o.bug);
-  if (o.policy !== DEFAULT_POLICY) throw new CliError(`--policy: unknown policy ${o.policy} (this build models ${DEFAULT_POLICY})`);
-  const fuzzer = new Fuzzer({ seeds, ops, tasks, bugs });
+  const policy = policyOption(o.policy);
+  const fuzzer = new Fuzzer({ seeds, ops, tasks, bugs, policy });
   const progress = progressFor(env, o.json, fuzzer.total, 'fuzz', 'seeds');
   let stopped: boolean;
   try {
@@ -115,16 +123,16 @@ export async function fuzzCommand(o: FuzzCliOptions, env: CliEnv, stop: AbortSig
   const f = found.trial.failure;
   if (f.kind !== 'check') throw new CliError(`fuzz: seed ${found.seed} reached what this build does not model: ${f.message}`);
   const lines = found.script.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
-  const shrunk = await shrinkRepro(lines, found.sched, bugs, { check: f.check!, cmd: found.trial.failedCmd! });
+  const shrunk = await shrinkRepro(lines, found.sched, bugs, { check: f.check!, cmd: found.trial.failedCmd! }, 'shrink.fl', undefined, policy);
   const stem = `repro-${bugLabel(bugs)}-${found.seed}`;
   const header = [
-    `foliolog fuzz --seeds ${found.seed}..${found.seed} --ops ${ops} --tasks ${tasks}${bugs.map((b) => ` --bug ${b}`).join('')}`,
+    `foliolog fuzz --seeds ${found.seed}..${found.seed} --ops ${ops} --tasks ${tasks}${bugs.map((b) => ` --bug ${b}`).join('')}${policyFlag(policy)}`,
     `check ${f.check} failed on ${found.trial.failedCmd}; shrunk from ${shrunk.before} to ${shrunk.after} operations`,
   ];
-  const files = writeRepro(o.out, stem, header, shrunk, bugs);
+  const files = writeRepro(o.out, stem, header, shrunk, bugs, policy);
   // The reproducer, recorded as `foliolog run` would record it (it fails: a failed run).
   const rec = await recordRun(files.script, {
-    db: o.db, json: true, quiet: true, check: true, seed: '1', policy: o.policy, sched: 'random', bug: bugs,
+    db: o.db, json: true, quiet: true, check: true, seed: '1', policy: formatPolicy(policy), sched: 'random', bug: bugs,
     ...(files.schedule === undefined ? {} : { schedule: files.schedule }),
   }, { ...env, progress: undefined }, stop);
   const sf = files.trial.failure!;

@@ -1,5 +1,6 @@
 import type { BugName } from '../../model/index.js';
-import { BUG_NAMES, bugsPolicy, isBugName } from '../../model/index.js';
+import type { PolicySpec } from '../../model/index.js';
+import { BUG_NAMES, formatPolicy, isBugName, parsePolicy, PolicyError, policyForBugs } from '../../model/index.js';
 import { firstUnsupportedLine, Simulation } from '../../sim/index.js';
 import { openStore } from '../../store/index.js';
 import { CliError } from '../errors.js';
@@ -37,8 +38,18 @@ export function bugsOption(names: readonly string[] = []): BugName[] {
   return [...new Set(names as readonly BugName[])].sort();
 }
 
-/** The policy this build models: Linux 6.18 itself. */
-export const DEFAULT_POLICY = 'linux-6.18';
+/**
+ * `--policy SPEC` parsed (`NAME[:KEY=VALUE]...` joined by `+`).
+ * @throws CliError (exit 2) naming what is wrong.
+ */
+export function policyOption(text: string): PolicySpec {
+  try {
+    return parsePolicy(text);
+  } catch (e) {
+    if (e instanceof PolicyError) throw new CliError(`--policy: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
 
 /**
  * `foliolog run SCRIPT`: parse the whole script (a script error records nothing), refuse a line
@@ -60,7 +71,7 @@ export async function recordRun(script: string, opts: RunOptions, env: CliEnv, s
   const seed = /^\d+$/.test(opts.seed) ? Number(opts.seed) : NaN;
   if (!Number.isSafeInteger(seed)) throw new CliError(`--seed: not a non-negative integer: ${opts.seed}`);
   const bugs = bugsOption(opts.bug);
-  if (opts.policy !== DEFAULT_POLICY) throw new CliError(`--policy: unknown policy ${opts.policy} (this build models ${DEFAULT_POLICY})`);
+  const policy = policyOption(opts.policy);
   const variant = kernelVariantOption(opts.variant);
   const { text, script: parsed } = loadScript(script);
   const unsupported = firstUnsupportedLine(parsed);
@@ -73,7 +84,7 @@ export async function recordRun(script: string, opts: RunOptions, env: CliEnv, s
     const writer = store.beginRun(runMeta({
       source: 'model', scriptName: script, scriptText: text,
       config: variant ? { check: opts.check, variant } : { check: opts.check }, seed,
-      policy: bugsPolicy(bugs) ?? opts.policy, kernelRelease: null, bugs,
+      policy: formatPolicy(policyForBugs(policy, bugs)), kernelRelease: null, bugs,
     }), { now: env.now });
     env.stderr.write(startLine(writer.runId));
     const progress = progressFor(env, opts.json || opts.quiet === true, parsed.lines.length, 'run');
@@ -89,6 +100,7 @@ export async function recordRun(script: string, opts: RunOptions, env: CliEnv, s
       ...variant ? { variant } : {},
       scheduler,
       bugs,
+      policy,
     });
     let stopped: boolean;
     try {

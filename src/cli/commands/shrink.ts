@@ -7,18 +7,20 @@ import type { CliEnv } from '../io.js';
 import { readScriptFile } from '../io.js';
 import { jsonText } from '../json.js';
 import { writeRepro } from './fuzz.js';
-import { bugsOption } from './run.js';
+import { bugsOption, policyOption } from './run.js';
 
 /** Options of `foliolog shrink`. */
 export interface ShrinkCliOptions {
   readonly json: boolean;
   readonly schedule?: string;
   readonly bug?: readonly string[];
+  /** The what-if policy it runs under (default `linux-6.18`). */
+  readonly policy?: string;
   readonly out: string;
 }
 
 /**
- * `foliolog shrink SCRIPT [--schedule FILE] [--bug NAME]... [--out DIR]`: run SCRIPT as
+ * `foliolog shrink SCRIPT [--schedule FILE] [--bug NAME]... [--policy SPEC] [--out DIR]`: run SCRIPT as
  * `foliolog run` would (replaying FILE when given), and when the oracle fails, shrink it while
  * the same check fails on the same command kind (`shrinkRepro`), then write
  * `DIR/<name>.shrunk.fl` (and `.schedule` when it needs an interleaving) and print the exact
@@ -30,6 +32,7 @@ export interface ShrinkCliOptions {
  */
 export async function shrinkCommand(path: string, o: ShrinkCliOptions, env: CliEnv): Promise<number> {
   const bugs = bugsOption(o.bug);
+  const policy = o.policy === undefined ? undefined : policyOption(o.policy);
   const text = readScriptFile(path);
   let schedule: readonly string[] | undefined;
   try {
@@ -42,7 +45,7 @@ export async function shrinkCommand(path: string, o: ShrinkCliOptions, env: CliE
     throw e;
   }
   const sched = schedule === undefined ? { random: 1 } : { replay: schedule };
-  const first = trial(text, path, bugs, sched)!;
+  const first = trial(text, path, bugs, sched, policy)!;
   const f = first.failure;
   if (f === undefined) {
     env.stdout.write(o.json ? `${jsonText({ failure: null })}\n` : `shrink: ${path} does not fail: nothing to shrink\n`);
@@ -51,9 +54,9 @@ export async function shrinkCommand(path: string, o: ShrinkCliOptions, env: CliE
   if (f.kind !== 'check') throw new CliError(f.message);
   const kind = { check: f.check!, cmd: first.failedCmd! };
   const lines = text.split('\n').map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== '');
-  const shrunk = await shrinkRepro(lines, sched, bugs, kind, path);
+  const shrunk = await shrinkRepro(lines, sched, bugs, kind, path, undefined, policy);
   const stem = `${basename(path).replace(/\.fl$/, '')}.shrunk`;
-  const files = writeRepro(o.out, stem, [`foliolog shrink ${path}: check ${kind.check} failed on ${kind.cmd}; shrunk from ${shrunk.before} to ${shrunk.after} operations`], shrunk, bugs);
+  const files = writeRepro(o.out, stem, [`foliolog shrink ${path}: check ${kind.check} failed on ${kind.cmd}; shrunk from ${shrunk.before} to ${shrunk.after} operations`], shrunk, bugs, policy);
   const sf = files.trial.failure!;
   if (!failsAs(files.trial, kind)) throw new Error('internal: the written reproducer fails otherwise');
   if (o.json) {

@@ -2,7 +2,7 @@ import type { OpResult } from '../errno.js';
 import { fail, ok } from '../errno.js';
 import { folioPos, folioSize } from '../folio.js';
 import type { Inode } from '../inode.js';
-import type { PerBlock } from '../per-block.js';
+import type { PerBlock } from '../policy/per-block.js';
 import { pageOf, pagePos } from '../units.js';
 
 /**

@@ -7,7 +7,7 @@ import { folioNextIndex, folioPos, folioSize } from '../folio.js';
 import { markUptodate } from '../folio-ops.js';
 import { shmemGetFolio } from '../get-folio.js';
 import type { Inode } from '../inode.js';
-import { writeEndBlocks } from '../per-block.js';
+import { writeEndBlocks } from '../policy/per-block.js';
 import { pageOf } from '../units.js';
 import { verifyArea } from './rw-checks.js';
 

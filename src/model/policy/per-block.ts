@@ -1,10 +1,10 @@
-import type { ShmemCtx } from './context.js';
-import { InvariantError } from './errno.js';
-import type { Folio } from './folio.js';
-import { folioNextIndex, folioPos, folioSize } from './folio.js';
-import { markUptodate } from './folio-ops.js';
-import type { Inode } from './inode.js';
-import { pagePos, pageOf } from './units.js';
+import type { ShmemCtx } from '../context.js';
+import { InvariantError } from '../errno.js';
+import type { Folio } from '../folio.js';
+import { folioNextIndex, folioPos, folioSize } from '../folio.js';
+import { markUptodate } from '../folio-ops.js';
+import type { Inode } from '../inode.js';
+import { pagePos, pageOf } from '../units.js';
 
 /** The uptodate pages of one partly uptodate folio: bit `p` stands for page `folio.index + p`. */
 export interface UptodateBits {
