@@ -2,6 +2,7 @@ import type { Bugs } from './bugs.js';
 import type { DecisionSink } from './decisions.js';
 import type { EventSink } from './events.js';
 import type { PerBlock } from './policy/per-block.js';
+import type { Policy } from './policy/policy.js';
 import type { ThpSettings } from './settings.js';
 import type { Stats } from './stats.js';
 import type { FolioId } from './units.js';
@@ -34,6 +35,8 @@ export interface ShmemCtx {
    * not uptodate, and per folio an lseek walks: a run without it allocates nothing for it.
    */
   readonly perBlock: PerBlock | undefined;
+  /** The what-if policy the model asks where a proposal differs from 6.18 (policy/policy.ts). */
+  readonly policy: Policy;
   /** Next folio id (per run, in allocation order). */
   nextFolioId(): FolioId;
 }

@@ -108,16 +108,20 @@ export function shrinkGain(inode: Inode, index: number, order: number): number |
   return end > index && end < index + 2 ** order ? end : undefined;
 }
 
-/** Re-derive the inode's reclaim candidate and emit the lifecycle marks that changed. */
+/**
+ * Re-derive the inode's reclaim candidate (the EOF shrinker's) and emit the lifecycle marks
+ * that changed; a folio the what-if policy holds as a candidate keeps its mark.
+ */
 export function updateReclaimCandidate(ctx: ShmemCtx, inode: Inode): void {
   const target = shrinkerTarget(inode);
   const old = inode.reclaimFolio;
   if (target === old) return;
-  if (old) {
+  // A folio the what-if policy holds as a candidate keeps its mark, and is not marked twice.
+  if (old && !ctx.policy.marksReclaim(old)) {
     old.reclaimMarked = false;
     ctx.sink.emit({ type: 'folio_reclaim_cleared', folio: old.id });
   }
-  if (target) {
+  if (target && !target.reclaimMarked) {
     target.reclaimMarked = true;
     ctx.sink.emit({ type: 'folio_reclaim_marked', folio: target.id });
   }

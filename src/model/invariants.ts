@@ -14,7 +14,7 @@ function fail(f: Folio, what: string): never {
  * `settled`, the reclaim candidate is the shrinker's target (an operation re-derives it when it
  * ends, so not while one is in flight).
  */
-function checkInode(inode: Inode, settled: boolean): number {
+function checkInode(inode: Inode, settled: boolean, marks: (f: Folio) => boolean): number {
   let pages = 0;
   let folios = 0;
   let prevEnd = 0;
@@ -24,7 +24,7 @@ function checkInode(inode: Inode, settled: boolean): number {
     if (f.index % (1 << f.order) !== 0) fail(f, ` at ${f.index} is not aligned to its order ${f.order}`);
     if (f.index < prevEnd) fail(f, ` at ${f.index} overlaps the folio before it`);
     if (f.file !== inode.id) fail(f, ` belongs to file ${f.file}, found in file ${inode.id}`);
-    if (f.reclaimMarked !== (inode.reclaimFolio === f)) fail(f, ': reclaim mark out of step');
+    if (f.reclaimMarked !== (inode.reclaimFolio === f || marks(f))) fail(f, ': reclaim mark out of step');
     if (!(Number.isInteger(f.pins) && f.pins >= 0)) fail(f, `: ${f.pins} pins`);
     prevEnd = folioNextIndex(f);
     pages += 1 << f.order;
@@ -42,10 +42,12 @@ function checkInode(inode: Inode, settled: boolean): number {
  * `size=` limit; its shrinklist holds only its own inodes. Throws InvariantError.
  * @param settled - false while an operation is in flight (tasks): what operations re-derive
  *   when they end (the reclaim candidate) is not checked
+ * @param marks - whether the what-if policy holds a folio as a reclaim candidate (its mark is set too)
  */
-export function checkInvariants(superblocks: readonly Superblock[], files: Iterable<Inode> = [], settled = true): void {
+export function checkInvariants(superblocks: readonly Superblock[], files: Iterable<Inode> = [], settled = true,
+  marks: (f: Folio) => boolean = () => false): void {
   const bySb = new Map<Superblock, number>();
-  for (const inode of files) bySb.set(inode.sb, (bySb.get(inode.sb) ?? 0) + checkInode(inode, settled));
+  for (const inode of files) bySb.set(inode.sb, (bySb.get(inode.sb) ?? 0) + checkInode(inode, settled, marks));
   for (const sb of superblocks) {
     const pages = bySb.get(sb);
     if (pages !== undefined) invariant(pages === sb.usedBlocks, `superblock: ${sb.usedBlocks} blocks used, files hold ${pages}`);

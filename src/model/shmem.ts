@@ -452,7 +452,7 @@ export class Shmem implements ShmemCtx {
       if (changes === this.#checkedChanges) return;
       this.#checkedChanges = changes;
     }
-    checkInvariants(this.superblocks, this.inodes, settled);
+    checkInvariants(this.superblocks, this.inodes, settled, (f) => this.policy.marksReclaim(f));
     this.perBlock?.checkInvariants(this.inodes);
   }
 }

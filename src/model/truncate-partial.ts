@@ -48,7 +48,14 @@ export function truncateInodePartialFolio(ctx: ShmemCtx, inode: Inode, folio: Fo
   if (!noZero) zeroFolioRange(ctx, inode, folio, offset, length);
   if (folio.order === 0) return true;
   const shift = BigInt(PAGE_SHIFT);
-  if (!folioSplit(ctx, inode, folio, folio.index + Number(offset >> shift), cause)) return false;
+  if (!folioSplit(ctx, inode, folio, folio.index + Number(offset >> shift), cause)) {
+    // The whole pages of the range in the folio, which the punch or truncate meant to free.
+    const page = BigInt(1 << PAGE_SHIFT);
+    const first = folio.index + Number((offset + page - 1n) >> shift);
+    const end = folio.index + Number((offset + length) >> shift);
+    if (cause === 'punch' || cause === 'truncate') ctx.policy.punchSplitFailed(ctx, inode, folio, first, end);
+    return false;
+  }
   if (offset + length === size) return true;
   const splitAt2 = folio.index + Number((offset + length) >> shift);
   // page_folio(split_at2): gone when the first split dropped it past EOF (mapping changed).

@@ -5,10 +5,11 @@ describe('policy specs', () => {
   it('parses one policy or several joined by +, and prints them back as runs.policy records them', () => {
     expect(parsePolicy('linux-6.18')).toEqual([{ name: 'linux-6.18', params: {} }]);
     expect(formatPolicy(parsePolicy('per-block'))).toBe('per-block');
+    expect(formatPolicy(parsePolicy('per-block+flag-reclaim'))).toBe('per-block+flag-reclaim');
   });
 
   it.each([
-    ['flag-reclaim', /unknown policy flag-reclaim \(known: linux-6\.18, per-block\)/],
+    ['zeropage-scan', /unknown policy zeropage-scan \(known: linux-6\.18, per-block, flag-reclaim\)/],
     ['', /unknown policy ""/],
     ['per-block:every=8', /per-block: unknown parameter "every=8" \(it takes none\)/],
     ['per-block+per-block', /named twice/],

@@ -12,11 +12,14 @@ import { unusedHugeShrink } from '../shrinker.js';
  * Divergence: the kernel repeats drop_slab() while a pass frees more than 10 objects and
  * hands each superblock a scan count derived from its dentry and inode caches; the model runs
  * one unbounded pass, which frees the same EOF folios (a pinned one would be retried there).
+ * Then the what-if policy reclaims what it holds (`Policy.reclaim`; nothing under 6.18).
  * @returns 0.
  * Mirrors: mm/shmem.c shmem_unused_huge_scan() → shmem_unused_huge_shrink(sbinfo, sc, 0).
  */
 export function reclaim(ctx: ShmemCtx, superblocks: readonly Superblock[], inodes: readonly Inode[]): OpResult {
   for (const sb of superblocks) unusedHugeShrink(ctx, sb, 0, undefined, Number.MAX_SAFE_INTEGER);
+  // What-if: the policy's own candidates (flag-reclaim retries the splits punches could not do).
+  ctx.policy.reclaim(ctx);
   for (const inode of inodes) updateReclaimCandidate(ctx, inode);
   return ok();
 }

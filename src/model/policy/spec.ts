@@ -1,9 +1,9 @@
 /**
  * What-if policies (issue 10): the linux-mm proposals the model can follow where they differ
  * from 6.18. A spec names one or more, each with `:KEY=VALUE` parameters, joined by `+`
- * (`per-block`, `linux-6.18`). `linux-6.18` is the kernel as it is and combines with nothing.
+ * (`per-block`, `per-block+flag-reclaim`). `linux-6.18` is the kernel as it is and combines with nothing.
  */
-export const POLICY_NAMES = ['linux-6.18', 'per-block'] as const;
+export const POLICY_NAMES = ['linux-6.18', 'per-block', 'flag-reclaim'] as const;
 
 /** One policy's name. */
 export type PolicyName = (typeof POLICY_NAMES)[number];
@@ -29,6 +29,7 @@ export class PolicyError extends Error {
 const PARAMS: Readonly<Record<PolicyName, Readonly<Record<string, number>>>> = {
   'linux-6.18': {},
   'per-block': {},
+  'flag-reclaim': {},
 };
 
 function isPolicyName(s: string): s is PolicyName {
