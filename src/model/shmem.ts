@@ -298,6 +298,18 @@ export class Shmem implements ShmemCtx {
     return reclaim(this, this.superblocks, this.inodes);
   }
 
+  /** `scan`: one pass of the what-if policy's scanner. @returns the pages it freed (0 without one). */
+  scan(): OpResult {
+    const freed = this.policy.scan(this, this.inodes);
+    for (const f of this.inodes) updateReclaimCandidate(this, f);
+    return ok(BigInt(freed));
+  }
+
+  /** A command ended: the policy's periodic work (`zeropage-scan:every=N`). */
+  commandEnded(): void {
+    if (this.policy.commandEnded(this, this.inodes)) for (const f of this.inodes) updateReclaimCandidate(this, f);
+  }
+
   /**
    * `mmap(MAP_SHARED|MAP_ANONYMOUS)` of `size` bytes (kind `anon`), or `shmget` + `shmat`
    * (kind `sysv`), at a 2 MiB-aligned address: an inode on the internal mount, already mapped

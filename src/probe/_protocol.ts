@@ -69,6 +69,9 @@ export function encodeCommand(c: Command): string {
     case 'reclaim':
     case 'khugepaged':
       return c.cmd;
+    case 'scan':
+      // `foliolog kernel` refuses model-only lines before anything runs.
+      throw new Error('scan is model-only: the kernel has no zero-page scanner for shmem');
     case 'pwrite':
       return `pwrite ${c.byte} ${c.pos} ${c.len} ${c.bsize ?? '-'}`;
     case 'pread':

@@ -24,6 +24,7 @@ export const USAGE: Readonly<Record<CommandName, string>> = {
   pin: 'pin [OFF LEN]',
   unpin: 'unpin [OFF LEN]',
   reclaim: 'reclaim',
+  scan: 'scan',
   khugepaged: 'khugepaged',
 };
 

@@ -28,6 +28,7 @@ const PARSERS: Readonly<Record<CommandName, WordsParser>> = {
   pin: (w) => parsePin('pin', w),
   unpin: (w) => parsePin('unpin', w),
   reclaim: (w) => parseBare('reclaim', w),
+  scan: (w) => parseBare('scan', w),
   khugepaged: (w) => parseBare('khugepaged', w),
 };
 

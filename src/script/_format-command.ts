@@ -112,6 +112,7 @@ export function formatCommand(c: Command): string {
     case 'unlink':
     case 'munmap':
     case 'reclaim':
+    case 'scan':
     case 'khugepaged':
       return c.cmd;
   }

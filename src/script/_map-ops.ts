@@ -45,7 +45,7 @@ export function parsePin(cmd: 'pin' | 'unpin', words: readonly string[]): Comman
 }
 
 /** The commands without arguments. Throws a LineFault if any are given. Pure. */
-export function parseBare(cmd: 'munmap' | 'reclaim' | 'khugepaged' | 'unlink', words: readonly string[]): Command {
+export function parseBare(cmd: 'munmap' | 'reclaim' | 'scan' | 'khugepaged' | 'unlink', words: readonly string[]): Command {
   noArgs(cmd, words);
   return { cmd };
 }

@@ -52,6 +52,8 @@ export type Command =
   | { readonly cmd: 'pin'; readonly range: ByteRange | undefined }
   | { readonly cmd: 'unpin'; readonly range: ByteRange | undefined }
   | { readonly cmd: 'reclaim' }
+  /** Model-only (issue 10): one pass of the what-if policy's scanner (zeropage-scan); 0 under the others. */
+  | { readonly cmd: 'scan' }
   | { readonly cmd: 'khugepaged' };
 
 /** The command words, in product.md §1 order. */

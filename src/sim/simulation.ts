@@ -170,6 +170,8 @@ export class Simulation {
     let r: ReturnType<typeof dispatch>;
     try {
       r = dispatch(model, line.command);
+      // The policy's periodic work (zeropage-scan:every=N) belongs to the command that ended.
+      model.commandEnded();
     } catch (e) {
       return this.#caught(e, line, i);
     }

@@ -150,6 +150,8 @@ export class TaskSet {
       if (r.done === true) result = { result: r.value };
       else f.wait = isWait(r.value) && !r.value.ready() ? r.value : undefined;
     }
+    // The policy's periodic work (zeropage-scan:every=N) belongs to the command that ended.
+    if (result !== undefined) model.commandEnded();
     model.stats.accumulate(snap, f.stats);
     if (result === undefined) return { task: name, i: f.i, line: f.line };
     t.flight = undefined;

@@ -264,7 +264,7 @@ describe('foliolog run', () => {
     [['run'], /missing required argument/],
     [['run', 'x.fl', '--frobnicate'], /unknown option/],
     [['walk'], /unknown command/],
-    [['run', 'x.fl', '--policy', 'zeropage-scan'], /unknown policy zeropage-scan/],
+    [['run', 'x.fl', '--policy', 'zero-scan'], /unknown policy zero-scan/],
     [['run', 'x.fl', '--seed', '-3'], /--seed/],
   ])('exits 2 on bad usage: %j', async (argv, message) => {
     const r = await cli(...argv);

@@ -6,10 +6,12 @@ describe('policy specs', () => {
     expect(parsePolicy('linux-6.18')).toEqual([{ name: 'linux-6.18', params: {} }]);
     expect(formatPolicy(parsePolicy('per-block'))).toBe('per-block');
     expect(formatPolicy(parsePolicy('per-block+flag-reclaim'))).toBe('per-block+flag-reclaim');
+    expect(parsePolicy('per-block+zeropage-scan:every=8')).toEqual([{ name: 'per-block', params: {} }, { name: 'zeropage-scan', params: { every: 8 } }]);
   });
 
   it.each([
-    ['zeropage-scan', /unknown policy zeropage-scan \(known: linux-6\.18, per-block, flag-reclaim\)/],
+    ['zero-scan', /unknown policy zero-scan \(known: linux-6\.18, per-block, flag-reclaim, zeropage-scan\)/],
+    ['zeropage-scan:every=0', /zeropage-scan: every must be at least 1/],
     ['', /unknown policy ""/],
     ['per-block:every=8', /per-block: unknown parameter "every=8" \(it takes none\)/],
     ['per-block+per-block', /named twice/],

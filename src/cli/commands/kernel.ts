@@ -34,6 +34,10 @@ function prepare(name: string, text: string, script: Script): Prepared {
   if (tasked !== undefined) {
     throw new CliError(`${name}:${tasked.line}: task prefix [${tasked.task}]: a real kernel cannot follow a seeded schedule`);
   }
+  const modelOnly = script.lines.find((l) => l.command.cmd === 'scan');
+  if (modelOnly !== undefined) {
+    throw new CliError(`${name}:${modelOnly.line}: ${modelOnly.command.cmd} is model-only (a what-if policy's scanner): the kernel cannot run it`);
+  }
   const pre = checkKernelPreconditions();
   if (!pre.ok) throw new CliError(`kernel: ${pre.reason}`);
   return { name, text, script, release: pre.release, warnings: pre.warnings };

@@ -1,9 +1,9 @@
 /**
  * What-if policies (issue 10): the linux-mm proposals the model can follow where they differ
  * from 6.18. A spec names one or more, each with `:KEY=VALUE` parameters, joined by `+`
- * (`per-block`, `per-block+flag-reclaim`). `linux-6.18` is the kernel as it is and combines with nothing.
+ * (`per-block`, `per-block+zeropage-scan:every=8`). `linux-6.18` is the kernel as it is and combines with nothing.
  */
-export const POLICY_NAMES = ['linux-6.18', 'per-block', 'flag-reclaim'] as const;
+export const POLICY_NAMES = ['linux-6.18', 'per-block', 'flag-reclaim', 'zeropage-scan'] as const;
 
 /** One policy's name. */
 export type PolicyName = (typeof POLICY_NAMES)[number];
@@ -25,11 +25,12 @@ export class PolicyError extends Error {
   override readonly name = 'PolicyError';
 }
 
-/** The parameters each policy takes (none yet), with the least value each allows. */
+/** The parameters each policy takes, with the least value each allows. */
 const PARAMS: Readonly<Record<PolicyName, Readonly<Record<string, number>>>> = {
   'linux-6.18': {},
   'per-block': {},
   'flag-reclaim': {},
+  'zeropage-scan': { every: 1 },
 };
 
 function isPolicyName(s: string): s is PolicyName {
