@@ -17,6 +17,7 @@ import { fallocate } from './ops/fallocate.js';
 import { vfsFallocateChecks } from './ops/falloc-checks.js';
 import { fpunchSteps } from './ops/punch.js';
 import { reclaim } from './ops/reclaim.js';
+import { relievePressure, residentPages } from './ops/pressure.js';
 import { pwrite } from './ops/write.js';
 import type { VmaAdvice } from './ops/madvise.js';
 import { madvise, madviseRemoveSteps } from './ops/madvise.js';
@@ -78,6 +79,8 @@ export class Shmem implements ShmemCtx {
   #mounts = 0;
   /** The task whose commands run now: its mount, file, mapping and pins. */
   #t = new TaskState();
+  /** `memory LIMIT`, in bytes; 0: no limit. */
+  #memoryLimit = 0n;
   /** The page caches' change count at the last unsettled invariant check (`checkInvariants`). */
   #checkedChanges = -1;
 
@@ -305,9 +308,24 @@ export class Shmem implements ShmemCtx {
     return ok(BigInt(freed));
   }
 
-  /** A command ended: the policy's periodic work (`zeropage-scan:every=N`). */
+  /** `memory LIMIT`: from now on, reclaim after each command while resident memory passes LIMIT bytes (0: no limit). @returns 0. */
+  memory(limit: bigint): OpResult {
+    this.#memoryLimit = limit;
+    return ok();
+  }
+
+  /**
+   * A command ended: the policy's periodic work (`zeropage-scan:every=N`), then memory
+   * pressure when resident memory is over the `memory` limit (ops/pressure.ts).
+   */
   commandEnded(): void {
-    if (this.policy.commandEnded(this, this.inodes)) for (const f of this.inodes) updateReclaimCandidate(this, f);
+    let changed = this.policy.commandEnded(this, this.inodes);
+    const limit = this.#memoryLimit;
+    if (limit > 0n && BigInt(residentPages(this.inodes)) * 4096n > limit) {
+      relievePressure(this, this.superblocks, this.inodes, limit);
+      changed = true;
+    }
+    if (changed) for (const f of this.inodes) updateReclaimCandidate(this, f);
   }
 
   /**

@@ -70,8 +70,9 @@ export function encodeCommand(c: Command): string {
     case 'khugepaged':
       return c.cmd;
     case 'scan':
+    case 'memory':
       // `foliolog kernel` refuses model-only lines before anything runs.
-      throw new Error('scan is model-only: the kernel has no zero-page scanner for shmem');
+      throw new Error(`${c.cmd} is model-only: the kernel cannot run it`);
     case 'pwrite':
       return `pwrite ${c.byte} ${c.pos} ${c.len} ${c.bsize ?? '-'}`;
     case 'pread':

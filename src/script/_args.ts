@@ -25,6 +25,7 @@ export const USAGE: Readonly<Record<CommandName, string>> = {
   unpin: 'unpin [OFF LEN]',
   reclaim: 'reclaim',
   scan: 'scan',
+  memory: 'memory LIMIT',
   khugepaged: 'khugepaged',
 };
 

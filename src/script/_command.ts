@@ -1,6 +1,6 @@
 import type { Command, CommandName } from './ast.js';
 import { fault } from './_fault.js';
-import { parseFalloc, parseFpunch, parseFzero, parsePread, parsePwrite, parseSeek, parseTruncate } from './_file-ops.js';
+import { parseFalloc, parseFpunch, parseFzero, parseMemory, parsePread, parsePwrite, parseSeek, parseTruncate } from './_file-ops.js';
 import { parseBare, parseMadvise, parseMmap, parseMread, parseMwrite, parsePin } from './_map-ops.js';
 import { parseMount, parseOpen, parseRemount, parseThp, parseUnlink } from './_setup.js';
 
@@ -29,6 +29,7 @@ const PARSERS: Readonly<Record<CommandName, WordsParser>> = {
   unpin: (w) => parsePin('unpin', w),
   reclaim: (w) => parseBare('reclaim', w),
   scan: (w) => parseBare('scan', w),
+  memory: parseMemory,
   khugepaged: (w) => parseBare('khugepaged', w),
 };
 

@@ -59,6 +59,14 @@ export function parseTruncate(words: readonly string[]): Command {
   return { cmd: 'truncate', size: parseLoff(size) };
 }
 
+/** `memory LIMIT` (a size, 0: no limit). Throws a LineFault if malformed. Pure. */
+export function parseMemory(words: readonly string[]): Command {
+  const { args } = scan('memory', words, {});
+  const [limit] = args;
+  if (limit === undefined || args.length !== 1) return wrongArgs('memory');
+  return { cmd: 'memory', limit: parseLoff(limit) };
+}
+
 /**
  * `seek -d OFF` / `seek -h OFF`. The only place a negative number is legal (the kernel
  * answers ENXIO). Throws a LineFault if malformed. Pure.

@@ -97,6 +97,8 @@ export function formatCommand(c: Command): string {
       return `falloc${c.keepSize ? ' -k' : ''} ${n(c.pos)} ${n(c.len)}`;
     case 'truncate':
       return `truncate ${n(c.size)}`;
+    case 'memory':
+      return `memory ${n(c.limit)}`;
     case 'seek':
       return `seek ${c.whence === 'data' ? '-d' : '-h'} ${formatLoff(c.offset)}`;
     case 'mmap':

@@ -54,6 +54,8 @@ export type Command =
   | { readonly cmd: 'reclaim' }
   /** Model-only (issue 10): one pass of the what-if policy's scanner (zeropage-scan); 0 under the others. */
   | { readonly cmd: 'scan' }
+  /** Model-only (issue 10): reclaim whenever resident memory passes `limit` bytes after a command (0: no limit). */
+  | { readonly cmd: 'memory'; readonly limit: bigint }
   | { readonly cmd: 'khugepaged' };
 
 /** The command words, in product.md §1 order. */

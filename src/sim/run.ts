@@ -27,6 +27,7 @@ export function dispatch(model: Shmem, c: Command): { result: OpResult; data?: R
     case 'fpunch': return { result: model.fpunch(c.pos, c.len) };
     case 'reclaim': return { result: model.reclaim() };
     case 'scan': return { result: model.scan() };
+    case 'memory': return { result: model.memory(c.limit) };
     case 'mmap': return { result: model.mmap(c.misalign, c.range) };
     case 'munmap': return { result: model.munmap() };
     case 'mread': return { result: model.touch(c.range) };

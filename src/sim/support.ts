@@ -4,7 +4,7 @@ import { ADVICE_FLAG } from '../script/index.js';
 /** Commands this build models (the rest belong to later slices). */
 const MODELLED = new Set<string>([
   'mount tmpfs', 'mount memfd', 'remount', 'thp', 'open', 'unlink',
-  'pwrite', 'pread', 'seek', 'truncate', 'fzero', 'falloc', 'fpunch', 'reclaim', 'scan',
+  'pwrite', 'pread', 'seek', 'truncate', 'fzero', 'falloc', 'fpunch', 'reclaim', 'scan', 'memory',
   'mount anon', 'mount sysv', 'mmap', 'munmap', 'mread', 'mwrite', 'pin', 'unpin',
   'madvise -h', 'madvise -n', 'madvise -d', 'madvise -c', 'madvise -R', 'madvise -r', 'madvise -s', 'madvise -w',
   'khugepaged',

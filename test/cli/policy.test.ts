@@ -27,6 +27,13 @@ describe('--policy and the model-only scan line', () => {
     expect(r.stderr).toBe(`foliolog: ${script}:3: scan is model-only (a what-if policy's scanner): the kernel cannot run it\n`);
   });
 
+  it('refuses a memory line on the real kernel too', async () => {
+    const script = t.file('m.fl', 'memory 64m\nmount tmpfs\n');
+    const r = await cli('kernel', script, '--db', t.file('s.db'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`foliolog: ${script}:1: memory is model-only (memory pressure of the what-if lab): the kernel cannot run it\n`);
+  });
+
   it('refuses a malformed spec with one line and exit 2', async () => {
     const r = await cli('run', t.file('x.fl', 'mount tmpfs\n'), '--db', t.file('s.db'), '--policy', 'zeropage-scan:every=x');
     expect(r.code).toBe(2);

@@ -34,9 +34,10 @@ function prepare(name: string, text: string, script: Script): Prepared {
   if (tasked !== undefined) {
     throw new CliError(`${name}:${tasked.line}: task prefix [${tasked.task}]: a real kernel cannot follow a seeded schedule`);
   }
-  const modelOnly = script.lines.find((l) => l.command.cmd === 'scan');
+  const modelOnly = script.lines.find((l) => l.command.cmd === 'scan' || l.command.cmd === 'memory');
   if (modelOnly !== undefined) {
-    throw new CliError(`${name}:${modelOnly.line}: ${modelOnly.command.cmd} is model-only (a what-if policy's scanner): the kernel cannot run it`);
+    const what = modelOnly.command.cmd === 'scan' ? 'a what-if policy\'s scanner' : 'memory pressure of the what-if lab';
+    throw new CliError(`${name}:${modelOnly.line}: ${modelOnly.command.cmd} is model-only (${what}): the kernel cannot run it`);
   }
   const pre = checkKernelPreconditions();
   if (!pre.ok) throw new CliError(`kernel: ${pre.reason}`);
