@@ -9,3 +9,5 @@ export { reproSize, shrinkRepro } from './shrink.js';
 export type { Repro, Shrunk } from './shrink.js';
 export { Fuzzer, schedOfSeed } from './fuzz.js';
 export type { FuzzFound, FuzzOptions } from './fuzz.js';
+export { defaultOptions } from './workloads/index.js';
+export type { OptionSpec, OptionSpecs } from './workloads/index.js';

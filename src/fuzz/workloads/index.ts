@@ -1,0 +1,2 @@
+export { defaultOptions } from './options.js';
+export type { OptionSpec, OptionSpecs } from './options.js';
