@@ -11,3 +11,5 @@ export { Fuzzer, schedOfSeed } from './fuzz.js';
 export type { FuzzFound, FuzzOptions } from './fuzz.js';
 export { defaultOptions } from './workloads/index.js';
 export type { OptionSpec, OptionSpecs } from './workloads/index.js';
+export { BALLOON_OPTIONS, MTHP_SIZES, balloonScript } from './workloads/index.js';
+export type { BalloonOptions, MthpSize } from './workloads/index.js';

@@ -1,2 +1,4 @@
 export { defaultOptions } from './options.js';
 export type { OptionSpec, OptionSpecs } from './options.js';
+export { BALLOON_OPTIONS, MTHP_SIZES, balloonScript } from './balloon.js';
+export type { BalloonOptions, MthpSize } from './balloon.js';
