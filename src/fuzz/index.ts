@@ -13,3 +13,5 @@ export { defaultOptions } from './workloads/index.js';
 export type { OptionSpec, OptionSpecs } from './workloads/index.js';
 export { BALLOON_OPTIONS, MTHP_SIZES, balloonScript } from './workloads/index.js';
 export type { BalloonOptions, MthpSize } from './workloads/index.js';
+export { DBPOOL_OPTIONS, dbpoolScript } from './workloads/index.js';
+export type { DbpoolOptions } from './workloads/index.js';
