@@ -15,3 +15,5 @@ export { BALLOON_OPTIONS, MTHP_SIZES, balloonScript } from './workloads/index.js
 export type { BalloonOptions, MthpSize } from './workloads/index.js';
 export { DBPOOL_OPTIONS, dbpoolScript } from './workloads/index.js';
 export type { DbpoolOptions } from './workloads/index.js';
+export { SPARSE_OPTIONS, sparseScript } from './workloads/index.js';
+export type { SparseOptions } from './workloads/index.js';
