@@ -9,11 +9,10 @@ export { reproSize, shrinkRepro } from './shrink.js';
 export type { Repro, Shrunk } from './shrink.js';
 export { Fuzzer, schedOfSeed } from './fuzz.js';
 export type { FuzzFound, FuzzOptions } from './fuzz.js';
-export { defaultOptions } from './workloads/index.js';
-export type { OptionSpec, OptionSpecs } from './workloads/index.js';
-export { BALLOON_OPTIONS, MTHP_SIZES, balloonScript } from './workloads/index.js';
-export type { BalloonOptions, MthpSize } from './workloads/index.js';
-export { DBPOOL_OPTIONS, dbpoolScript } from './workloads/index.js';
-export type { DbpoolOptions } from './workloads/index.js';
-export { SPARSE_OPTIONS, sparseScript } from './workloads/index.js';
-export type { SparseOptions } from './workloads/index.js';
+export {
+  BALLOON_OPTIONS, DBPOOL_OPTIONS, MTHP_SIZES, SEED_MAX, SPARSE_OPTIONS, WORKLOADS, balloonScript, dbpoolScript, defaultOptions,
+  sparseScript, workloadNamed,
+} from './workloads/index.js';
+export type {
+  BalloonOptions, DbpoolOptions, Generated, MthpSize, OptionSpec, OptionSpecs, SparseOptions, Workload, WorkloadOption,
+} from './workloads/index.js';
