@@ -28,7 +28,7 @@ export interface Generated {
   readonly script: string;
 }
 
-/** A workload generator: a name, a one-line summary, its options, and the generator itself. */
+/** A workload generator: a name, a summary (one help line: under 60 characters), its options, and the generator itself. */
 export interface Workload {
   readonly name: string;
   readonly summary: string;
@@ -68,11 +68,11 @@ function workload<O>(name: string, summary: string, specs: OptionSpecs<O>, scrip
  * ```
  */
 export const WORKLOADS: readonly Workload[] = [
-  workload('balloon', 'VM guest RAM in a memfd or anon region: boot faults, balloon 4 KiB punches, free page reporting, device pins',
+  workload('balloon', 'VM guest RAM: boot faults, balloon punches, reporting, pins',
     BALLOON_OPTIONS, balloonScript),
-  workload('dbpool', 'a database buffer pool in a tmpfs file: random 8/16 KiB page I/O, checkpoints, punched and re-used extents',
+  workload('dbpool', 'a database buffer pool: page I/O, checkpoints, punches',
     DBPOOL_OPTIONS, dbpoolScript),
-  workload('sparse', 'sparse tmpfs files: scattered writes, punches, truncates down and up, SEEK_DATA/SEEK_HOLE probes',
+  workload('sparse', 'sparse files: writes, punches, truncates, SEEK_DATA/HOLE',
     SPARSE_OPTIONS, sparseScript),
 ];
 
