@@ -52,7 +52,7 @@ describe('foliolog gen', () => {
     [['gen', '--seed', '3'], 'foliolog: gen: name a generator first (balloon, dbpool, sparse): --seed'],
     [['gen', 'balloon', '--seed', 'x'], 'foliolog: gen balloon: --seed: not an integer in 0..4294967295: x'],
     [['gen', 'balloon', '--seed', '4294967296'], 'foliolog: gen balloon: --seed: not an integer in 0..4294967295: 4294967296'],
-    [['gen', 'balloon', '--ops', '5'], 'foliolog: gen balloon: --ops: not an integer in 20..100000: 5'],
+    [['gen', 'balloon', '--ops', '5'], 'foliolog: gen balloon: --ops: not an integer in 10..100000: 5'],
     [['gen', 'balloon', '--size', '3m'], 'foliolog: gen balloon: --size: not a multiple of 2m in 8m..64g: 3m'],
     [['gen', 'balloon', '--backing', 'sysv'], 'foliolog: gen balloon: --backing: not one of memfd, anon: sysv'],
     [['gen', 'balloon', '--sizes', '4kB'], /^foliolog: gen balloon: --sizes: not one of 8kB, .*: 4kB$/],

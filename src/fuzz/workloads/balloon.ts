@@ -33,7 +33,7 @@ export interface BalloonOptions {
 
 /** The options of `foliolog gen balloon`, with their defaults. */
 export const BALLOON_OPTIONS: OptionSpecs<BalloonOptions> = {
-  ops: intSpec('commands in the script, setup included', 1500, 20, 100_000),
+  ops: intSpec('commands in the script, setup included', 1500, 10, 100_000),
   size: sizeSpec('guest RAM', 128 * PMD_SIZE, PMD_SIZE, 4 * PMD_SIZE, 64 * SZ_1G),
   backing: choiceSpec('guest RAM in a memfd (mount memfd, truncate, mmap) or an anonymous shared region (mount anon)', ['memfd', 'anon'], 'memfd'),
   sizes: listSpec('mTHP sizes guest faults may take; the others are set to never', MTHP_SIZES, ['64kB', '2048kB']),

@@ -27,7 +27,7 @@ export interface DbpoolOptions {
 
 /** The options of `foliolog gen dbpool`, with their defaults. */
 export const DBPOOL_OPTIONS: OptionSpecs<DbpoolOptions> = {
-  ops: intSpec('commands in the script, setup included', 1500, 20, 100_000),
+  ops: intSpec('commands in the script, setup included', 1500, 10, 100_000),
   size: sizeSpec('the buffer pool file', 128 * PMD_SIZE, PMD_SIZE, 2 * PMD_SIZE, 64 * 512 * PMD_SIZE),
   huge: choiceSpec('the tmpfs mount\'s huge=', ['always', 'within_size', 'advise', 'never'], 'within_size'),
   presize: choiceSpec('how the pool is sized up front', ['falloc', 'truncate'], 'falloc'),
