@@ -1,5 +1,5 @@
 import type { Generated, Workload } from '../../fuzz/index.js';
-import { SEED_MAX, WORKLOADS } from '../../fuzz/index.js';
+import { OptionError, SEED_MAX, WORKLOADS } from '../../fuzz/index.js';
 import { CliError } from '../errors.js';
 import type { CliEnv } from '../io.js';
 import { jsonText } from '../json.js';
@@ -44,7 +44,7 @@ export function genCommand(w: Workload, o: GenCliOptions, env: CliEnv): number {
   try {
     g = w.generate(seed, given);
   } catch (e) {
-    if (e instanceof RangeError) throw new CliError(`gen ${w.name}: ${e.message}`, { cause: e });
+    if (e instanceof OptionError) throw new CliError(`gen ${w.name}: ${e.message}`, { cause: e });
     throw e;
   }
   env.stdout.write(o.json ? `${jsonText(g)}\n` : g.script);

@@ -177,7 +177,7 @@ function knobs(o: BalloonOptions): Array<readonly [string, string]> {
  * ### Example
  * ```ts
  * balloonScript(1, { ...defaultOptions(BALLOON_OPTIONS), ops: 200 })
- * // '# foliolog gen balloon --seed 1 --ops 200 --size 256m ...\nthp hugepages-8kB=never ...\nmount memfd\n…'
+ * // '# foliolog gen balloon --seed 1 --ops 200 --size 256m ...\nthp hugepages-64kB=always hugepages-2048kB=always\nmount memfd\n…'
  * ```
  */
 export function balloonScript(seed: number, o: BalloonOptions): string {

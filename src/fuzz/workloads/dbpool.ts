@@ -34,8 +34,8 @@ export const DBPOOL_OPTIONS: OptionSpecs<DbpoolOptions> = {
   page: choiceSpec('the database page (PostgreSQL 8k, InnoDB 16k)', Object.keys(DB_PAGES) as Array<keyof typeof DB_PAGES>, '8k'),
 };
 
-/** An extent the database freed (punched) and has not used again. */
-interface Extent {
+/** Bytes the database freed (an extent, in its words) and punched, and has not used again. */
+interface FreedRange {
   readonly pos: number;
   readonly len: number;
 }
@@ -46,7 +46,7 @@ class Pool {
   readonly page: number;
   /** 2 MiB blocks that take most accesses (a fifth of the pool, chosen at start). */
   readonly hot: number[] = [];
-  readonly freed: Extent[] = [];
+  readonly freed: FreedRange[] = [];
   readonly dirty = new Set<number>();
 
   constructor(d: Dice, o: DbpoolOptions) {

@@ -6,5 +6,5 @@ export { DBPOOL_OPTIONS, dbpoolScript } from './dbpool.js';
 export type { DbpoolOptions } from './dbpool.js';
 export { SPARSE_OPTIONS, sparseScript } from './sparse.js';
 export type { SparseOptions } from './sparse.js';
-export { defaultOptions } from './options.js';
+export { OptionError, defaultOptions } from './options.js';
 export type { OptionSpec, OptionSpecs } from './options.js';

@@ -1,6 +1,19 @@
 import { formatNumber, parseNumber } from '../../script/index.js';
 
 /**
+ * A value an option of a workload generator refuses: `message` is `--NAME: reason`, one line.
+ * Any other error out of a generator is a bug of ours, not the user's.
+ *
+ * ### Example
+ * ```ts
+ * try { readOptions(BALLOON_OPTIONS, { size: '3m' }) } catch (e) { if (e instanceof OptionError) console.error(e.message) }
+ * ```
+ */
+export class OptionError extends RangeError {
+  override readonly name = 'OptionError';
+}
+
+/**
  * One option of a workload generator: its flag (`--NAME ARG`), help, default, and how a value is
  * read from the command line, printed back (the script's header, `--help`) and put in JSON.
  * `parse` throws a `RangeError` saying what is wrong, without the flag (the caller names it).
@@ -95,9 +108,14 @@ export function listSpec<W extends string>(help: string, words: readonly W[], fa
 }
 
 /**
- * The options a generator runs with: each given text read by its spec, the rest defaults.
+ * The options a generator runs with: each given text read by its spec, the rest defaults. Pure.
  * @param given - option texts by flag name (without `--`); names that are not options are ignored
- * @throws RangeError `--NAME: reason` for the first value its spec refuses
+ * @throws OptionError `--NAME: reason` for the first value its spec refuses
+ *
+ * ### Example
+ * ```ts
+ * readOptions(DBPOOL_OPTIONS, { size: '64m', page: '16k' }) // { ops: 1500, size: 67108864, huge: 'within_size', presize: 'falloc', page: '16k' }
+ * ```
  */
 export function readOptions<O>(specs: OptionSpecs<O>, given: Readonly<Record<string, string | undefined>>): O {
   const out: Partial<Record<keyof O, unknown>> = {};
@@ -107,7 +125,7 @@ export function readOptions<O>(specs: OptionSpecs<O>, given: Readonly<Record<str
     try {
       out[key] = text === undefined ? spec.fallback : spec.parse(text);
     } catch (e) {
-      throw new RangeError(`--${key}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new OptionError(`--${key}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   }
   return out as O;

@@ -1,4 +1,4 @@
-import { type OptionSpecs, optionsJson, readOptions } from './options.js';
+import { OptionError, type OptionSpecs, optionsJson, readOptions } from './options.js';
 import { BALLOON_OPTIONS, balloonScript } from './balloon.js';
 import { DBPOOL_OPTIONS, dbpoolScript } from './dbpool.js';
 import { SPARSE_OPTIONS, sparseScript } from './sparse.js';
@@ -35,7 +35,7 @@ export interface Workload {
   readonly options: readonly WorkloadOption[];
   /**
    * The script for `seed` and the options given (by name, as text; the rest default). Pure.
-   * @throws RangeError `--NAME: reason` for a value the option refuses
+   * @throws OptionError `--NAME: reason` for a value the option refuses
    */
   generate(seed: number, given: Readonly<Record<string, string | undefined>>): Generated;
 }
@@ -48,7 +48,7 @@ function workload<O>(name: string, summary: string, specs: OptionSpecs<O>, scrip
     summary,
     options: keys.map((k) => ({ name: k, arg: specs[k].arg, help: specs[k].help, fallback: specs[k].format(specs[k].fallback) })),
     generate(seed, given) {
-      if (!Number.isInteger(seed) || seed < 0 || seed > SEED_MAX) throw new RangeError(`--seed: not an integer in 0..${SEED_MAX}: ${seed}`);
+      if (!Number.isInteger(seed) || seed < 0 || seed > SEED_MAX) throw new OptionError(`--seed: not an integer in 0..${SEED_MAX}: ${seed}`);
       const o = readOptions(specs, given);
       const text = script(seed, o);
       const lines = text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
