@@ -40,9 +40,3 @@ export function commands(text: string): Command[] {
 export function parsed(text: string): Script {
   return parseScript(text, 'gen.fl');
 }
-
-/** Commands the real kernel runs as product.md §1 lists them (`foliolog kernel` takes every one of them). */
-export const KERNEL_WORDS = new Set([
-  'mount', 'remount', 'thp', 'open', 'unlink', 'pwrite', 'pread', 'falloc', 'fpunch', 'fzero', 'truncate', 'seek',
-  'mmap', 'munmap', 'mread', 'mwrite', 'madvise', 'pin', 'unpin', 'reclaim', 'khugepaged',
-]);

@@ -29,4 +29,12 @@ describe('WORKLOADS', () => {
     expect(() => w.generate(1, { huge: 'force' })).toThrow('--huge: not one of always, within_size, advise, never: force');
     expect(() => w.generate(1, { page: '12k' })).toThrow(/^--page: not one of 4k, 8k, 16k, 32k, 64k: 12k$/);
   });
+
+  it.each(WORKLOADS.map((w) => [w.name, w] as const))('%s writes scripts the real kernel runs as they are: no task prefixes, no comment but the first line', (_, w) => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const text = w.generate(seed, { ops: '300' }).script;
+      expect(parsed(text).lines.every((l) => l.task === undefined)).toBe(true);
+      expect(text.split('\n').slice(1).some((l) => l.includes('#'))).toBe(false);
+    }
+  });
 });
