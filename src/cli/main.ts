@@ -7,9 +7,10 @@ import { type RunsOptions, runsCommand } from './commands/runs.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { conformanceRandomCommand } from './commands/conformance-random.js';
 import { kernelVariantOption } from './variant.js';
-import { MIXES } from '../fuzz/index.js';
+import { MIXES, WORKLOADS } from '../fuzz/index.js';
 import { type DiffOptions, diffCommand } from './commands/diff.js';
 import { type FuzzCliOptions, fuzzCommand } from './commands/fuzz.js';
+import { type GenCliOptions, genCommand, unknownGenerator } from './commands/gen.js';
 import { type ShrinkCliOptions, shrinkCommand } from './commands/shrink.js';
 import { atCommand } from './commands/at.js';
 import { type HistoryOptions, historyCommand } from './commands/history.js';
@@ -85,6 +86,23 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .action(async (o: FuzzCliOptions) => {
       setCode(await interrupt.during(() => fuzzCommand(o, env, interrupt.signal)));
     });
+  const gen = root.command('gen')
+    .description(`print a seeded workload script for the what-if lab (${WORKLOADS.map((w) => w.name).join(', ')})`)
+    .usage('NAME [--seed N] [--json] [options]')
+    .commandsGroup('Generators:')
+    // Anything else reaches the action, which names it: an unknown generator is one line, exit 2.
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action((_o: unknown, self: Command) => unknownGenerator(self.args[0]));
+  for (const w of WORKLOADS) {
+    const sub = gen.command(w.name)
+      .description(w.summary)
+      .option('--db <file>', 'taken as every command takes it; gen records nothing')
+      .option('--json', 'print one JSON object: {generator, seed, options, lines, script}', false)
+      .option('--seed <n>', 'seed of the script', '1');
+    for (const opt of w.options) sub.option(`--${opt.name} <${opt.arg}>`, opt.help, opt.fallback);
+    sub.action((o: GenCliOptions) => setCode(genCommand(w, o, env)));
+  }
   root.command('shrink')
     .description('minimise a failing script: the same check must fail on the same kind of command')
     .argument('<script>', 'the failing script')
@@ -183,7 +201,11 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
       setCode(o.random === undefined ? conformanceCommand(dir, o, env)
         : await interrupt.during(() => conformanceRandomCommand({ ...o, random: o.random! }, kernelVariantOption(o.variant), env, interrupt.signal)));
     });
-  for (const cmd of root.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) });
+  const outputs = { writeOut: (s: string) => env.stdout.write(s), writeErr: (s: string) => env.stderr.write(s) };
+  for (const cmd of root.commands) {
+    cmd.exitOverride().configureOutput(outputs);
+    for (const sub of cmd.commands) sub.exitOverride().configureOutput(outputs);
+  }
   return root;
 }
 

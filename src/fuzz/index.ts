@@ -9,3 +9,10 @@ export { reproSize, shrinkRepro } from './shrink.js';
 export type { Repro, Shrunk } from './shrink.js';
 export { Fuzzer, schedOfSeed } from './fuzz.js';
 export type { FuzzFound, FuzzOptions } from './fuzz.js';
+export {
+  BALLOON_OPTIONS, DBPOOL_OPTIONS, MTHP_SIZES, OptionError, SEED_MAX, SPARSE_OPTIONS, WORKLOADS, balloonScript, dbpoolScript, defaultOptions,
+  sparseScript, workloadNamed,
+} from './workloads/index.js';
+export type {
+  BalloonOptions, DbpoolOptions, Generated, MthpSize, OptionSpec, OptionSpecs, SparseOptions, Workload, WorkloadOption,
+} from './workloads/index.js';

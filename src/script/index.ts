@@ -5,5 +5,6 @@ export { ADVICE_FLAG } from './advice.js';
 export { fileNameProblem, isFileName, NAME_MAX } from './file-name.js';
 export { ScriptError } from './errors.js';
 export { parseLine, parseScript } from './parse.js';
+export { formatNumber, parseNumber } from './number.js';
 export { formatCommand, formatObservation, parseObservation } from './print.js';
 export { formatSchedule, parseSchedule } from './schedule.js';

@@ -1,0 +1,10 @@
+export { SEED_MAX, WORKLOADS, workloadNamed } from './registry.js';
+export type { Generated, Workload, WorkloadOption } from './registry.js';
+export { BALLOON_OPTIONS, MTHP_SIZES, balloonScript } from './balloon.js';
+export type { BalloonOptions, MthpSize } from './balloon.js';
+export { DBPOOL_OPTIONS, dbpoolScript } from './dbpool.js';
+export type { DbpoolOptions } from './dbpool.js';
+export { SPARSE_OPTIONS, sparseScript } from './sparse.js';
+export type { SparseOptions } from './sparse.js';
+export { OptionError, defaultOptions } from './options.js';
+export type { OptionSpec, OptionSpecs } from './options.js';

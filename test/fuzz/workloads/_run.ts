@@ -1,0 +1,42 @@
+import type { Command, Script } from '../../../src/script/index.js';
+import { parseScript } from '../../../src/script/index.js';
+import { simulate } from '../../../src/sim/index.js';
+
+/** What a generated script did on the model, with the oracle on. */
+export interface Outcome {
+  readonly failure: string | undefined;
+  /** Per-size counters summed over the run: `2048kB.split_failed` → 3. */
+  readonly stats: Readonly<Record<string, number>>;
+  /** The largest order any command left in the page cache. */
+  readonly maxOrder: number;
+  /** Commands that returned an errno (or SIGBUS), by name. */
+  readonly errnos: Readonly<Record<string, number>>;
+}
+
+/** Run `text` on the model, checking the oracle after every command. */
+export function outcome(text: string): Outcome {
+  const stats: Record<string, number> = {};
+  const errnos: Record<string, number> = {};
+  let maxOrder = 0;
+  const r = simulate(parseScript(text, 'gen.fl'), {
+    keepObservations: false,
+    onObservation: (o) => {
+      for (const [size, counters] of Object.entries(o.stats)) {
+        for (const [name, n] of Object.entries(counters)) stats[`${size}.${name}`] = (stats[`${size}.${name}`] ?? 0) + n;
+      }
+      for (const [, order] of o.folios) maxOrder = Math.max(maxOrder, order);
+      if (typeof o.ret === 'string') errnos[o.ret] = (errnos[o.ret] ?? 0) + 1;
+    },
+  });
+  return { failure: r.failure?.message, stats, maxOrder, errnos };
+}
+
+/** The commands of a generated script, parsed (which also proves it parses). */
+export function commands(text: string): Command[] {
+  return parseScript(text, 'gen.fl').lines.map((l) => l.command);
+}
+
+/** The parsed script. */
+export function parsed(text: string): Script {
+  return parseScript(text, 'gen.fl');
+}
