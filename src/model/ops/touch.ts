@@ -17,17 +17,15 @@ import { isResult, mappedRange } from './mmap.js';
  * @returns 0; SIGBUS; EINVAL (no mapping, range outside it).
  */
 export function* touchSteps(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefined, byte?: number): Steps<OpResult> {
-  const pages = mappedRange(m, range);
-  if (isResult(pages)) return pages;
-  const [first, end] = pages;
-  const write = byte !== undefined;
-  const rangeEnd = storedEnd(m!, range, first);
+  const plan = touchPlan(m, range, byte);
+  if (isResult(plan)) return plan;
+  const { first, end, write, rangeEnd } = plan;
   for (let index = first; index < end; index++) {
     const vma = findVma(m!, index)!;
     // The common case, a page already mapped, makes no generator.
     const folio = mappedWithoutFault(m!, vma, index, write) ?? (yield* faultPageSteps(ctx, m!, vma, index, write));
     if (folio === 'SIGBUS') return sigbus(index);
-    if (write) store(vma, range, index, rangeEnd, byte);
+    if (byte !== undefined) store(vma, range, index, rangeEnd, byte);
   }
   return ok();
 }
@@ -37,17 +35,24 @@ export function* touchSteps(ctx: ShmemCtx, m: Mapping | undefined, range: Range 
  * generator per command or per fault (the single-task path of every long run).
  */
 export function touch(ctx: ShmemCtx, m: Mapping | undefined, range: Range | undefined, byte?: number): OpResult {
-  const pages = mappedRange(m, range);
-  if (isResult(pages)) return pages;
-  const [first, end] = pages;
-  const write = byte !== undefined;
-  const rangeEnd = storedEnd(m!, range, first);
+  const plan = touchPlan(m, range, byte);
+  if (isResult(plan)) return plan;
+  const { first, end, write, rangeEnd } = plan;
   for (let index = first; index < end; index++) {
     const vma = findVma(m!, index)!;
     if (accessPage(ctx, m!, vma, index, write) === 'SIGBUS') return sigbus(index);
-    if (write) store(vma, range, index, rangeEnd, byte);
+    if (byte !== undefined) store(vma, range, index, rangeEnd, byte);
   }
   return ok();
+}
+
+/** What a touch walks: pages [first, end) of the mapping, whether it writes, and where it stops storing; or its errno. */
+function touchPlan(m: Mapping | undefined, range: Range | undefined, byte: number | undefined):
+  { first: number; end: number; write: boolean; rangeEnd: bigint } | OpResult {
+  const pages = mappedRange(m, range);
+  if (isResult(pages)) return pages;
+  const [first, end] = pages;
+  return { first, end, write: byte !== undefined, rangeEnd: storedEnd(m!, range, first) };
 }
 
 function sigbus(index: number): OpResult {
