@@ -10,6 +10,7 @@ import { kernelVariantOption } from './variant.js';
 import { MIXES, WORKLOADS } from '../fuzz/index.js';
 import { type DiffOptions, diffCommand } from './commands/diff.js';
 import { type FuzzCliOptions, fuzzCommand } from './commands/fuzz.js';
+import { type CompareOptions, compareCommand } from './commands/compare.js';
 import { type GenCliOptions, genCommand, unknownGenerator } from './commands/gen.js';
 import { type ShrinkCliOptions, shrinkCommand } from './commands/shrink.js';
 import { atCommand } from './commands/at.js';
@@ -103,6 +104,15 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     for (const opt of w.options) sub.option(`--${opt.name} <${opt.arg}>`, opt.help, opt.fallback);
     sub.action((o: GenCliOptions) => setCode(genCommand(w, o, env)));
   }
+  root.command('compare')
+    .description('run SCRIPT under each what-if policy and print their memory side by side')
+    .argument('<script>', 'the workload script (foliolog gen NAME makes realistic ones)')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON object', false)
+    .requiredOption('--policies <specs>', `policy specs separated by commas (${POLICY_NAMES.join(', ')}; combine with +)`)
+    .action(async (script: string, o: CompareOptions) => {
+      setCode(await interrupt.during(() => compareCommand(script, o, env, interrupt.signal)));
+    });
   root.command('shrink')
     .description('minimise a failing script: the same check must fail on the same kind of command')
     .argument('<script>', 'the failing script')

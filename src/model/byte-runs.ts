@@ -115,6 +115,21 @@ export class ByteRuns {
     return end > pos ? end - pos - written : 0n;
   }
 
+  /** Pages (4 KiB) holding at least one written byte, zeros included: O(runs). Pure. */
+  pagesWritten(): number {
+    let pages = 0;
+    let covered = -1; // the last page counted
+    for (let k = 0; k < this.#starts.length; k++) {
+      const first = Number(this.#starts[k]! >> 12n);
+      const last = Number((this.#ends[k]! - 1n) >> 12n);
+      // Runs are sorted and disjoint: only a page shared with the run before is counted already.
+      const from = Math.max(first, covered + 1);
+      if (last >= from) pages += last - from + 1;
+      if (last > covered) covered = last;
+    }
+    return pages;
+  }
+
   /** The first byte at or after `pos` that holds written data, or `end` if none lies before `end`. Pure. */
   firstWritten(pos: bigint, end: bigint): bigint {
     const k = this.#firstEndingAfter(pos);

@@ -308,6 +308,17 @@ export class Shmem implements ShmemCtx {
     return ok(BigInt(freed));
   }
 
+  /**
+   * Pages resident in every file's page cache that hold no written byte (punched, fallocated
+   * or never written): resident pages less the pages the files' bytes touch (written bytes
+   * only live in resident pages). O(files + byte runs). Pure.
+   */
+  noDataPages(): number {
+    let n = 0;
+    for (const f of this.inodes) n += f.cache.nrPages - f.content.pagesWritten();
+    return n;
+  }
+
   /** `memory LIMIT`: from now on, reclaim after each command while resident memory passes LIMIT bytes (0: no limit). @returns 0. */
   memory(limit: bigint): OpResult {
     this.#memoryLimit = limit;

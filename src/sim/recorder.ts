@@ -43,6 +43,8 @@ export interface OperationFacts {
   readonly layout: number;
   /** SEEK commands: bytes reported as data that hold no written data (see `unwrittenData`). */
   readonly unwrittenData?: bigint;
+  /** Pages resident in every file that hold no written byte, after the command (`Shmem.noDataPages`). */
+  readonly noData?: number;
 }
 
 /** One row of the `explanations` table (the model's `ExplanationRow`: src/model/explanation-row.ts). */

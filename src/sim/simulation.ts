@@ -141,6 +141,11 @@ export class Simulation {
     this.#model = new Shmem(this.#log, this.#decisions, opts.variant, opts.bugs ?? [], opts.policy);
   }
 
+  /** The model the run drives, to read (not to change) between steps. */
+  get model(): Shmem {
+    return this.#model;
+  }
+
   /** Commands run and recorded so far. */
   get ops(): number {
     return this.#ops;
@@ -215,7 +220,8 @@ export class Simulation {
       if (opts.keepObservations !== false || opts.onObservation) obs = observe(model, rec);
       const unwritten = unwrittenData(model, line.command, r.result);
       const layout = model.layoutDigest();
-      facts = unwritten === undefined ? { layout } : { layout, unwrittenData: unwritten };
+      const noData = model.noDataPages();
+      facts = unwritten === undefined ? { layout, noData } : { layout, unwrittenData: unwritten, noData };
     } catch (e) {
       return this.#caught(e, line, i);
     }

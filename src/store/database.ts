@@ -100,6 +100,7 @@ export interface OperationsTable {
    * 0003, README "holes_as_data"); null for other commands, kernel runs and older runs.
    */
   unwritten_data: NullableInt64Column;
+  no_data: NullableInt64Column;
 }
 
 /** `folios`: one row per folio a run ever had; `id` is the run's allocation counter. */

@@ -74,6 +74,8 @@ export interface OperationInput {
   readonly layout?: number | null | undefined;
   /** SEEK commands of model runs: bytes reported as data that hold no written data. */
   readonly unwrittenData?: bigint | number | null | undefined;
+  /** Pages resident in every file that hold no written byte (model runs; migration 0008). */
+  readonly noData?: number | null | undefined;
 }
 
 /** An `explanations` row (migration 0004): the model's own type, shared with the simulator. */

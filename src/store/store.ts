@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { type Clock, type RunMeta, beginRun } from './begin.js';
 import type { LiveTable } from './checkpoints.js';
 import type { Database } from './database.js';
@@ -17,6 +18,16 @@ import { type RowDifference, getRun, listRuns, loadOperations, requireFinishedRu
 import { type SqlRows, readOnlyQuery } from './sql.js';
 import { type LifetimeRow, type MarkRow, lifetimeMarks, lifetimes } from './timeline.js';
 import type { RunWriter, WriterOptions } from './writer.js';
+
+/** A run's memory over its operations, in pages (no-data: null for a kernel run). */
+export interface RunMemory {
+  readonly ops: number;
+  readonly peakResident: number;
+  readonly finalResident: number;
+  readonly peakNoData: number | null;
+  readonly finalNoData: number | null;
+  readonly noDataIntegral: number | null;
+}
 
 /**
  * An open foliolog store: one better-sqlite3 connection, typed reads through `db`
@@ -101,6 +112,18 @@ export class Store {
   /** Run `id` whatever its status. @throws StoreError `E_NO_RUN`. */
   getRun(id: number): Promise<RunRecord> {
     return getRun(this.#db, id);
+  }
+
+  /**
+   * Run `id`'s memory over its operations (view `run_memory`, migration 0008): peak and final
+   * resident and no-data pages, and the no-data integral (page × operations); undefined for a
+   * run without operations. One indexed read of its operation rows.
+   */
+  async runMemory(id: number): Promise<RunMemory | undefined> {
+    const r = await sql<RunMemory>`select ops, peak_resident as peakResident, final_resident as finalResident,
+      peak_no_data as peakNoData, final_no_data as finalNoData, no_data_integral as noDataIntegral
+      from run_memory where run_id = ${id}`.execute(this.#db);
+    return r.rows[0];
   }
 
   /** Run `id`, refused unless complete or failed. @throws StoreError `E_NO_RUN`, `E_INCOMPLETE`. */

@@ -185,6 +185,7 @@ export class RunWriter {
       this.runId, row.i, row.line, row.op, row.task ?? null, ret, errno,
       row.size, row.blocks, JSON.stringify(row.stats), data, keep ? json(row.folios) : null,
       keep ? json(row.blind) : null, row.file, this.#lastSeq, layout, this.#live.pages, row.unwrittenData ?? null,
+      row.noData ?? null,
     ]);
     this.#block(this.#blocks.add(row.i, { line: row.line, op: row.op, ret, errno, size: row.size, blocks: row.blocks, data, stats: row.stats, layout }));
     this.#counters.add(row.stats);

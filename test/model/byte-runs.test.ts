@@ -114,3 +114,17 @@ describe('ByteRuns', () => {
     expect(runs.length).toBe(0);
   });
 });
+
+describe('ByteRuns.pagesWritten', () => {
+  it('counts each page holding a written byte once, written zeros included, cleared bytes not', () => {
+    const b = new ByteRuns();
+    expect(b.pagesWritten()).toBe(0);
+    b.fill(0n, 1n, 7);          // page 0
+    b.fill(100n, 10n, 0);       // page 0 again, zeros
+    b.fill(4095n, 2n, 9);       // pages 0 and 1
+    b.fill(3n * 4096n, 8192n, 5); // pages 3 and 4
+    expect(b.pagesWritten()).toBe(4);
+    b.clear(3n * 4096n, 4096n);
+    expect(b.pagesWritten()).toBe(3);
+  });
+});

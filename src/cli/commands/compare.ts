@@ -1,0 +1,86 @@
+import { formatPolicy } from '../../model/index.js';
+import { columns } from '../../report/index.js';
+import type { StatsDelta } from '../../script/index.js';
+import { openStore } from '../../store/index.js';
+import { CliError } from '../errors.js';
+import { interruptedStatus } from '../interrupt.js';
+import type { CliEnv } from '../io.js';
+import { jsonText } from '../json.js';
+import { policyOption, recordRun } from './run.js';
+
+/** Options of `foliolog compare`. */
+export interface CompareOptions {
+  readonly db: string;
+  readonly json: boolean;
+  readonly policies: string;
+}
+
+/** One run of `compare`: its policy, run id, status and memory metrics (pages). */
+export interface CompareRow {
+  readonly policy: string;
+  readonly run: number;
+  readonly status: string;
+  readonly peak_resident: number;
+  readonly final_resident: number;
+  readonly peak_no_data: number | null;
+  readonly final_no_data: number | null;
+  readonly no_data_integral: number | null;
+  readonly split: number;
+  readonly split_failed: number;
+}
+
+/** A counter summed over every size of `stats`. Pure. */
+function total(stats: StatsDelta | null, name: string): number {
+  let n = 0;
+  for (const perSize of Object.values(stats ?? {})) n += Number((perSize as Record<string, number | bigint>)[name] ?? 0);
+  return n;
+}
+
+/**
+ * `foliolog compare SCRIPT --policies A,B,...`: run SCRIPT under each policy (specs as
+ * `--policy` takes them, commas between runs), record each run, and print one table of their
+ * memory side by side: peak and final resident pages, peak and final pages holding no data,
+ * the no-data integral (page × operations), splits and failed splits over the run. JSON: one
+ * object `{runs: [{policy, run, status, peak_resident, final_resident, peak_no_data,
+ * final_no_data, no_data_integral, split, split_failed}]}`.
+ * @returns 0; 1 when a run failed its oracle check (the table still prints, the run marked);
+ *   130/143 when stopped
+ * @throws CliError (exit 2): a bad spec (before anything runs), a script error
+ */
+export async function compareCommand(script: string, o: CompareOptions, env: CliEnv, stop: AbortSignal): Promise<number> {
+  const specs = o.policies.split(',').map((p) => formatPolicy(policyOption(p)));
+  if (new Set(specs).size !== specs.length) throw new CliError(`--policies: a policy is named twice: ${o.policies}`);
+  const ran: Array<{ policy: string; run: number; code: number }> = [];
+  for (const policy of specs) {
+    const r = await recordRun(script, {
+      db: o.db, json: true, quiet: true, check: true, seed: '1', policy, sched: 'random',
+    }, { ...env, progress: undefined }, stop);
+    if (stop.aborted) return interruptedStatus(stop);
+    ran.push({ policy, run: r.runId, code: r.code });
+  }
+  const store = await openStore(o.db, 'existing');
+  const rows: CompareRow[] = [];
+  try {
+    for (const r of ran) {
+      const run = await store.getRun(r.run);
+      const m = await store.runMemory(r.run);
+      rows.push({
+        policy: r.policy, run: r.run, status: run.status,
+        peak_resident: m?.peakResident ?? 0, final_resident: m?.finalResident ?? 0,
+        peak_no_data: m?.peakNoData ?? null, final_no_data: m?.finalNoData ?? null, no_data_integral: m?.noDataIntegral ?? null,
+        split: total(run.counters, 'split'), split_failed: total(run.counters, 'split_failed'),
+      });
+    }
+  } finally {
+    await store.close();
+  }
+  if (o.json) env.stdout.write(`${jsonText({ runs: rows })}\n`);
+  else {
+    const head = ['policy', 'run', 'status', 'peak resident', 'final resident', 'peak no-data', 'final no-data', 'no-data × ops', 'split', 'split failed'];
+    const cell = (v: number | null) => (v === null ? '-' : String(v));
+    env.stdout.write(`${columns([head, ...rows.map((r) => [r.policy, String(r.run), r.status, cell(r.peak_resident), cell(r.final_resident),
+      cell(r.peak_no_data), cell(r.final_no_data), cell(r.no_data_integral), String(r.split), String(r.split_failed)])])}\n`);
+    env.stdout.write('pages of 4 KiB; no-data: resident pages holding no written byte\n');
+  }
+  return ran.some((r) => r.code === 1) ? 1 : ran.some((r) => r.code !== 0) ? 2 : 0;
+}
