@@ -128,3 +128,19 @@ describe('ByteRuns.pagesWritten', () => {
     expect(b.pagesWritten()).toBe(3);
   });
 });
+
+describe('ByteRuns.pagesWritten, kept as runs change', () => {
+  it('equals a page-by-page count after every fill and clear of a random sequence', () => {
+    const next = lcg(11);
+    const b = new ByteRuns();
+    const span = 64 * 4096;
+    for (let step = 0; step < 400; step++) {
+      const pos = BigInt(Math.floor(next() * span));
+      const len = BigInt(1 + Math.floor(next() * 3 * 4096));
+      if (next() < 0.6) b.fill(pos, len, Math.floor(next() * 3)); else b.clear(pos, len);
+      let naive = 0;
+      for (let p = 0n; p < BigInt(span + 4 * 4096); p += 4096n) if (b.firstWritten(p, p + 4096n) < p + 4096n) naive++;
+      expect(b.pagesWritten(), `step ${step}`).toBe(naive);
+    }
+  });
+});
