@@ -110,6 +110,7 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .addOption(dbOption())
     .option('--json', 'print one JSON object', false)
     .requiredOption('--policies <specs>', `policy specs separated by commas (${POLICY_NAMES.join(', ')}; combine with +)`)
+    .option('--svg <file>', 'also draw resident and no-data pages over each run (SVG, vega-lite)')
     .action(async (script: string, o: CompareOptions) => {
       setCode(await interrupt.during(() => compareCommand(script, o, env, interrupt.signal)));
     });

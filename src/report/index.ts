@@ -15,3 +15,5 @@ export { MARK_CODES, MAX_MARKS, reportData } from './report-data.js';
 export type { ReportData } from './report-data.js';
 export { escapeHtml, reportHtml } from './report-page.js';
 export type { ChartLibraries, Divergence } from './report-page.js';
+export { MAX_CHART_POINTS, compareChartSvg } from './compare-chart.js';
+export type { MemorySeries } from './compare-chart.js';

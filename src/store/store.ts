@@ -126,6 +126,12 @@ export class Store {
     return r.rows[0];
   }
 
+  /** Run `id`'s resident and no-data pages after each operation, in order: one indexed read. */
+  async memorySeries(id: number): Promise<Array<{ i: number; resident: number; noData: number | null }>> {
+    const rows = await this.#db.selectFrom('operations').select(['i', 'resident', 'no_data']).where('run_id', '=', id).orderBy('i').execute();
+    return rows.map((r) => ({ i: Number(r.i), resident: Number(r.resident ?? 0), noData: r.no_data === null ? null : Number(r.no_data) }));
+  }
+
   /** Run `id`, refused unless complete or failed. @throws StoreError `E_NO_RUN`, `E_INCOMPLETE`. */
   requireFinishedRun(id: number): Promise<RunRecord> {
     return requireFinishedRun(this.#db, id);

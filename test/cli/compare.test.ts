@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomScript } from '../../src/fuzz/index.js';
 import { type Shmem, parsePolicy } from '../../src/model/index.js';
@@ -30,6 +31,20 @@ describe('foliolog compare', () => {
     const table = await cli('compare', t.file('p.fl', PINNED), '--db', db, '--policies', 'linux-6.18,flag-reclaim');
     expect(table.stdout).toMatch(/^policy +run +status +peak resident/);
     expect(table.stdout).toMatch(/^flag-reclaim +5 +complete +512 +256 +256 +0 +512 +1 +1$/m);
+  });
+
+  it('draws each policy\'s resident and no-data pages over the run with --svg, the same bytes every time', async () => {
+    const script = t.file('p.fl', PINNED);
+    const svg = `${t.dir}/c.svg`;
+    const r = await cli('compare', script, '--db', t.file('s.db'), '--policies', 'linux-6.18,flag-reclaim', '--svg', svg);
+    expect(r.code).toBe(0);
+    const text = readFileSync(svg, 'utf8');
+    expect(text.startsWith('<svg')).toBe(true);
+    for (const label of ['p.fl', 'resident pages', 'pages holding no data', 'linux-6.18', 'flag-reclaim', 'operation']) expect(text).toContain(label);
+    // Two panels, a line per policy in each.
+    expect(text.match(/class="mark-line role-mark/g)).toHaveLength(4);
+    await cli('compare', script, '--db', t.file('s.db'), '--policies', 'linux-6.18,flag-reclaim', '--svg', `${t.dir}/d.svg`);
+    expect(readFileSync(`${t.dir}/d.svg`, 'utf8')).toBe(text);
   });
 
   it.each([

@@ -1,11 +1,13 @@
+import { basename } from 'node:path';
 import { formatPolicy } from '../../model/index.js';
-import { columns } from '../../report/index.js';
+import { type MemorySeries, columns, compareChartSvg } from '../../report/index.js';
 import type { StatsDelta } from '../../script/index.js';
 import { openStore } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { interruptedStatus } from '../interrupt.js';
 import type { CliEnv } from '../io.js';
 import { jsonText } from '../json.js';
+import { writeWhole } from '../written-files.js';
 import { policyOption, recordRun } from './run.js';
 
 /** Options of `foliolog compare`. */
@@ -13,6 +15,8 @@ export interface CompareOptions {
   readonly db: string;
   readonly json: boolean;
   readonly policies: string;
+  /** `--svg FILE`: also draw resident and no-data pages over the run for each policy. */
+  readonly svg?: string;
 }
 
 /** One run of `compare`: its policy, run id, status and memory metrics (pages). */
@@ -60,6 +64,7 @@ export async function compareCommand(script: string, o: CompareOptions, env: Cli
   }
   const store = await openStore(o.db, 'existing');
   const rows: CompareRow[] = [];
+  const series: MemorySeries[] = [];
   try {
     for (const r of ran) {
       const run = await store.getRun(r.run);
@@ -70,10 +75,12 @@ export async function compareCommand(script: string, o: CompareOptions, env: Cli
         peak_no_data: m?.peakNoData ?? null, final_no_data: m?.finalNoData ?? null, no_data_integral: m?.noDataIntegral ?? null,
         split: total(run.counters, 'split'), split_failed: total(run.counters, 'split_failed'),
       });
+      if (o.svg !== undefined) series.push({ policy: r.policy, points: await store.memorySeries(r.run) });
     }
   } finally {
     await store.close();
   }
+  if (o.svg !== undefined) writeWhole(o.svg, await compareChartSvg(basename(script), series));
   if (o.json) env.stdout.write(`${jsonText({ runs: rows })}\n`);
   else {
     const head = ['policy', 'run', 'status', 'peak resident', 'final resident', 'peak no-data', 'final no-data', 'no-data × ops', 'split', 'split failed'];
