@@ -66,6 +66,7 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--sched <kind>', 'how tasks are interleaved: random, or pct[:DEPTH] (depth 3)', 'random')
     .option('--schedule <file>', 'replay this schedule (one task name per step, as runs.schedule holds it)')
     .option('--policy <spec>', `what-if policy: NAME[:KEY=VALUE]... joined by + (${POLICY_NAMES.join(', ')})`, DEFAULT_POLICY)
+    .option('--metrics', 'record the what-if lab\'s no-data pages with each command (operations.no_data, view run_memory)', false)
     .option('--variant <name>', `answer as another kernel build where builds differ (${VARIANT_NAMES})`)
     .option('--bug <name>', `put back a shmem bug for the oracle to catch (repeatable): ${BUG_NAMES.join(', ')} `
       + '(fault-clears-partial adds the per-block policy)',

@@ -78,6 +78,11 @@ export interface SimOptions {
   /** Bug switches to put back in the model (issue 9); none by default. */
   readonly bugs?: readonly BugName[];
   /**
+   * Record the what-if lab's memory metrics with each command (`OperationFacts.noData`: pages
+   * resident holding no written byte); off by default, since it costs O(byte runs) a command.
+   */
+  readonly metrics?: boolean;
+  /**
    * The what-if policy (default `linux-6.18`); a switch that needs one adds it
    * (`fault-clears-partial`: `per-block`). `SimResult.policy` says which the run followed.
    */
@@ -220,8 +225,10 @@ export class Simulation {
       if (opts.keepObservations !== false || opts.onObservation) obs = observe(model, rec);
       const unwritten = unwrittenData(model, line.command, r.result);
       const layout = model.layoutDigest();
-      const noData = model.noDataPages();
-      facts = unwritten === undefined ? { layout, noData } : { layout, unwrittenData: unwritten, noData };
+      // The lab's no-data pages: O(files + byte runs), for the runs that ask (compare, run --metrics).
+      const noData = opts.metrics === true ? model.noDataPages() : undefined;
+      const base = noData === undefined ? { layout } : { layout, noData };
+      facts = unwritten === undefined ? base : { ...base, unwrittenData: unwritten };
     } catch (e) {
       return this.#caught(e, line, i);
     }

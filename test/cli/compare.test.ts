@@ -80,7 +80,7 @@ describe('the no-data metric', () => {
         const seen: number[] = [];
         const walked: number[] = [];
         const sim: Simulation = new Simulation(parseScript(randomScript(mix, seed), 'r.fl'), {
-          policy: parsePolicy(policy), keepObservations: false,
+          policy: parsePolicy(policy), keepObservations: false, metrics: true,
           recorder: { file: () => {}, event: () => {}, operation: (_o, _t, _f, _s, facts) => { seen.push(facts.noData!); walked.push(noDataByWalk(sim.model)); } },
         });
         while (sim.step());

@@ -20,6 +20,23 @@ describe('--policy and the model-only scan line', () => {
     conn.close();
   });
 
+  it('records no-data pages only when asked (run --metrics; compare always does)', async () => {
+    const script = t.file('n.fl', 'mount tmpfs huge=always\npwrite 0 4k\n');
+    const db = t.file('s.db');
+    await cli('run', script, '--db', db);
+    await cli('run', script, '--db', db, '--metrics');
+    const conn = new Database(db, { readonly: true });
+    expect(conn.prepare('select run_id, i, resident, no_data from operations order by run_id, i').all()).toEqual([
+      { run_id: 1, i: 0, resident: 0, no_data: null }, { run_id: 1, i: 1, resident: 512, no_data: null },
+      { run_id: 2, i: 0, resident: 0, no_data: 0 }, { run_id: 2, i: 1, resident: 512, no_data: 511 },
+    ]);
+    expect(conn.prepare('select run_id, peak_resident, peak_no_data, no_data_integral from run_memory order by run_id').all()).toEqual([
+      { run_id: 1, peak_resident: 512, peak_no_data: null, no_data_integral: null },
+      { run_id: 2, peak_resident: 512, peak_no_data: 511, no_data_integral: 511 },
+    ]);
+    conn.close();
+  });
+
   it('refuses a scan line on the real kernel, naming FILE:LINE, before anything runs', async () => {
     const script = t.file('k.fl', 'mount tmpfs huge=always\npwrite 0 4k\nscan\n');
     const r = await cli('kernel', script, '--db', t.file('s.db'));

@@ -57,7 +57,7 @@ export async function compareCommand(script: string, o: CompareOptions, env: Cli
   const ran: Array<{ policy: string; run: number; code: number }> = [];
   for (const policy of specs) {
     const r = await recordRun(script, {
-      db: o.db, json: true, quiet: true, check: true, seed: '1', policy, sched: 'random',
+      db: o.db, json: true, quiet: true, check: true, seed: '1', policy, sched: 'random', metrics: true,
     }, { ...env, progress: undefined }, stop);
     if (stop.aborted) return interruptedStatus(stop);
     ran.push({ policy, run: r.runId, code: r.code });

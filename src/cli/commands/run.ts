@@ -27,6 +27,8 @@ export interface RunOptions {
   readonly bug?: readonly string[];
   /** Print nothing on stdout (fuzz records its reproducer without showing its rows). */
   readonly quiet?: boolean;
+  /** `--metrics`: record the lab's no-data pages with each command (`compare` always does). */
+  readonly metrics?: boolean;
 }
 
 /**
@@ -101,6 +103,7 @@ export async function recordRun(script: string, opts: RunOptions, env: CliEnv, s
       scheduler,
       bugs,
       policy,
+      metrics: opts.metrics === true,
     });
     let stopped: boolean;
     try {
