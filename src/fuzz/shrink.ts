@@ -1,4 +1,5 @@
 import type { BugName, PolicySpec } from '../model/index.js';
+import { HPAGE_PMD_NR, PAGE_SIZE } from '../model/index.js';
 import type { ByteRange, Command } from '../script/index.js';
 import { formatCommand, parseLine } from '../script/index.js';
 import { shrinkLines } from './delta.js';
@@ -59,8 +60,9 @@ function withTask(line: string, task: string | undefined): string {
 /** Smaller values to try for a byte offset or length `v`, smallest first (`min` the least allowed). Pure. */
 function smaller(v: bigint, min: bigint): bigint[] {
   const out = new Set<bigint>();
-  const page = 4096n;
-  for (const c of [min, page, v / 2n / page * page, v / (2n << 20n) * (2n << 20n), v / (64n << 10n) * (64n << 10n), v / page * page]) {
+  const page = BigInt(PAGE_SIZE);
+  const pmd = page * BigInt(HPAGE_PMD_NR);
+  for (const c of [min, page, v / 2n / page * page, v / pmd * pmd, v / (16n * page) * (16n * page), v / page * page]) {
     if (c >= min && c < v) out.add(c);
   }
   return [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

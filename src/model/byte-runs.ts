@@ -1,3 +1,8 @@
+import { PAGE_SHIFT } from './arch.js';
+
+/** PAGE_SHIFT as a bigint, for byte positions. */
+const SHIFT = BigInt(PAGE_SHIFT);
+
 /**
  * Byte content of a file as sorted runs of equal written bytes; bytes never written (or cleared
  * since) read as 0. A run of written zeros is kept as a run, so the runs also say which bytes
@@ -124,8 +129,8 @@ export class ByteRuns {
     let pages = 0;
     let covered = -1; // the last page counted
     for (let k = 0; k < this.#starts.length; k++) {
-      const first = Number(this.#starts[k]! >> 12n);
-      const last = Number((this.#ends[k]! - 1n) >> 12n);
+      const first = Number(this.#starts[k]! >> SHIFT);
+      const last = Number((this.#ends[k]! - 1n) >> SHIFT);
       // Runs are sorted and disjoint: only a page shared with the run before is counted already.
       const from = Math.max(first, covered + 1);
       if (last >= from) pages += last - from + 1;

@@ -1,3 +1,4 @@
+import { PAGE_SIZE_N } from './arch.js';
 import type { Bugs, BugName } from './bugs.js';
 import { bugsOf, policyForBugs } from './bugs.js';
 import type { ShmemCtx } from './context.js';
@@ -332,7 +333,7 @@ export class Shmem implements ShmemCtx {
   commandEnded(): void {
     let changed = this.policy.commandEnded(this, this.inodes);
     const limit = this.#memoryLimit;
-    if (limit > 0n && BigInt(residentPages(this.inodes)) * 4096n > limit) {
+    if (limit > 0n && BigInt(residentPages(this.inodes)) * PAGE_SIZE_N > limit) {
       relievePressure(this, this.superblocks, this.inodes, limit);
       changed = true;
     }
