@@ -49,6 +49,12 @@ function dbOption(): Option {
   return new Option('--db <file>', 'the store').default('./foliolog.db');
 }
 
+/** `--bug NAME`, repeatable (run, fuzz, shrink): every name given, in order. */
+function bugOption(what: string): Option {
+  return new Option('--bug <name>', `${what} (repeatable): ${BUG_NAMES.join(', ')}`)
+    .argParser((v: string, all: string[] | undefined) => [...(all ?? []), v]).default([]);
+}
+
 function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interrupt): Command {
   const root = new Command('foliolog')
     .description('a deterministic, event-sourced simulator of Linux 6.18 shmem/tmpfs folios')
@@ -68,9 +74,7 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--policy <spec>', `what-if policy: NAME[:KEY=VALUE]... joined by + (${POLICY_NAMES.join(', ')})`, DEFAULT_POLICY)
     .option('--metrics', 'record the what-if lab\'s no-data pages with each command (operations.no_data, view run_memory)', false)
     .option('--variant <name>', `answer as another kernel build where builds differ (${VARIANT_NAMES})`)
-    .option('--bug <name>', `put back a shmem bug for the oracle to catch (repeatable): ${BUG_NAMES.join(', ')} `
-      + '(fault-clears-partial adds the per-block policy)',
-      (v: string, all: string[]) => [...all, v], [] as string[])
+    .addOption(bugOption('put back a shmem bug for the oracle to catch (fault-clears-partial adds the per-block policy)'))
     .addHelpText('after', SCRIPT_HELP)
     .action(async (script: string, o: RunOptions & { db: string }) => {
       setCode(await interrupt.during(() => runCommand(script, o, env, interrupt.signal)));
@@ -82,7 +86,7 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--seeds <a..b>', 'the seeds to try (both ends included)', '1..100')
     .option('--ops <m>', 'commands per script', '20')
     .option('--tasks <t>', 'tasks [A], [B], ... per script', '2')
-    .option('--bug <name>', `put back a shmem bug (repeatable): ${BUG_NAMES.join(', ')}`, (v: string, all: string[]) => [...all, v], [] as string[])
+    .addOption(bugOption('put back a shmem bug'))
     .option('--policy <spec>', `what-if policy: NAME[:KEY=VALUE]... joined by + (${POLICY_NAMES.join(', ')})`, DEFAULT_POLICY)
     .option('--out <dir>', 'where the reproducer goes', '.')
     .action(async (o: FuzzCliOptions) => {
@@ -122,7 +126,7 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--json', 'print one JSON object', false)
     .option('--schedule <file>', 'the schedule it fails under (one task name per step)')
     .option('--policy <spec>', `the what-if policy it runs under (${POLICY_NAMES.join(', ')})`)
-    .option('--bug <name>', `the bug switches it runs with (repeatable): ${BUG_NAMES.join(', ')}`, (v: string, all: string[]) => [...all, v], [] as string[])
+    .addOption(bugOption('the bug switches it runs with'))
     .option('--out <dir>', 'where NAME.shrunk.fl goes', '.')
     .action(async (script: string, o: ShrinkCliOptions) => setCode(await shrinkCommand(script, o, env)));
   root.command('runs')
