@@ -1,3 +1,4 @@
+import { PAGE_SIZE } from '../model/index.js';
 import { Dice } from './dice.js';
 
 /** What `raceScript` makes: how many commands and over how many tasks. */
@@ -8,7 +9,8 @@ export interface RaceOptions {
   readonly tasks: number;
 }
 
-const K = 4096;
+/** A page: the script sizes below are in pages (4 KiB) and MiB. */
+const PAGE = PAGE_SIZE;
 const M = 1 << 20;
 /** Every script works on a 4 MiB file or region: two PMD blocks, so that faults and punches meet. */
 const SPAN = 4 * M;
@@ -27,16 +29,16 @@ function size(n: number): string {
   return n === 0 ? '0' : n % M === 0 ? `${n / M}m` : n % 1024 === 0 ? `${n / 1024}k` : String(n);
 }
 
-/** An offset in the span: page-aligned, often 64 KiB- or 2 MiB-aligned. */
+/** An offset in the span: page-aligned, often 256 KiB- or 2 MiB-aligned. */
 function offset(d: Dice): number {
-  const unit = d.one([2 * M, 64 * K, 64 * K, K, K]);
+  const unit = d.one([2 * M, 64 * PAGE, 64 * PAGE, PAGE, PAGE]);
   return Math.floor(d.int(0, SPAN - 1) / unit) * unit;
 }
 
 /** `OFF LEN` inside the span: a page to 2 MiB, biased to the sizes folios come in. */
 function range(d: Dice): string {
   const off = offset(d);
-  const len = Math.min(d.one([K, 2 * K, 16 * K, 64 * K, 128 * K, M, 2 * M]), SPAN - off);
+  const len = Math.min(d.one([PAGE, 2 * PAGE, 16 * PAGE, 64 * PAGE, 128 * PAGE, M, 2 * M]), SPAN - off);
   return `${size(off)} ${size(len)}`;
 }
 

@@ -1,10 +1,18 @@
 import type { Shmem } from '../model/index.js';
-import { ByteRuns, HPAGE_PMD_ORDER, MAX_LFS_FILESIZE, MAX_PAGECACHE_ORDER } from '../model/index.js';
+import { ByteRuns, HPAGE_PMD_ORDER, MAX_LFS_FILESIZE, MAX_PAGECACHE_ORDER, PAGE_SIZE } from '../model/index.js';
 import type { Command } from '../script/index.js';
 import type { EventLog } from './event-log.js';
 import type { CachedFolio } from './live-folios.js';
 import { firstAbsentPage, listsEvery, walkedDigest } from './oracle-layout.js';
 import type { OperationRecord } from './recorder.js';
+
+/** The page size, for byte positions. */
+const PAGE = BigInt(PAGE_SIZE);
+
+/** Pages that `bytes` reach into (rounded up). Pure. */
+function pagesUp(bytes: bigint): bigint {
+  return (bytes + PAGE - 1n) / PAGE;
+}
 
 /** A mapping as the oracle follows it: file and byte range. */
 interface Mapped {
@@ -199,8 +207,8 @@ export class Oracle {
       // Pages past EOF still mapped took no fault and were stored too (kernel.md §7); which ones
       // the commands do not say, nor whether the shrinker drops them later: the present pages
       // from the EOF page on are unknown.
-      const eofPage = ((obs.size + 4095n) / 4096n) * 4096n;
-      const absent = firstAbsentPage(cache, Number(pos / 4096n));
+      const eofPage = pagesUp(obs.size) * PAGE;
+      const absent = firstAbsentPage(cache, Number(pos / PAGE));
       const stop = absent < eofPage ? absent : eofPage;
       const reach = absent < end ? absent : end;
       if (stop < reach) this.#unknown.set(m.file, [...(this.#unknown.get(m.file) ?? []), [stop, reach]]);
@@ -210,7 +218,7 @@ export class Oracle {
       // MADV_REMOVE punches whole pages: the length is rounded up.
       const m = this.#mapped;
       const pos = c.range?.pos ?? m.pos;
-      const end = ((c.range ? c.range.pos + c.range.len : m.end) + 4095n) / 4096n * 4096n;
+      const end = pagesUp(c.range ? c.range.pos + c.range.len : m.end) * PAGE;
       if (end > pos) this.#store(m.file, pos, end, () => this.#bytes(m.file).clear(pos, end - pos));
     }
   }
@@ -226,12 +234,12 @@ export class Oracle {
     let first: bigint;
     let end: bigint;
     if (c.cmd === 'fpunch' && file) {
-      [target, first, end] = [file, (c.pos + 4095n) / 4096n, (c.pos + c.len) / 4096n];
+      [target, first, end] = [file, pagesUp(c.pos), (c.pos + c.len) / PAGE];
     } else if (c.cmd === 'madvise' && c.advice === 'remove' && this.#mapped) {
       const m = this.#mapped;
       const pos = c.range?.pos ?? m.pos;
       target = model.inodes.find((f) => f.id === m.file);
-      [first, end] = [pos / 4096n, ((c.range ? c.range.pos + c.range.len : m.end) + 4095n) / 4096n];
+      [first, end] = [pos / PAGE, pagesUp(c.range ? c.range.pos + c.range.len : m.end)];
     } else return;
     if (!target || end <= first) return;
     const [a, b] = [Number(first), Number(end)];

@@ -1,13 +1,12 @@
 import { HPAGE_PMD_NR, PAGE_SIZE } from '../../model/index.js';
 import { Dice } from '../dice.js';
-import { type OptionSpecs, choiceSpec, headerLine, intSpec, listSpec, sizeSpec } from './options.js';
+import { type OptionSpecs, SZ_1G, choiceSpec, headerLine, intSpec, listSpec, sizeSpec } from './options.js';
 import { Out, cmd } from './_out.js';
 import { alignedIn, weighted } from './_pick.js';
 
 /** Bytes of a PMD-sized folio (2 MiB). */
 const PMD_SIZE = HPAGE_PMD_NR * PAGE_SIZE;
 const SZ_64K = 16 * PAGE_SIZE;
-const SZ_1G = 512 * PMD_SIZE;
 
 /** The per-size knobs the kernel lists, `hugepages-<size>/shmem_enabled` (orders 1..9). */
 export const MTHP_SIZES = ['8kB', '16kB', '32kB', '64kB', '128kB', '256kB', '512kB', '1024kB', '2048kB'] as const;

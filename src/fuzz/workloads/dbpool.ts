@@ -1,6 +1,6 @@
 import { HPAGE_PMD_NR, PAGE_SIZE } from '../../model/index.js';
 import { Dice } from '../dice.js';
-import { type OptionSpecs, choiceSpec, headerLine, intSpec, sizeSpec } from './options.js';
+import { type OptionSpecs, SZ_1G, choiceSpec, headerLine, intSpec, sizeSpec } from './options.js';
 import { Out, cmd } from './_out.js';
 import { alignedIn, weighted } from './_pick.js';
 
@@ -28,7 +28,7 @@ export interface DbpoolOptions {
 /** The options of `foliolog gen dbpool`, with their defaults. */
 export const DBPOOL_OPTIONS: OptionSpecs<DbpoolOptions> = {
   ops: intSpec('commands in the script, setup included', 1500, 10, 100_000),
-  size: sizeSpec('the buffer pool file', 128 * PMD_SIZE, PMD_SIZE, 2 * PMD_SIZE, 64 * 512 * PMD_SIZE),
+  size: sizeSpec('the buffer pool file', 128 * PMD_SIZE, PMD_SIZE, 2 * PMD_SIZE, 64 * SZ_1G),
   huge: choiceSpec('the tmpfs mount\'s huge=', ['always', 'within_size', 'advise', 'never'], 'within_size'),
   presize: choiceSpec('how the pool is sized up front', ['falloc', 'truncate'], 'falloc'),
   page: choiceSpec('the database page (PostgreSQL 8k, InnoDB 16k)', Object.keys(DB_PAGES) as Array<keyof typeof DB_PAGES>, '8k'),

@@ -1,5 +1,8 @@
 import { formatNumber, parseNumber } from '../../script/index.js';
 
+/** A gibibyte: the largest sizes the generators take are multiples of it. */
+export const SZ_1G = 2 ** 30;
+
 /**
  * A value an option of a workload generator refuses: `message` is `--NAME: reason`, one line.
  * Any other error out of a generator is a bug of ours, not the user's.

@@ -1,6 +1,6 @@
 import { HPAGE_PMD_NR, PAGE_SIZE } from '../../model/index.js';
 import { Dice } from '../dice.js';
-import { type OptionSpecs, choiceSpec, headerLine, intSpec, sizeSpec } from './options.js';
+import { type OptionSpecs, SZ_1G, choiceSpec, headerLine, intSpec, sizeSpec } from './options.js';
 import { Out, cmd } from './_out.js';
 import { weighted } from './_pick.js';
 
@@ -23,7 +23,7 @@ export interface SparseOptions {
 /** The options of `foliolog gen sparse`, with their defaults. */
 export const SPARSE_OPTIONS: OptionSpecs<SparseOptions> = {
   ops: intSpec('commands in the script, setup included', 1500, 10, 100_000),
-  size: sizeSpec('the largest i_size a file reaches', 64 * PMD_SIZE, PMD_SIZE, 2 * PMD_SIZE, 64 * 512 * PMD_SIZE),
+  size: sizeSpec('the largest i_size a file reaches', 64 * PMD_SIZE, PMD_SIZE, 2 * PMD_SIZE, 64 * SZ_1G),
   files: intSpec('files the commands are spread over', 2, 1, 8),
   huge: choiceSpec('the tmpfs mount\'s huge=', ['always', 'within_size', 'advise', 'never'], 'within_size'),
 };
