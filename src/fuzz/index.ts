@@ -14,5 +14,5 @@ export {
   sparseScript, workloadNamed,
 } from './workloads/index.js';
 export type {
-  BalloonOptions, DbpoolOptions, Generated, MthpSize, OptionSpec, OptionSpecs, SparseOptions, Workload, WorkloadOption,
+  BalloonOptions, DbpoolOptions, Fallback, Generated, MthpSize, OptionSpec, OptionSpecs, SparseOptions, Workload, WorkloadOption,
 } from './workloads/index.js';

@@ -22,6 +22,8 @@ export const cmd = {
   pread: (pos: number, len: number, bsize?: number): Command =>
     ({ cmd: 'pread', pos: BigInt(pos), len: BigInt(len), bsize: bsize === undefined ? undefined : BigInt(bsize) }),
   seek: (whence: 'data' | 'hole', offset: number): Command => ({ cmd: 'seek', whence, offset: BigInt(offset) }),
+  /** `memory LIMIT` (model-only): reclaim after every command that ends with more than `limit` bytes resident. */
+  memory: (limit: number): Command => ({ cmd: 'memory', limit: BigInt(limit) }),
   mmap: (): Command => ({ cmd: 'mmap', misalign: 0n, range: undefined }),
   mread: (pos: number, len: number): Command => ({ cmd: 'mread', range: at(pos, len) }),
   mwrite: (pos: number, len: number, byte: number): Command => ({ cmd: 'mwrite', byte, range: at(pos, len) }),

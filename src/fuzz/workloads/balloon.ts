@@ -1,6 +1,6 @@
 import { HPAGE_PMD_NR, PAGE_SIZE } from '../../model/index.js';
 import { Dice } from '../dice.js';
-import { type OptionSpecs, SZ_1G, choiceSpec, headerLine, intSpec, listSpec, sizeSpec } from './options.js';
+import { type OptionSpec, type OptionSpecs, SZ_1G, choiceSpec, follows, headerLine, intSpec, listSpec, memorySpec, sizeSpec } from './options.js';
 import { Out, cmd } from './_out.js';
 import { alignedIn, weighted } from './_pick.js';
 
@@ -28,6 +28,30 @@ export interface BalloonOptions {
   readonly enabled: 'always' | 'inherit';
   /** Device buffers pinned at once, at most (0: no device). */
   readonly pins: number;
+  /** The `memory` line after the setup, in bytes: the host's limit on the guest RAM resident (0: no line). */
+  readonly memory: number;
+  /** Migration or snapshot passes of SEEK_DATA/SEEK_HOLE over the memfd (0: none; always 0 with `anon`). */
+  readonly snapshots: number;
+}
+
+/** Seek pairs (`seek -d`, `seek -h`) a snapshot pass writes, at most. */
+const SNAPSHOT_SEEKS = 32;
+
+/** 5/8 of the guest RAM, rounded down to a page: the host overcommits its guests. Pure. */
+function fiveEighths(size: number): number {
+  return Math.floor((size * 5) / 8 / PAGE_SIZE) * PAGE_SIZE;
+}
+
+/** `spec`, refusing a count above 0 with `--backing anon`: an anonymous shared region has no file descriptor to seek. Pure. */
+function memfdOnly(spec: OptionSpec<number, BalloonOptions>): OptionSpec<number, BalloonOptions> {
+  return {
+    ...spec,
+    parse(text, earlier) {
+      const n = spec.parse(text, earlier);
+      if (n > 0 && earlier.backing === 'anon') throw new RangeError(`an anonymous region has no file descriptor to seek (use --backing memfd): ${text}`);
+      return n;
+    },
+  };
 }
 
 /** The options of `foliolog gen balloon`, with their defaults. */
@@ -38,6 +62,11 @@ export const BALLOON_OPTIONS: OptionSpecs<BalloonOptions> = {
   sizes: listSpec('mTHP sizes guest faults may take; the others are set to never', MTHP_SIZES, ['64kB', '2048kB']),
   enabled: choiceSpec('the value of those sizes\' knobs (inherit: with shmem_enabled=always)', ['always', 'inherit'], 'always'),
   pins: intSpec('device buffers pinned at once, at most (0: no device)', 8, 0, 64),
+  memory: memorySpec<BalloonOptions>(follows('size', '5/8 of --size, rounded down to 4k', fiveEighths)),
+  snapshots: memfdOnly(intSpec<BalloonOptions>(
+    'migration or snapshot passes that seek data and holes through the memfd (0: none; memfd only)',
+    follows('backing', '4 with --backing memfd, 0 with anon', (backing) => (backing === 'memfd' ? 4 : 0)), 0, 32,
+  )),
 };
 
 /** What the host knows of the guest so far: where it touched, what the balloon holds, what the device pins. */
@@ -152,6 +181,44 @@ function unpin(d: Dice, g: Guest, out: Out): void {
 }
 
 /**
+ * A VMM's migration or snapshot pass over the memfd: before copying the guest RAM it asks the
+ * file where it holds data (`lseek` SEEK_DATA, then SEEK_HOLE) and skips the holes, so every
+ * hole that reads as data is copied for nothing. The generator does not know the model's
+ * answers, so instead of following them it asks at a fixed plan that stands for the data a
+ * walk would find: at the start of up to `pairs` of the 2 MiB blocks the guest has touched,
+ * spread evenly over them in address order (the first is block 0, where boot began),
+ * `seek -d START` then `seek -h START`. Seeking past the last data answers ENXIO, where a real
+ * walk ends.
+ */
+function snapshot(g: Guest, out: Out, pairs: number): void {
+  const blocks = [...g.touchedBlocks].sort((a, b) => a - b);
+  const k = Math.min(blocks.length, pairs);
+  for (let i = 0; i < k; i++) {
+    const start = blocks[Math.floor((i * blocks.length) / k)]! * PMD_SIZE;
+    if (!out.push(cmd.seek('data', start)) || !out.push(cmd.seek('hole', start))) return;
+  }
+}
+
+/** When the snapshot passes start, and how many seek pairs each may write. */
+interface SnapshotPlan {
+  /** The number of commands still to write at which each pass is due, largest first. */
+  readonly due: number[];
+  readonly pairs: number;
+}
+
+/**
+ * `n` passes spread evenly through the `left` commands that follow boot, each of at most
+ * `SNAPSHOT_SEEKS` pairs and, in a short script, small enough that the passes take at most
+ * half of those commands (at least one pair; a script too short for `n` passes gets fewer). Pure.
+ */
+function snapshotPlan(left: number, n: number): SnapshotPlan {
+  return {
+    due: Array.from({ length: n }, (_, j) => left - Math.floor(((j + 1) * left) / (n + 1))),
+    pairs: n === 0 ? 0 : Math.max(1, Math.min(SNAPSHOT_SEEKS, Math.floor(left / (4 * n)))),
+  };
+}
+
+/**
  * The `thp` line: the chosen sizes set to `enabled`; a script starts from the kernel's defaults
  * (every size `never` but `2048kB=inherit`), so 2048kB is set to `never` when it is not chosen.
  */
@@ -170,29 +237,46 @@ function knobs(o: BalloonOptions): Array<readonly [string, string]> {
  * `madvise -R OFF 4k`, and deflates by letting the guest touch them again; free page reporting
  * punches free 2 MiB blocks and 64 KiB pieces (`madvise -R`); a device pins small buffers
  * (`pin`, later `unpin`), so punches of pages that share a large folio with a pinned page cannot
- * split it (`split_failed`). Exactly `o.ops` commands; the first line is a comment naming
- * generator, seed and every option. Pure: the same (seed, options) give the same text.
+ * split it (`split_failed`). Right after the setup a `memory` line (`o.memory`, by default 5/8
+ * of the guest RAM) has the model reclaim whenever the guest holds more, as a host that
+ * overcommits its guests does; with a memfd, `o.snapshots` times the VMM walks the guest RAM
+ * with SEEK_DATA/SEEK_HOLE (`seek -d`, `seek -h`) as a migration or snapshot does. Exactly
+ * `o.ops` commands; the first line is a comment naming generator, seed and every option.
+ * Pure: the same (seed, options) give the same text.
  *
  * ### Example
  * ```ts
  * balloonScript(1, { ...defaultOptions(BALLOON_OPTIONS), ops: 200 })
- * // '# foliolog gen balloon --seed 1 --ops 200 --size 256m ...\nthp hugepages-64kB=always hugepages-2048kB=always\nmount memfd\n…'
+ * // '# foliolog gen balloon --seed 1 --ops 200 --size 256m ...\nthp hugepages-64kB=always hugepages-2048kB=always\nmount memfd\ntruncate 256m\nmmap\nmemory 160m\n…'
  * ```
  */
 export function balloonScript(seed: number, o: BalloonOptions): string {
+  // An anonymous region has no file descriptor to seek: no pass, and the header says so.
+  const used = o.backing === 'anon' ? { ...o, snapshots: 0 } : o;
   const d = new Dice(seed);
   const out = new Out(o.ops);
   const g = new Guest(o.size);
   out.push(cmd.thp(knobs(o)));
   if (o.backing === 'anon') out.push(cmd.mountAnon(o.size));
   else [cmd.mountMemfd(), cmd.truncate(o.size), cmd.mmap()].forEach((c) => out.push(c));
-  boot(d, g, out, Math.floor(out.left / 10));
+  if (o.memory > 0) out.push(cmd.memory(o.memory));
+  boot(d, g, out, Math.max(1, Math.floor(out.left / 10)));
+  const plan = snapshotPlan(out.left, used.snapshots);
+  // The guest works between two passes, however short the script.
+  let walked = false;
   while (out.left > 0) {
+    if (!walked && plan.due.length > 0 && out.left <= plan.due[0]!) {
+      plan.due.shift();
+      snapshot(g, out, plan.pairs);
+      walked = true;
+      continue;
+    }
+    walked = false;
     const kind = weighted(d, {
       touch: 90, inflate: 12, deflate: g.stack.length > 0 ? 7 : 0, report: 8,
       pin: g.pins.length < o.pins ? 4 : 0, unpin: g.pins.length > 0 ? 3 : 0,
     });
     ({ touch, inflate, deflate, report, pin, unpin })[kind](d, g, out);
   }
-  return out.text(headerLine('balloon', seed, BALLOON_OPTIONS, o));
+  return out.text(headerLine('balloon', seed, BALLOON_OPTIONS, used));
 }

@@ -1,6 +1,6 @@
 import { HPAGE_PMD_NR, PAGE_SIZE } from '../../model/index.js';
 import { Dice } from '../dice.js';
-import { type OptionSpecs, SZ_1G, choiceSpec, headerLine, intSpec, sizeSpec } from './options.js';
+import { type OptionSpecs, SZ_1G, choiceSpec, headerLine, intSpec, memorySpec, sizeSpec } from './options.js';
 import { Out, cmd } from './_out.js';
 import { alignedIn, weighted } from './_pick.js';
 
@@ -23,6 +23,8 @@ export interface DbpoolOptions {
   readonly presize: 'falloc' | 'truncate';
   /** The database page: every read and write is whole pages at page-aligned offsets. */
   readonly page: keyof typeof DB_PAGES;
+  /** The `memory` line after the setup, in bytes (0: no line). */
+  readonly memory: number;
 }
 
 /** The options of `foliolog gen dbpool`, with their defaults. */
@@ -32,6 +34,7 @@ export const DBPOOL_OPTIONS: OptionSpecs<DbpoolOptions> = {
   huge: choiceSpec('the tmpfs mount\'s huge=', ['always', 'within_size', 'advise', 'never'], 'within_size'),
   presize: choiceSpec('how the pool is sized up front', ['falloc', 'truncate'], 'falloc'),
   page: choiceSpec('the database page (PostgreSQL 8k, InnoDB 16k)', Object.keys(DB_PAGES) as Array<keyof typeof DB_PAGES>, '8k'),
+  memory: memorySpec(0),
 };
 
 /** Bytes the database freed (an extent, in its words) and punched, and has not used again. */
@@ -115,7 +118,11 @@ function punch(d: Dice, p: Pool, out: Out): void {
   for (const q of [...p.dirty]) if (q >= pos && q < pos + len) p.dirty.delete(q);
 }
 
-/** A freed extent is used again: reserved (`falloc`) and its first pages written, or written whole. */
+/**
+ * A freed extent is used again: reserved (`falloc`) and its first pages written, or initialised
+ * whole with zero pages (`pwrite -S 0`), as a database extends a relation with zeroed pages
+ * before it fills them (PostgreSQL's zero-extend) — data a scanner for zero pages would free.
+ */
 function reuse(d: Dice, p: Pool, out: Out): void {
   const [e] = p.freed.splice(d.int(0, p.freed.length - 1), 1);
   if (e === undefined) return;
@@ -123,7 +130,7 @@ function reuse(d: Dice, p: Pool, out: Out): void {
     out.push(cmd.falloc(e.pos, e.len));
     out.push(cmd.pwrite(e.pos, Math.min(d.int(1, 8) * p.page, e.len), d.int(1, 255), p.page));
   } else {
-    out.push(cmd.pwrite(e.pos, e.len, d.int(1, 255), p.page));
+    out.push(cmd.pwrite(e.pos, e.len, 0, p.page));
   }
 }
 
@@ -134,7 +141,8 @@ function reuse(d: Dice, p: Pool, out: Out): void {
  * writes (`pwrite -S BYTE OFF 8k`, three in four in a hot fifth of the pool) and reads
  * (`pread`), now and then a range scan (`pread -b 8k`), checkpoints that write runs of pages
  * in file order (`pwrite -b 8k`), hole punches of freed extents of 64 KiB to 1 MiB (`fpunch`),
- * and freed extents used again (`falloc` then writes, or writes). Exactly `o.ops` commands;
+ * and freed extents used again (`falloc` then writes, or zero pages written whole); with `o.memory`, a `memory`
+ * line after the setup puts it under memory pressure. Exactly `o.ops` commands;
  * the first line is a comment naming generator, seed and every option. Pure: the same
  * (seed, options) give the same text.
  *
@@ -150,6 +158,7 @@ export function dbpoolScript(seed: number, o: DbpoolOptions): string {
   const p = new Pool(d, o);
   out.push(cmd.mountTmpfs(o.huge));
   out.push(o.presize === 'falloc' ? cmd.falloc(0, o.size) : cmd.truncate(o.size));
+  if (o.memory > 0) out.push(cmd.memory(o.memory));
   while (out.left > 0) {
     const kind = weighted(d, { write: 40, read: 30, scan: 3, checkpoint: 2, punch: 5, reuse: p.freed.length > 0 ? 4 : 0 });
     ({ write, read, scan, checkpoint, punch, reuse })[kind](d, p, out);

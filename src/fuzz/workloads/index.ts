@@ -7,4 +7,4 @@ export type { DbpoolOptions } from './dbpool.js';
 export { SPARSE_OPTIONS, sparseScript } from './sparse.js';
 export type { SparseOptions } from './sparse.js';
 export { OptionError, defaultOptions } from './options.js';
-export type { OptionSpec, OptionSpecs } from './options.js';
+export type { Fallback, OptionSpec, OptionSpecs } from './options.js';

@@ -1,4 +1,4 @@
-import { OptionError, type OptionSpecs, optionsJson, readOptions } from './options.js';
+import { OptionError, type OptionSpecs, fallbackText, optionsJson, readOptions } from './options.js';
 import { BALLOON_OPTIONS, balloonScript } from './balloon.js';
 import { DBPOOL_OPTIONS, dbpoolScript } from './dbpool.js';
 import { SPARSE_OPTIONS, sparseScript } from './sparse.js';
@@ -13,8 +13,13 @@ export interface WorkloadOption {
   /** Metavariable for help: `SIZE`, `N`, `memfd|anon`. */
   readonly arg: string;
   readonly help: string;
-  /** The default, as it would be written on the command line. */
+  /**
+   * The default, as it would be written on the command line (`256m`); when `follows`, how it
+   * follows the options before it instead (`5/8 of --size, rounded down to 4k`).
+   */
   readonly fallback: string;
+  /** True when the default is not one value but follows other options (help says how). */
+  readonly follows: boolean;
 }
 
 /** A generated workload: the script and what made it (`foliolog gen NAME --json` prints this). */
@@ -46,7 +51,9 @@ function workload<O>(name: string, summary: string, specs: OptionSpecs<O>, scrip
   return {
     name,
     summary,
-    options: keys.map((k) => ({ name: k, arg: specs[k].arg, help: specs[k].help, fallback: specs[k].format(specs[k].fallback) })),
+    options: keys.map((k) => ({
+      name: k, arg: specs[k].arg, help: specs[k].help, fallback: fallbackText(specs[k]), follows: specs[k].fallback.kind === 'follows',
+    })),
     generate(seed, given) {
       if (!Number.isInteger(seed) || seed < 0 || seed > SEED_MAX) throw new OptionError(`--seed: not an integer in 0..${SEED_MAX}: ${seed}`);
       const o = readOptions(specs, given);
@@ -64,7 +71,7 @@ function workload<O>(name: string, summary: string, specs: OptionSpecs<O>, scrip
  * ### Example
  * ```ts
  * const g = workloadNamed('dbpool')!.generate(3, { huge: 'always', ops: '500' })
- * g.script.split('\n')[0] // '# foliolog gen dbpool --seed 3 --ops 500 --size 256m --huge always --presize falloc --page 8k'
+ * g.script.split('\n')[0] // '# foliolog gen dbpool --seed 3 --ops 500 --size 256m --huge always --presize falloc --page 8k --memory 0'
  * ```
  */
 export const WORKLOADS: readonly Workload[] = [

@@ -1,6 +1,6 @@
 import { HPAGE_PMD_NR, PAGE_SIZE } from '../../model/index.js';
 import { Dice } from '../dice.js';
-import { type OptionSpecs, SZ_1G, choiceSpec, headerLine, intSpec, sizeSpec } from './options.js';
+import { type OptionSpecs, SZ_1G, choiceSpec, headerLine, intSpec, memorySpec, sizeSpec } from './options.js';
 import { Out, cmd } from './_out.js';
 import { weighted } from './_pick.js';
 
@@ -18,6 +18,8 @@ export interface SparseOptions {
   readonly files: number;
   /** The tmpfs mount's `huge=`. */
   readonly huge: 'always' | 'within_size' | 'advise' | 'never';
+  /** The `memory` line after the setup, in bytes (0: no line). */
+  readonly memory: number;
 }
 
 /** The options of `foliolog gen sparse`, with their defaults. */
@@ -26,6 +28,7 @@ export const SPARSE_OPTIONS: OptionSpecs<SparseOptions> = {
   size: sizeSpec('the largest i_size a file reaches', 64 * PMD_SIZE, PMD_SIZE, 2 * PMD_SIZE, 64 * SZ_1G),
   files: intSpec('files the commands are spread over', 2, 1, 8),
   huge: choiceSpec('the tmpfs mount\'s huge=', ['always', 'within_size', 'advise', 'never'], 'within_size'),
+  memory: memorySpec(0),
 };
 
 /** The name of file `k`: the mount's `f` first. Pure. */
@@ -109,13 +112,14 @@ function open(d: Dice, f: Files, out: Out): void {
  * written in scattered extents (a page to 2 MiB, some not page-aligned, some past EOF),
  * punched (`fpunch`, a page to 4 MiB), truncated down (`truncate` to 30–95%) and up again
  * (at most to `size`), read (`pread`) and probed with SEEK_DATA/SEEK_HOLE (`seek -d`,
- * `seek -h`, a few past EOF). Exactly `o.ops` commands; the first line is a comment naming
+ * `seek -h`, a few past EOF); with `o.memory`, a `memory` line after the setup puts them
+ * under memory pressure. Exactly `o.ops` commands; the first line is a comment naming
  * generator, seed and every option. Pure: the same (seed, options) give the same text.
  *
  * ### Example
  * ```ts
  * sparseScript(1, { ...defaultOptions(SPARSE_OPTIONS), files: 3 })
- * // '# foliolog gen sparse --seed 1 --ops 1500 --size 128m --files 3 --huge within_size\nmount tmpfs huge=within_size\ntruncate …'
+ * // '# foliolog gen sparse --seed 1 --ops 1500 --size 128m --files 3 --huge within_size --memory 0\nmount tmpfs huge=within_size\ntruncate …'
  * ```
  */
 export function sparseScript(seed: number, o: SparseOptions): string {
@@ -129,6 +133,7 @@ export function sparseScript(seed: number, o: SparseOptions): string {
     f.cur = k;
     out.push(cmd.truncate(f.size));
   }
+  if (o.memory > 0) out.push(cmd.memory(o.memory));
   while (out.left > 0) {
     const kind = weighted(d, {
       write: 28, punch: 12, seek: 22, read: 6, grow: f.size < f.max ? 5 : 0, shrink: 4, open: o.files > 1 ? 5 : 0,

@@ -15,17 +15,30 @@ describe('dbpoolScript', () => {
   it('starts with a comment naming generator, seed and every option, a mount and the pool sized up front', () => {
     const text = dbpoolScript(1, DEFAULTS);
     expect(text.split('\n').slice(0, 3)).toEqual([
-      '# foliolog gen dbpool --seed 1 --ops 1500 --size 256m --huge within_size --presize falloc --page 8k',
+      '# foliolog gen dbpool --seed 1 --ops 1500 --size 256m --huge within_size --presize falloc --page 8k --memory 0',
       'mount tmpfs huge=within_size', 'falloc 0 256m',
     ]);
     expect(parsed(text).lines).toHaveLength(1500);
     expect(dbpoolScript(1, { ...SMALL, huge: 'always', presize: 'truncate' }).split('\n').slice(1, 3)).toEqual(['mount tmpfs huge=always', 'truncate 32m']);
   });
 
-  it('runs on the model with the oracle on, for every seed and huge= value, without an errno', () => {
+  it('sets no memory limit by default, and with --memory a memory line right after the setup, within exactly --ops commands', () => {
+    expect(commands(dbpoolScript(1, DEFAULTS)).some((c) => c.cmd === 'memory')).toBe(false);
+    const text = dbpoolScript(1, { ...DEFAULTS, memory: 64 << 20 });
+    expect(text.split('\n').slice(0, 4)).toEqual([
+      '# foliolog gen dbpool --seed 1 --ops 1500 --size 256m --huge within_size --presize falloc --page 8k --memory 64m',
+      'mount tmpfs huge=within_size', 'falloc 0 256m', 'memory 64m',
+    ]);
+    expect(commands(text).filter((c) => c.cmd === 'memory')).toHaveLength(1);
+    expect(parsed(text).lines).toHaveLength(1500);
+    expect(dbpoolScript(1, { ...DEFAULTS, memory: 64 << 20 })).toBe(text);
+  });
+
+  it('runs on the model with the oracle on, for every seed and huge= value, without an errno, with or without --memory', () => {
     for (let seed = 1; seed <= 3; seed++) {
       for (const huge of ['within_size', 'always', 'never'] as const) {
-        const r = outcome(dbpoolScript(seed, { ...SMALL, huge, presize: seed % 2 === 0 ? 'truncate' : 'falloc' }));
+        const memory = seed === 2 ? 16 << 20 : 0;
+        const r = outcome(dbpoolScript(seed, { ...SMALL, huge, presize: seed % 2 === 0 ? 'truncate' : 'falloc', memory }));
         expect(r.failure, `seed ${seed} ${huge}`).toBeUndefined();
         expect(r.errnos, `seed ${seed} ${huge}`).toEqual({});
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choiceSpec, headerLine, intSpec, listSpec, optionsJson, readOptions, sizeSpec } from '../../../src/fuzz/workloads/options.js';
+import { choiceSpec, fallbackText, follows, headerLine, intSpec, listSpec, optionsJson, readOptions, sizeSpec } from '../../../src/fuzz/workloads/options.js';
 
 const SPECS = {
   ops: intSpec('commands', 100, 10, 1000),
@@ -28,6 +28,27 @@ describe('readOptions', () => {
     [{ sizes: '' }, '--sizes: not one of 16kB, 64kB, 2048kB: '],
   ])('refuses %j naming the option', (given, message) => {
     expect(() => readOptions(SPECS, given)).toThrow(message);
+  });
+});
+
+describe('follows', () => {
+  interface Limits { readonly size: number; readonly limit: number }
+  const LIMITS = {
+    size: sizeSpec<Limits>('bytes', 4 << 20, 2 << 20, 2 << 20, 1 << 30),
+    limit: sizeSpec<Limits>('limit', follows('size', 'half of --size', (size) => size / 2), 4096, 0, 1 << 30),
+  };
+
+  it('makes a default that follows an option read before it, unless the option is given', () => {
+    expect(readOptions(LIMITS, {})).toEqual({ size: 4 << 20, limit: 2 << 20 });
+    expect(readOptions(LIMITS, { size: '16m' })).toEqual({ size: 16 << 20, limit: 8 << 20 });
+    expect(readOptions(LIMITS, { size: '16m', limit: '0' })).toEqual({ size: 16 << 20, limit: 0 });
+    expect(fallbackText(LIMITS.limit)).toBe('half of --size');
+    expect(fallbackText(LIMITS.size)).toBe('4m');
+  });
+
+  it('is a bug, not a usage error, when the option it follows is declared after it', () => {
+    const backwards = { limit: LIMITS.limit, size: LIMITS.size };
+    expect(() => readOptions(backwards, {})).toThrow('a default follows --size, which is declared after it');
   });
 });
 

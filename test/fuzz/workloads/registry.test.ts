@@ -30,11 +30,26 @@ describe('WORKLOADS', () => {
     expect(() => w.generate(1, { page: '12k' })).toThrow(/^--page: not one of 4k, 8k, 16k, 32k, 64k: 12k$/);
   });
 
-  it.each(WORKLOADS.map((w) => [w.name, w] as const))('%s writes scripts the real kernel runs as they are: no task prefixes, no comment but the first line', (_, w) => {
+  it.each(WORKLOADS.map((w) => [w.name, w] as const))('%s writes scripts the real kernel runs as they are with --memory 0: no task prefixes, no comment but the first line, no model-only line', (_, w) => {
     for (let seed = 1; seed <= 5; seed++) {
-      const text = w.generate(seed, { ops: '300' }).script;
+      const text = w.generate(seed, { ops: '300', memory: '0' }).script;
       expect(parsed(text).lines.every((l) => l.task === undefined)).toBe(true);
+      expect(parsed(text).lines.some((l) => l.command.cmd === 'memory' || l.command.cmd === 'scan')).toBe(false);
       expect(text.split('\n').slice(1).some((l) => l.includes('#'))).toBe(false);
     }
+  });
+
+  it('every generator takes --memory: balloon\'s default follows --size, the others\' is 0', () => {
+    const memory = (name: string, given: Record<string, string>): unknown => workloadNamed(name)!.generate(1, { ops: '20', ...given }).options.memory;
+    expect(memory('balloon', {})).toBe(160 << 20);
+    expect(memory('balloon', { size: '512m' })).toBe(320 << 20);
+    expect(memory('balloon', { size: '512m', memory: '1g' })).toBe(1 << 30);
+    expect(memory('dbpool', {})).toBe(0);
+    expect(memory('sparse', { memory: '64m' })).toBe(64 << 20);
+    expect(WORKLOADS.map((w) => w.options.find((o) => o.name === 'memory'))).toMatchObject([
+      { fallback: '5/8 of --size, rounded down to 4k', follows: true },
+      { fallback: '0', follows: false },
+      { fallback: '0', follows: false },
+    ]);
   });
 });

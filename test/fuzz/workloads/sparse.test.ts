@@ -13,9 +13,25 @@ describe('sparseScript', () => {
 
   it('starts with a comment naming generator, seed and every option, a mount and each file grown', () => {
     const text = sparseScript(1, { ...DEFAULTS, files: 3 });
-    expect(text.split('\n')[0]).toBe('# foliolog gen sparse --seed 1 --ops 1500 --size 128m --files 3 --huge within_size');
+    expect(text.split('\n')[0]).toBe('# foliolog gen sparse --seed 1 --ops 1500 --size 128m --files 3 --huge within_size --memory 0');
     expect(parsed(text).lines).toHaveLength(1500);
     expect(text.split('\n').slice(1, 7).map((l) => l.split(' ')[0])).toEqual(['mount', 'truncate', 'open', 'truncate', 'open', 'truncate']);
+  });
+
+  it('sets no memory limit by default, and with --memory a memory line after every file is grown, within exactly --ops commands', () => {
+    expect(commands(sparseScript(1, DEFAULTS)).some((c) => c.cmd === 'memory')).toBe(false);
+    const text = sparseScript(1, { ...DEFAULTS, files: 3, memory: 64 << 20 });
+    expect(text.split('\n')[0]).toMatch(/ --memory 64m$/);
+    expect(text.split('\n').slice(1, 8).map((l) => l.split(' ')[0])).toEqual(['mount', 'truncate', 'open', 'truncate', 'open', 'truncate', 'memory']);
+    expect(text.split('\n')[7]).toBe('memory 64m');
+    expect(commands(text).filter((c) => c.cmd === 'memory')).toHaveLength(1);
+    expect(parsed(text).lines).toHaveLength(1500);
+  });
+
+  it('runs on the model under --memory with the oracle on', () => {
+    const r = outcome(sparseScript(2, { ...SMALL, memory: 4 << 20 }));
+    expect(r.failure).toBeUndefined();
+    expect(Object.keys(r.errnos).filter((e) => e !== 'ENXIO')).toEqual([]);
   });
 
   it('runs on the model with the oracle on, for every seed and huge= value; only seeks past the data fail (ENXIO)', () => {
