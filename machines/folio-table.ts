@@ -112,6 +112,7 @@ const PROBE_FOLIO = 1 as FolioId;
 function probeEvent(type: FolioMachineEventType): FolioMachineEvent {
   switch (type) {
     case 'folio_zeroed':
+    case 'folio_uptodate_cleared':
       return { type, folio: PROBE_FOLIO, index: 0 };
     case 'folio_split':
       return { type, folio: PROBE_FOLIO, order: 0 };

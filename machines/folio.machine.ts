@@ -56,6 +56,7 @@ const EVENT_TYPE_SET: Readonly<Record<FolioMachineEventType, true>> = {
   folio_collapsed: true,
   folio_pinned: true,
   folio_unpinned: true,
+  folio_uptodate_cleared: true,
 };
 
 /** Every {@link FolioMachineEventType}, in the order given above (that of `EVENT_CODES`). */
@@ -81,6 +82,7 @@ function loops<S extends string>(state: S) {
     folio_marked_uptodate: { target: state },
     folio_pinned: { target: state },
     folio_unpinned: { target: state },
+    folio_uptodate_cleared: { target: state },
   } as const;
 }
 

@@ -106,7 +106,11 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
       .option('--db <file>', 'taken as every command takes it; gen records nothing')
       .option('--json', 'print one JSON object: {generator, seed, options, lines, script}', false)
       .option('--seed <n>', 'seed of the script', '1');
-    for (const opt of w.options) sub.option(`--${opt.name} <${opt.arg}>`, opt.help, opt.fallback);
+    for (const opt of w.options) {
+      // A default that follows other options is the generator's to compute: commander only shows it.
+      if (opt.follows) sub.option(`--${opt.name} <${opt.arg}>`, `${opt.help} (default: ${opt.fallback})`);
+      else sub.option(`--${opt.name} <${opt.arg}>`, opt.help, opt.fallback);
+    }
     sub.action((o: GenCliOptions) => setCode(genCommand(w, o, env)));
   }
   root.command('compare')

@@ -33,7 +33,7 @@ export function recorderFor(writer: RunWriter): RunRecorder {
     operation: (o, task, file, _lastSeq, facts) => writer.operation({
       i: o.i, line: o.line, op: o.op, task: task ?? null, ret: o.ret, size: o.size, blocks: o.blocks, stats: o.stats,
       data: o.data, folios: o.folios, blind: o.blind, file, layout: facts.layout, unwrittenData: facts.unwrittenData,
-      noData: facts.noData,
+      noData: facts.noData, work: facts.work,
     }),
   };
 }

@@ -16,7 +16,7 @@ export const SGP_CODES: Readonly<Record<AllocationDecision['sgp'], number>> = Ob
 
 /** `explanations.cause` of a split. */
 export const SPLIT_CAUSE_CODES: Readonly<Record<SplitCause, number>> = Object.freeze({
-  punch: 1, truncate: 2, unfalloc: 3, reclaim: 4, size_limit: 5,
+  punch: 1, truncate: 2, unfalloc: 3, reclaim: 4, size_limit: 5, retry: 6, scan: 7,
 });
 
 /** `explanations.cause` of a collapse: who collapsed. */

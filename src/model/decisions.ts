@@ -64,8 +64,12 @@ export interface AllocationDecision {
   readonly suitableOrders: OrderMask;
 }
 
-/** What asked for a split. `size_limit`: the EOF shrinker run by an allocation that hit `size=`. */
-export type SplitCause = 'punch' | 'truncate' | 'unfalloc' | 'reclaim' | 'size_limit';
+/**
+ * What asked for a split. `size_limit`: the EOF shrinker run by an allocation that hit `size=`.
+ * What-if policies only: `retry`, `flag-reclaim` retrying a reclaim candidate's split; `scan`,
+ * the `zeropage-scan` scanner splitting a folio with zero pages.
+ */
+export type SplitCause = 'punch' | 'truncate' | 'unfalloc' | 'reclaim' | 'size_limit' | 'retry' | 'scan';
 
 /**
  * One split attempt: its cause, the page it split around (null: uniform, to order 0), and

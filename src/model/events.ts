@@ -11,6 +11,11 @@ export type ModelEvent =
       readonly order: number; readonly parent: FolioId | null; readonly cause: 'alloc' | 'split' | 'collapse' }
   /** The whole folio became uptodate (write_end, fault zeroing, second fallocate). */
   | { readonly type: 'folio_marked_uptodate'; readonly folio: FolioId }
+  /**
+   * Per-block policy only: the whole pages a punch or truncate zeroed in a folio it could not
+   * split stopped being uptodate, so the folio is no longer; `index` is the first of them.
+   */
+  | { readonly type: 'folio_uptodate_cleared'; readonly folio: FolioId; readonly index: number }
   /** A punch or truncate zeroed part of the folio without freeing it; `arg` is the first zeroed page. */
   | { readonly type: 'folio_zeroed'; readonly folio: FolioId; readonly index: number }
   /** The folio was replaced by its pieces (born next, with it as parent); `order` is the pieces' target order. */
@@ -59,6 +64,7 @@ export const EVENT_CODES: Readonly<Record<ModelEventType, number>> = Object.free
   folio_collapsed: 9,
   folio_pinned: 10,
   folio_unpinned: 11,
+  folio_uptodate_cleared: 12,
   file_created: 20,
   file_switched: 21,
   i_size_changed: 22,

@@ -16,7 +16,7 @@ export { BUG_NAMES, isBugName, policyForBugs } from './bugs.js';
 export { DEFAULT_POLICY, POLICY_NAMES, PolicyError, formatPolicy, parsePolicy, withPolicy } from './policy/spec.js';
 export type { PolicyName, PolicyPart, PolicySpec } from './policy/spec.js';
 export { policyOf } from './policy/policy.js';
-export type { Policy } from './policy/policy.js';
+export type { Policy, PolicyWork } from './policy/policy.js';
 export type { TaskState } from './task.js';
 export type { Step, Steps, Wait, YieldPoint } from './steps.js';
 export { isWait, runToEnd } from './steps.js';

@@ -140,6 +140,14 @@ export class PageCache {
     this.#account(f, -1);
   }
 
+  /** A cached folio stops being uptodate (per-block policy: punched blocks). Mirrors: folio_clear_uptodate(). */
+  clearUptodate(f: Folio): void {
+    if (!f.uptodate) return;
+    this.#account(f, -1);
+    f.uptodate = false;
+    this.#account(f, 1);
+  }
+
   /** Mark a cached folio uptodate. Mirrors: folio_mark_uptodate(). */
   markUptodate(f: Folio): void {
     if (f.uptodate) return;

@@ -80,6 +80,7 @@ function doSplit(ctx: ShmemCtx, inode: Inode, folio: Folio, pieces: readonly Spl
   for (const piece of born) {
     if (piece.index >= end && piece.index !== folio.index) removeFolio(ctx, inode, piece);
   }
+  ctx.policy.folioSplit(ctx, inode, folio, born);
   ctx.stats.count(order, 'split');
   return true;
 }

@@ -42,6 +42,10 @@ function splitWhy(cause: SplitCause, f: FolioRef, at: number | null, after: bool
     case 'size_limit':
       return `the EOF shrinker, run by an allocation the size= limit refused: ${name} reaches past max(EOF, fallocend): ${around}, `
         + 'freeing what lies past it';
+    case 'retry':
+      return `flag-reclaim: reclaim retries ${name}, a candidate since a punch could not split it: ${around}, `
+        + 'freeing the pages the punch meant to free that hold no data';
+    case 'scan': return `zeropage-scan: the scanner found pages of ${name} that hold only zeros: ${around}, freeing them`;
   }
 }
 

@@ -12,7 +12,8 @@ const STATE_NAMES = new Map<number, string>(Object.entries(FOLIO_STATE_CODES).ma
 function eventArg(e: ModelEvent): bigint | null {
   switch (e.type) {
     case 'folio_added': return BigInt(e.order);
-    case 'folio_zeroed': return BigInt(e.index);
+    case 'folio_zeroed':
+    case 'folio_uptodate_cleared': return BigInt(e.index);
     case 'folio_split': return BigInt(e.order);
     case 'folio_collapsed': return BigInt(e.into);
     case 'folio_pinned':
@@ -95,6 +96,7 @@ export class EventLog implements EventSink {
     }
     this.#states[id] = to;
     if (e.type === 'folio_marked_uptodate') this.live?.markedUptodate(id);
+    else if (e.type === 'folio_uptodate_cleared') this.live?.uptodateCleared(id);
     const ended = FINAL_CODES.has(to);
     if (ended) this.live?.ended(id);
     if (recorder) {

@@ -60,6 +60,11 @@ export class LiveFolios {
     this.#bits[id]! |= UPTODATE;
   }
 
+  /** `folio_uptodate_cleared` (per-block policy). */
+  uptodateCleared(id: number): void {
+    this.#bits[id]! &= ~UPTODATE;
+  }
+
   /** The folio's lifecycle reached a final state. */
   ended(id: number): void {
     const bits = this.#bits[id]!;

@@ -1,4 +1,4 @@
-import type { ExplanationRow } from '../model/index.js';
+import type { ExplanationRow, PolicyWork } from '../model/index.js';
 import type { Observation } from '../script/index.js';
 
 /** One row of the event log: integers only (product.md §4). */
@@ -45,6 +45,8 @@ export interface OperationFacts {
   readonly unwrittenData?: bigint;
   /** Pages resident in every file that hold no written byte, after the command (`Shmem.noDataPages`). */
   readonly noData?: number;
+  /** The what-if policy's work in the command: its counters' increase, and `metadataBytes` held after it. */
+  readonly work?: PolicyWork;
 }
 
 /** One row of the `explanations` table (the model's `ExplanationRow`: src/model/explanation-row.ts). */

@@ -1,4 +1,4 @@
-import type { BugName, OpResult, PolicySpec, ReadResult } from '../model/index.js';
+import type { BugName, OpResult, PolicySpec, PolicyWork, ReadResult } from '../model/index.js';
 import { type FolioWalk, InvariantError, type KernelVariant, Shmem, Stats, UnsupportedError } from '../model/index.js';
 import type { Observation, Script, ScriptLine, StatsDelta } from '../script/index.js';
 import { DecisionLog } from './decision-log.js';
@@ -78,8 +78,9 @@ export interface SimOptions {
   /** Bug switches to put back in the model (issue 9); none by default. */
   readonly bugs?: readonly BugName[];
   /**
-   * Record the what-if lab's memory metrics with each command (`OperationFacts.noData`: pages
-   * resident holding no written byte); off by default, since it costs O(byte runs) a command.
+   * Record the what-if lab's metrics with each command (`OperationFacts.noData`: pages resident
+   * holding no written byte; `OperationFacts.work`: what the policy's own work cost); off by
+   * default, since counting no-data pages costs O(byte runs) a command.
    */
   readonly metrics?: boolean;
   /**
@@ -89,6 +90,19 @@ export interface SimOptions {
   readonly policy?: PolicySpec;
   /** Picks the task of each step of a script with tasks (default: random, seed 1). */
   readonly scheduler?: Scheduler;
+}
+
+const NO_WORK: PolicyWork = { splitRetries: 0, pagesScanned: 0, bytesCompared: 0, zerosHoled: 0, metadataBytes: 0 };
+
+/** One command's share of the policy's work: counters since `before`, the metadata held after it. Pure. */
+function workDelta(now: PolicyWork, before: PolicyWork): PolicyWork {
+  return {
+    splitRetries: now.splitRetries - before.splitRetries,
+    pagesScanned: now.pagesScanned - before.pagesScanned,
+    bytesCompared: now.bytesCompared - before.bytesCompared,
+    zerosHoled: now.zerosHoled - before.zerosHoled,
+    metadataBytes: now.metadataBytes,
+  };
 }
 
 /**
@@ -117,6 +131,8 @@ export class Simulation {
   /** Only when the recorder takes explanations: the model reports no decisions otherwise. */
   readonly #decisions: DecisionLog | undefined;
   readonly #model: Shmem;
+  /** The policy's work counted up to the previous command (metrics runs). */
+  #work: PolicyWork = NO_WORK;
   readonly #oracle = new Oracle();
   readonly #observations: Observation[] = [];
   #next = 0;
@@ -226,8 +242,12 @@ export class Simulation {
       const unwritten = unwrittenData(model, line.command, r.result);
       const layout = model.layoutDigest();
       // The lab's no-data pages: O(files + byte runs), for the runs that ask (compare, run --metrics).
-      const noData = opts.metrics === true ? model.noDataPages() : undefined;
-      const base = noData === undefined ? { layout } : { layout, noData };
+      let base: OperationFacts = { layout };
+      if (opts.metrics === true) {
+        const work = model.policy.work();
+        base = { layout, noData: model.noDataPages(), work: workDelta(work, this.#work) };
+        this.#work = work;
+      }
       facts = unwritten === undefined ? base : { ...base, unwrittenData: unwritten };
     } catch (e) {
       return this.#caught(e, line, i);

@@ -90,6 +90,11 @@ export class CompactLiveTable {
     this.#meta[slot] = this.#meta[slot]! | 16;
   }
 
+  /** `folio_uptodate_cleared` (per-block policy). */
+  clearUptodate(slot: number): void {
+    this.#meta[slot] = this.#meta[slot]! & ~16;
+  }
+
   setPins(id: number, pins: number): void {
     if (pins === 0) this.#pins.delete(id);
     else this.#pins.set(id, pins);

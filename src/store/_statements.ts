@@ -44,8 +44,9 @@ export function prepareWriterStatements(sqlite: BetterSqlite3.Database): WriterS
   return {
     insertFile: p('insert into files (run_id, id, name, mount, kind) values (?, ?, ?, ?, ?)'),
     insertOperation: p(`insert into operations (run_id, i, line, op, task, ret, errno, size, blocks, stats, data,
-      folios, blind, file, last_seq, layout, resident, unwritten_data, no_data)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      folios, blind, file, last_seq, layout, resident, unwritten_data, no_data, split_retries, pages_scanned,
+      bytes_compared, zeros_holed, metadata_bytes)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertFolio: p(`insert into folios (${FOLIO_COLUMNS}) values ${rows(1, 11)}`),
     insertFolios: p(`insert into folios (${FOLIO_COLUMNS}) values ${rows(FOLIOS_PER_INSERT, 11)}`),
     // `||` makes text of two blobs, byte for byte; the cast makes it a blob again.

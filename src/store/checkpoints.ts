@@ -52,14 +52,16 @@ export type LiveTable = Map<number, LiveFolio>;
 export const CHECKPOINT_FORMAT = 2;
 const FORMAT = CHECKPOINT_FORMAT;
 const UPTODATE = EVENT_CODES.folio_marked_uptodate;
+const UPTODATE_CLEARED = EVENT_CODES.folio_uptodate_cleared;
 const PINNED = EVENT_CODES.folio_pinned;
 const UNPINNED = EVENT_CODES.folio_unpinned;
 
 /**
  * Apply one event to the live table: a birth (`extra.born`) adds the folio in state `to`,
- * `folio_marked_uptodate` sets uptodate, `folio_pinned`/`folio_unpinned` set the pin count to
- * `arg`, a non-null `to` sets the state, `extra.ended` removes it. Events without a folio change nothing. Uptodate comes only from `folio_marked_uptodate`
- * events: a split piece of an uptodate folio needs its own. Deterministic; mutates `table` in
+ * `folio_marked_uptodate` sets uptodate (`folio_uptodate_cleared`, per-block runs only, clears
+ * it), `folio_pinned`/`folio_unpinned` set the pin count to `arg`, a non-null `to` sets the
+ * state, `extra.ended` removes it. Events without a folio change nothing. Uptodate comes only
+ * from `folio_marked_uptodate` events: a split piece of an uptodate folio needs its own. Deterministic; mutates `table` in
  * place (copying a table of millions of folios per event is not an option).
  * @throws StoreError `E_BAD_EVENT` for a birth of a live id, a birth without `to`, or an event
  *   naming a folio that is not live.
@@ -85,6 +87,7 @@ export function applyEvent(table: LiveTable, row: EventRow, extra?: EventExtra):
   const folio = table.get(id);
   if (folio === undefined) throw badEvent(row, 'is not live');
   if (row.event === UPTODATE) folio.uptodate = 1;
+  else if (row.event === UPTODATE_CLEARED) folio.uptodate = 0;
   else if (row.event === PINNED || row.event === UNPINNED) folio.pins = Number(row.arg ?? 0);
   if (row.to !== null) folio.state = row.to;
   if (extra?.ended === true) table.delete(id);

@@ -101,6 +101,12 @@ export interface OperationsTable {
    */
   unwritten_data: NullableInt64Column;
   no_data: NullableInt64Column;
+  /** The what-if lab's work in the command (migration 0009; metrics runs only, else null). */
+  split_retries: NullableInt64Column;
+  pages_scanned: NullableInt64Column;
+  bytes_compared: NullableInt64Column;
+  zeros_holed: NullableInt64Column;
+  metadata_bytes: NullableInt64Column;
 }
 
 /** `folios`: one row per folio a run ever had; `id` is the run's allocation counter. */

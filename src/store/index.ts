@@ -26,7 +26,7 @@ export type {
 export type { FileRow } from './positions.js';
 export type { SqlCell, SqlRows } from './sql.js';
 export { Replay } from './replay.js';
-export type { RunMemory } from './store.js';
+export type { RunMetrics } from './store.js';
 export type { CheckpointInfo } from './replay.js';
 export { Counters } from './counters.js';
 export type { RowDifference } from './runs.js';

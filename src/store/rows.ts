@@ -1,4 +1,5 @@
 import type { BlindRun, DataRun, FolioTriple, StatsDelta } from '../script/index.js';
+import type { PolicyWork } from '../model/index.js';
 import type { FileKind, RunSource, RunStatus, RunsRow } from './database.js';
 import { StoreError } from './errors.js';
 
@@ -76,6 +77,8 @@ export interface OperationInput {
   readonly unwrittenData?: bigint | number | null | undefined;
   /** Pages resident in every file that hold no written byte (model runs; migration 0008). */
   readonly noData?: number | null | undefined;
+  /** The what-if policy's work in the command (model runs with metrics; migration 0009). */
+  readonly work?: PolicyWork | undefined;
 }
 
 /** An `explanations` row (migration 0004): the model's own type, shared with the simulator. */

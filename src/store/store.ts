@@ -19,14 +19,25 @@ import { type SqlRows, readOnlyQuery } from './sql.js';
 import { type LifetimeRow, type MarkRow, lifetimeMarks, lifetimes } from './timeline.js';
 import type { RunWriter, WriterOptions } from './writer.js';
 
-/** A run's memory over its operations, in pages (no-data: null for a kernel run). */
-export interface RunMemory {
+/**
+ * A run's what-if lab metrics over its operations (view `run_metrics`): memory in pages, the
+ * policy's work, SEEK's holes reported as data in bytes. Null where the run recorded none (a
+ * kernel run, a model run without metrics; `seekNoData` without SEEK commands).
+ */
+export interface RunMetrics {
   readonly ops: number;
   readonly peakResident: number;
   readonly finalResident: number;
   readonly peakNoData: number | null;
   readonly finalNoData: number | null;
   readonly noDataIntegral: number | null;
+  readonly splitRetries: number | null;
+  readonly pagesScanned: number | null;
+  readonly bytesCompared: number | null;
+  readonly zerosHoled: number | null;
+  readonly peakMetadataBytes: number | null;
+  readonly finalMetadataBytes: number | null;
+  readonly seekNoData: number | null;
 }
 
 /**
@@ -115,15 +126,22 @@ export class Store {
   }
 
   /**
-   * Run `id`'s memory over its operations (view `run_memory`, migration 0008): peak and final
-   * resident and no-data pages, and the no-data integral (page × operations); undefined for a
-   * run without operations. One indexed read of its operation rows.
+   * Run `id`'s what-if lab metrics (view `run_metrics`, migrations 0008–0009): peak and final
+   * resident and no-data pages, the no-data integral (page × operations), the policy's work,
+   * the bytes SEEK reported as data holding none; undefined for a run without operations. One
+   * indexed read of its operation rows.
    */
-  async runMemory(id: number): Promise<RunMemory | undefined> {
-    const r = await sql<RunMemory>`select ops, peak_resident as peakResident, final_resident as finalResident,
-      peak_no_data as peakNoData, final_no_data as finalNoData, no_data_integral as noDataIntegral
-      from run_memory where run_id = ${id}`.execute(this.#db);
-    return r.rows[0];
+  async runMetrics(id: number): Promise<RunMetrics | undefined> {
+    const r = await sql<RunMetrics>`select ops, peak_resident as peakResident, final_resident as finalResident,
+      peak_no_data as peakNoData, final_no_data as finalNoData, no_data_integral as noDataIntegral,
+      split_retries as splitRetries, pages_scanned as pagesScanned, bytes_compared as bytesCompared,
+      zeros_holed as zerosHoled, peak_metadata_bytes as peakMetadataBytes, final_metadata_bytes as finalMetadataBytes,
+      seek_no_data as seekNoData
+      from run_metrics where run_id = ${id}`.execute(this.#db);
+    const row = r.rows[0];
+    if (row === undefined) return undefined;
+    // 64-bit columns come back as bigint (the connection's safeIntegers): numbers here.
+    return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? null : Number(v)])) as unknown as RunMetrics;
   }
 
   /** Run `id`'s resident and no-data pages after each operation, in order: one indexed read. */

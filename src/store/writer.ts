@@ -138,6 +138,7 @@ export class RunWriter {
         pending.folioEvent(id, row.seq, live.lastSeq(slot));
         live.setLastSeq(slot, row.seq);
         if (row.event === UPTODATE) live.setUptodate(slot);
+        else if (row.event === UPTODATE_CLEARED) live.clearUptodate(slot);
         else if (row.event === PINNED || row.event === UNPINNED) live.setPins(id, Number(row.arg ?? 0));
         if (row.to !== null) live.setState(slot, row.to);
         if (extra?.ended === true) {
@@ -181,11 +182,13 @@ export class RunWriter {
     const errno = failed ? row.ret as string : null;
     const data = json(row.data);
     const layout = row.layout ?? null;
+    const work = row.work;
     this.#pending.operations.push([
       this.runId, row.i, row.line, row.op, row.task ?? null, ret, errno,
       row.size, row.blocks, JSON.stringify(row.stats), data, keep ? json(row.folios) : null,
       keep ? json(row.blind) : null, row.file, this.#lastSeq, layout, this.#live.pages, row.unwrittenData ?? null,
-      row.noData ?? null,
+      row.noData ?? null, work?.splitRetries ?? null, work?.pagesScanned ?? null, work?.bytesCompared ?? null,
+      work?.zerosHoled ?? null, work?.metadataBytes ?? null,
     ]);
     this.#block(this.#blocks.add(row.i, { line: row.line, op: row.op, ret, errno, size: row.size, blocks: row.blocks, data, stats: row.stats, layout }));
     this.#counters.add(row.stats);
@@ -271,6 +274,7 @@ export class RunWriter {
 /** Event and state codes are small: tallies index typed arrays by code. */
 const TALLY_CODES = 64;
 const UPTODATE = EVENT_CODES.folio_marked_uptodate;
+const UPTODATE_CLEARED = EVENT_CODES.folio_uptodate_cleared;
 const PINNED = EVENT_CODES.folio_pinned;
 const UNPINNED = EVENT_CODES.folio_unpinned;
 

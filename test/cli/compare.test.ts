@@ -30,7 +30,34 @@ describe('foliolog compare', () => {
     expect(rows[1]!.no_data_integral).toBe(256 * 2);
     const table = await cli('compare', t.file('p.fl', PINNED), '--db', db, '--policies', 'linux-6.18,flag-reclaim');
     expect(table.stdout).toMatch(/^policy +run +status +peak resident/);
-    expect(table.stdout).toMatch(/^flag-reclaim +5 +complete +512 +256 +256 +0 +512 +1 +1$/m);
+    expect(table.stdout).toMatch(/^flag-reclaim +5 +complete +512 +256 +256 +0 +512$/m);
+    expect(table.stdout).toMatch(/^policy +split +split failed +retried +pages scanned +bytes compared +zeros holed +seek no-data +metadata peak$/m);
+    expect(table.stdout).toMatch(/^flag-reclaim +1 +1 +1 +0 +0 +0 +0 +0$/m);
+  });
+
+  it('counts each policy\'s work: retries, pages scanned and bytes compared, written zeros freed, SEEK\'s no-data bytes, per-block state', async () => {
+    // Pages 256-257 written as zeros, the rest 0xcd; page 384 punched out of the pinned PMD folio
+    // (the split fails); SEEK from 0; the pin dropped, a reclaim, a scan pass.
+    const script = t.file('w.fl', 'mount tmpfs huge=always\npwrite 0 2m\npwrite -S 0 1m 8k\nmmap\npin 0 4k\nfpunch 1536k 4k\n'
+      + 'seek -h 0\nseek -d 1536k\nunpin\nreclaim\nscan\n');
+    const r = await cli('compare', script, '--db', t.file('s.db'), '--json', '--policies', 'linux-6.18,per-block,flag-reclaim,zeropage-scan');
+    expect(r.code).toBe(0);
+    const [six, perBlock, flag, scan] = (JSON.parse(r.stdout) as { runs: Array<Record<string, unknown>> }).runs;
+    const work = (x: Record<string, unknown> | undefined) => [x!.split_retries, x!.pages_scanned, x!.bytes_compared, x!.zeros_holed,
+      x!.seek_no_data, x!.peak_metadata_bytes, x!.final_metadata_bytes];
+    // 6.18: SEEK_HOLE answers EOF (2 MiB) and SEEK_DATA the punched page itself: both report it,
+    // zeros kept uptodate, as data.
+    expect(work(six)).toEqual([0, 0, 0, 0, 2 * 4096, 0, 0]);
+    // per-block: the punched page stops being uptodate, SEEK_HOLE finds it; SEEK_DATA from it
+    // answers the next page; the folio keeps a PMD bitmap (8 + 64 bytes) to the end.
+    expect(work(perBlock)).toEqual([0, 0, 0, 0, 0, 72, 72]);
+    // flag-reclaim: the reclaim after the unpin retries the split once.
+    expect(work(flag)).toEqual([1, 0, 0, 0, 2 * 4096, 0, 0]);
+    expect(flag).toMatchObject({ split: 1, split_failed: 1, final_resident: 511 });
+    // The scan: 512 pages; 509 of 0xcd cost a byte each, the 3 zero pages 4,096 each; it frees
+    // them, 2 of which the user wrote.
+    expect(work(scan)).toEqual([0, 512, 509 + 3 * 4096, 2, 2 * 4096, 0, 0]);
+    expect(scan).toMatchObject({ final_resident: 509 });
   });
 
   it('draws each policy\'s resident and no-data pages over the run with --svg, the same bytes every time', async () => {

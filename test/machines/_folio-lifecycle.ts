@@ -25,41 +25,46 @@ export const LIFECYCLE: Record<FolioState, Record<FolioMachineEventType, Cell>> 
     folio_marked_uptodate: 'allocated', folio_zeroed: 'partially-punched', folio_split: 'split',
     folio_split_failed: 'split-failed', folio_reclaim_marked: 'reclaim-candidate', folio_reclaim_cleared: '—',
     folio_removed: 'freed', folio_collapsed: 'collapsed-into', folio_pinned: 'allocated', folio_unpinned: 'allocated',
+    folio_uptodate_cleared: 'allocated',
   },
   'partially-punched': {
     folio_marked_uptodate: 'partially-punched', folio_zeroed: 'partially-punched', folio_split: 'split',
     folio_split_failed: 'split-failed', folio_reclaim_marked: 'reclaim-candidate', folio_reclaim_cleared: '—',
     folio_removed: 'freed', folio_collapsed: 'collapsed-into', folio_pinned: 'partially-punched', folio_unpinned: 'partially-punched',
+    folio_uptodate_cleared: 'partially-punched',
   },
   'split-failed': {
     folio_marked_uptodate: 'split-failed', folio_zeroed: 'partially-punched', folio_split: 'split',
     folio_split_failed: 'split-failed', folio_reclaim_marked: 'reclaim-candidate', folio_reclaim_cleared: '—',
     folio_removed: 'freed', folio_collapsed: 'collapsed-into', folio_pinned: 'split-failed', folio_unpinned: 'split-failed',
+    folio_uptodate_cleared: 'split-failed',
   },
   'reclaim-candidate': {
     folio_marked_uptodate: 'reclaim-candidate', folio_zeroed: 'partially-punched', folio_split: 'split',
     folio_split_failed: 'reclaim-candidate', folio_reclaim_marked: '—', folio_reclaim_cleared: 'allocated',
     folio_removed: 'freed', folio_collapsed: 'collapsed-into', folio_pinned: 'reclaim-candidate', folio_unpinned: 'reclaim-candidate',
+    folio_uptodate_cleared: 'reclaim-candidate',
   },
   collapsed: {
     folio_marked_uptodate: 'collapsed', folio_zeroed: 'partially-punched', folio_split: 'split',
     folio_split_failed: 'split-failed', folio_reclaim_marked: 'reclaim-candidate', folio_reclaim_cleared: '—',
     folio_removed: 'freed', folio_collapsed: 'collapsed-into', folio_pinned: 'collapsed', folio_unpinned: 'collapsed',
+    folio_uptodate_cleared: 'collapsed',
   },
   split: {
     folio_marked_uptodate: '—', folio_zeroed: '—', folio_split: '—', folio_split_failed: '—',
     folio_reclaim_marked: '—', folio_reclaim_cleared: '—', folio_removed: '—', folio_collapsed: '—',
-    folio_pinned: '—', folio_unpinned: '—',
+    folio_pinned: '—', folio_unpinned: '—', folio_uptodate_cleared: '—',
   },
   freed: {
     folio_marked_uptodate: '—', folio_zeroed: '—', folio_split: '—', folio_split_failed: '—',
     folio_reclaim_marked: '—', folio_reclaim_cleared: '—', folio_removed: '—', folio_collapsed: '—',
-    folio_pinned: '—', folio_unpinned: '—',
+    folio_pinned: '—', folio_unpinned: '—', folio_uptodate_cleared: '—',
   },
   'collapsed-into': {
     folio_marked_uptodate: '—', folio_zeroed: '—', folio_split: '—', folio_split_failed: '—',
     folio_reclaim_marked: '—', folio_reclaim_cleared: '—', folio_removed: '—', folio_collapsed: '—',
-    folio_pinned: '—', folio_unpinned: '—',
+    folio_pinned: '—', folio_unpinned: '—', folio_uptodate_cleared: '—',
   },
 };
 
@@ -87,6 +92,7 @@ const FOLIO = 7 as FolioId;
 export function event(type: FolioMachineEventType): FolioMachineEvent {
   switch (type) {
     case 'folio_zeroed':
+    case 'folio_uptodate_cleared':
       return { type, folio: FOLIO, index: 3 };
     case 'folio_split':
       return { type, folio: FOLIO, order: 2 };

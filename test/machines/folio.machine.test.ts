@@ -56,8 +56,8 @@ describe('folioMachine transitions', () => {
     expect(cleared.value).toBe('allocated');
   });
 
-  it('gives the resident states the same targets for every event but the self-loops (uptodate, pins)', () => {
-    const LOOPS: readonly string[] = ['folio_marked_uptodate', 'folio_pinned', 'folio_unpinned'];
+  it('gives the resident states the same targets for every event but the self-loops (uptodate flag, pins)', () => {
+    const LOOPS: readonly string[] = ['folio_marked_uptodate', 'folio_uptodate_cleared', 'folio_pinned', 'folio_unpinned'];
     const row = (state: FolioState) => FOLIO_MACHINE_EVENT_TYPES.filter((t) => !LOOPS.includes(t))
       .map((type) => {
         const snapshot = reach(state);

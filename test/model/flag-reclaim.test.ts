@@ -42,6 +42,21 @@ describe('flag-reclaim', () => {
     expect(flag[8]!.data).toEqual([[0, 1, 7]]);
   });
 
+  it('frees the flagged pages after a later punch split the candidate: its large pieces become candidates', () => {
+    // The failed punch flags pages 256..511; after the unpin, a punch of page 8 splits the folio
+    // non-uniformly around it, leaving the flagged pages in an order-8 piece.
+    const lines = [...PINNED.slice(0, 5), 'unpin', 'fpunch 32k 4k', 'reclaim', 'pread 1m 1m'];
+    const six = run(lines, 'linux-6.18');
+    const flag = run(lines, 'flag-reclaim');
+    expect(flag[6]!.folios).toContainEqual([256, 8, 1]);
+    expect(six[7]!.folios).toContainEqual([256, 8, 1]);
+    // The reclaim retries the piece, splits it and frees its 256 pages; 6.18 keeps them.
+    expect(flag[7]!.stats).toEqual({ '1024kB': { split: 1 } });
+    expect(flag[7]!.folios.filter(([i]) => i >= 256)).toEqual([]);
+    expect(six[7]!.blocks - flag[7]!.blocks).toBe(256n * 8n);
+    expect(flag[8]!.data).toEqual([[0, 1048576, 0]]);
+  });
+
   it('holds the oracle and the invariants over 100 random scripts of pins, punches, truncates and reclaims', () => {
     let reclaimed = 0;
     for (let seed = 1; seed <= 100; seed++) {

@@ -101,6 +101,35 @@ describe('per-block uptodate state', () => {
     expect(at(obs, lines, 'pread 64k 4k').data).toEqual([[0, 4096, 0]]);
   });
 
+  it('clears the uptodate pages a punch zeroed in a folio it could not split: SEEK finds the hole, a write or fault fills it', () => {
+    const pinned = ['mount tmpfs huge=always', 'pwrite 0 2m', 'mmap', 'pin 0 4k', 'fpunch 1538k 8k'];
+    const lines = [...pinned, 'seek -h 0', 'seek -d 1536k', 'pread 1536k 16k', 'pwrite -S 7 1540k 4k', 'seek -h 0', 'mread 1544k 4k', 'seek -h 0'];
+    const obs = runPerBlock(lines);
+    // The split fails; page 385 (1540k..1544k), wholly punched, is no longer uptodate: the folio
+    // is not; pages 384 and 386, partly punched, keep their other bytes and stay uptodate.
+    expect(at(obs, lines, 'fpunch 1538k 8k').folios).toEqual(folios('0:9*'));
+    expect(at(obs, lines, 'fpunch 1538k 8k').stats).toEqual({ '2048kB': { split_failed: 1 } });
+    expect(obs[5]!.ret).toBe(1540n * K);
+    expect(obs[6]!.ret).toBe(1536n * K);
+    expect(at(obs, lines, 'pread 1536k 16k').data).toEqual([[0, 2048, 0xcd], [2048, 8192, 0], [10240, 6144, 0xcd]]);
+    // Written again: every page is uptodate, so is the folio; SEEK_HOLE answers EOF.
+    expect(at(obs, lines, 'pwrite -S 7 1540k 4k').folios).toEqual(folios('0:9'));
+    expect(obs[9]!.ret).toBe(2n * M);
+    // Under 6.18 the punched page stays uptodate zeros from the start: data to SEEK.
+    const six = simulate(parseScript(scriptText([...pinned, 'seek -h 0']), 'six.fl'));
+    expect(six.observations[4]!.folios).toEqual(folios('0:9'));
+    expect(six.observations[5]!.ret).toBe(2n * M);
+  });
+
+  it('makes the folio uptodate again when a fault maps a punched page, zeroed', () => {
+    const lines = ['mount tmpfs huge=always', 'pwrite 0 2m', 'mmap', 'pin 0 4k', 'fpunch 1m 4k', 'mread 1m 4k', 'seek -h 0', 'pread 1m 4k'];
+    const obs = runPerBlock(lines);
+    expect(at(obs, lines, 'fpunch 1m 4k').folios).toEqual(folios('0:9*'));
+    expect(at(obs, lines, 'mread 1m 4k').folios).toEqual(folios('0:9'));
+    expect(at(obs, lines, 'seek -h 0').ret).toBe(2n * M);
+    expect(at(obs, lines, 'pread 1m 4k').data).toEqual([[0, 4096, 0]]);
+  });
+
   it('leaves a large folio a write allocates partly uptodate too', () => {
     const obs = runPerBlock(['mount tmpfs huge=always', 'pwrite 0 4k', 'pwrite 8k 4k', 'seek -h 0']);
     expect(obs[2]!.folios).toEqual(folios('0:9*'));

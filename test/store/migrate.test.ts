@@ -9,7 +9,7 @@ import { APPLICATION_ID, createMigrator, loadMigrations, openStore } from '../..
 import { MIGRATION_NAMES, tempDir } from './_helpers.js';
 
 const TABLES = ['checkpoints', 'event_types', 'events', 'explanation_codes', 'explanations', 'files', 'folio_states', 'folios', 'operation_blocks', 'operations', 'runs'];
-const VIEWS = ['event_log', 'folio_lifetimes', 'holes_as_data', 'op_summary', 'run_memory', 'split_failures'];
+const VIEWS = ['event_log', 'folio_lifetimes', 'holes_as_data', 'op_summary', 'run_memory', 'run_metrics', 'split_failures'];
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => { tmp = tempDir(); });

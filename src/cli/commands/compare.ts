@@ -19,7 +19,11 @@ export interface CompareOptions {
   readonly svg?: string;
 }
 
-/** One run of `compare`: its policy, run id, status and memory metrics (pages). */
+/**
+ * One run of `compare`: its policy, run id, status, memory (pages), splits (the kernel's
+ * counters summed over every size: `split` done, `split_failed` refused; attempts are both),
+ * the policy's work, and SEEK's holes reported as data (bytes).
+ */
 export interface CompareRow {
   readonly policy: string;
   readonly run: number;
@@ -31,6 +35,17 @@ export interface CompareRow {
   readonly no_data_integral: number | null;
   readonly split: number;
   readonly split_failed: number;
+  /** flag-reclaim: splits retried on reclaim candidates (counted in `split`/`split_failed` too). */
+  readonly split_retries: number;
+  /** zeropage-scan: pages scanned, bytes compared with zero, freed pages that held written zeros. */
+  readonly pages_scanned: number;
+  readonly bytes_compared: number;
+  readonly zeros_holed: number;
+  /** Bytes SEEK_DATA/SEEK_HOLE reported as data that hold no written byte, over the run. */
+  readonly seek_no_data: number;
+  /** per-block: bytes of per-block state, at most and at the end. */
+  readonly peak_metadata_bytes: number;
+  readonly final_metadata_bytes: number;
 }
 
 /** A counter summed over every size of `stats`. Pure. */
@@ -42,11 +57,11 @@ function total(stats: StatsDelta | null, name: string): number {
 
 /**
  * `foliolog compare SCRIPT --policies A,B,...`: run SCRIPT under each policy (specs as
- * `--policy` takes them, commas between runs), record each run, and print one table of their
- * memory side by side: peak and final resident pages, peak and final pages holding no data,
- * the no-data integral (page × operations), splits and failed splits over the run. JSON: one
- * object `{runs: [{policy, run, status, peak_resident, final_resident, peak_no_data,
- * final_no_data, no_data_integral, split, split_failed}]}`.
+ * `--policy` takes them, commas between runs), record each run, and print two tables side by
+ * side: memory (peak and final resident pages, peak and final pages holding no data, the
+ * no-data integral: page × operations) and work (splits and failed splits over the run, splits
+ * retried, pages scanned, bytes compared, written zeros freed, SEEK's bytes of data holding
+ * none, peak per-block state). JSON: one object `{runs: [CompareRow...]}`.
  * @returns 0; 1 when a run failed its oracle check (the table still prints, the run marked);
  *   130/143 when stopped
  * @throws CliError (exit 2): a bad spec (before anything runs), a script error
@@ -68,12 +83,15 @@ export async function compareCommand(script: string, o: CompareOptions, env: Cli
   try {
     for (const r of ran) {
       const run = await store.getRun(r.run);
-      const m = await store.runMemory(r.run);
+      const m = await store.runMetrics(r.run);
       rows.push({
         policy: r.policy, run: r.run, status: run.status,
         peak_resident: m?.peakResident ?? 0, final_resident: m?.finalResident ?? 0,
         peak_no_data: m?.peakNoData ?? null, final_no_data: m?.finalNoData ?? null, no_data_integral: m?.noDataIntegral ?? null,
         split: total(run.counters, 'split'), split_failed: total(run.counters, 'split_failed'),
+        split_retries: m?.splitRetries ?? 0, pages_scanned: m?.pagesScanned ?? 0, bytes_compared: m?.bytesCompared ?? 0,
+        zeros_holed: m?.zerosHoled ?? 0, seek_no_data: m?.seekNoData ?? 0,
+        peak_metadata_bytes: m?.peakMetadataBytes ?? 0, final_metadata_bytes: m?.finalMetadataBytes ?? 0,
       });
       if (o.svg !== undefined) series.push({ policy: r.policy, points: await store.memorySeries(r.run) });
     }
@@ -83,11 +101,16 @@ export async function compareCommand(script: string, o: CompareOptions, env: Cli
   if (o.svg !== undefined) writeWhole(o.svg, await compareChartSvg(basename(script), series));
   if (o.json) env.stdout.write(`${jsonText({ runs: rows })}\n`);
   else {
-    const head = ['policy', 'run', 'status', 'peak resident', 'final resident', 'peak no-data', 'final no-data', 'no-data × ops', 'split', 'split failed'];
     const cell = (v: number | null) => (v === null ? '-' : String(v));
-    env.stdout.write(`${columns([head, ...rows.map((r) => [r.policy, String(r.run), r.status, cell(r.peak_resident), cell(r.final_resident),
-      cell(r.peak_no_data), cell(r.final_no_data), cell(r.no_data_integral), String(r.split), String(r.split_failed)])])}\n`);
-    env.stdout.write('pages of 4 KiB; no-data: resident pages holding no written byte\n');
+    const memory = ['policy', 'run', 'status', 'peak resident', 'final resident', 'peak no-data', 'final no-data', 'no-data × ops'];
+    env.stdout.write(`${columns([memory, ...rows.map((r) => [r.policy, String(r.run), r.status, cell(r.peak_resident), cell(r.final_resident),
+      cell(r.peak_no_data), cell(r.final_no_data), cell(r.no_data_integral)])])}\n`);
+    env.stdout.write('pages of 4 KiB; no-data: resident pages holding no written byte\n\n');
+    const work = ['policy', 'split', 'split failed', 'retried', 'pages scanned', 'bytes compared', 'zeros holed', 'seek no-data', 'metadata peak'];
+    env.stdout.write(`${columns([work, ...rows.map((r) => [r.policy, String(r.split), String(r.split_failed), String(r.split_retries),
+      String(r.pages_scanned), String(r.bytes_compared), String(r.zeros_holed), String(r.seek_no_data), String(r.peak_metadata_bytes)])])}\n`);
+    env.stdout.write('retried: splits flag-reclaim retried (in split/split failed too); zeros holed: written zeros the scanner freed;\n'
+      + 'seek no-data: bytes SEEK_DATA/SEEK_HOLE reported as data that hold no written byte; metadata: bytes of per-block state\n');
   }
   return ran.some((r) => r.code === 1) ? 1 : ran.some((r) => r.code !== 0) ? 2 : 0;
 }

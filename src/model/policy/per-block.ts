@@ -13,6 +13,23 @@ export interface UptodateBits {
   count: number;
 }
 
+/** Bytes of per-block state of `folio` (see `PerBlock.metadataBytes`). Pure. */
+function stateBytes(folio: Folio): number {
+  return 8 + 8 * Math.ceil((1 << folio.order) / 64);
+}
+
+/** Bits set among the first `nr` of `words`. Pure. */
+function countBits(words: Uint32Array, nr: number): number {
+  let count = 0;
+  for (let k = 0; k * 32 < nr; k++) {
+    let w = nr - k * 32 < 32 ? words[k]! & ((1 << (nr - k * 32)) - 1) : words[k]!;
+    w -= (w >>> 1) & 0x55555555;
+    w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
+    count += (Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+  }
+  return count;
+}
+
 function testBit(words: Uint32Array, p: number): boolean {
   return (words[p >>> 5]! & (1 << (p & 31))) !== 0;
 }
@@ -32,6 +49,25 @@ function testBit(words: Uint32Array, p: number): boolean {
  */
 export class PerBlock {
   readonly #partial = new Map<Folio, UptodateBits>();
+  #bytes = 0;
+
+  /**
+   * Bytes of per-block state held now: for each partly uptodate folio, a lock word and its
+   * bitmap in longs (8 + 8 × ceil(pages / 64): 16 for a 64 KiB folio, 72 for a PMD one), as the
+   * series' per-folio state costs before the allocator rounds it up.
+   */
+  get metadataBytes(): number {
+    return this.#bytes;
+  }
+
+  #put(folio: Folio, bits: UptodateBits): void {
+    this.#partial.set(folio, bits);
+    this.#bytes += stateBytes(folio);
+  }
+
+  #drop(folio: Folio): void {
+    if (this.#partial.delete(folio)) this.#bytes -= stateBytes(folio);
+  }
 
   /** Partly uptodate folios held. */
   get size(): number {
@@ -65,7 +101,7 @@ export class PerBlock {
     if (bits === undefined) {
       if (end - start === nr) return true;
       bits = { words: new Uint32Array(Math.ceil(nr / 32)), count: 0 };
-      this.#partial.set(folio, bits);
+      this.#put(folio, bits);
     }
     const words = bits.words;
     for (let p = start - folio.index; p < end - folio.index; p++) {
@@ -74,19 +110,46 @@ export class PerBlock {
       bits.count++;
     }
     if (bits.count < nr) return false;
-    this.#partial.delete(folio);
+    this.#drop(folio);
     return true;
+  }
+
+  /**
+   * Pages [start, end) of the large `folio` stop being uptodate, except those `keep` says still
+   * hold data. An uptodate folio gets a bitmap of its other pages; a folio left with no uptodate
+   * page keeps none.
+   * @returns true when `folio` was uptodate and some page stopped being (the caller clears the
+   *   folio's flag).
+   * Mirrors (in shape): ifs_clear_range_uptodate() of the series' "clear uptodate blocks after PUNCH_HOLE".
+   */
+  clearRange(folio: Folio, start: number, end: number, keep: (index: number) => boolean): boolean {
+    const nr = 1 << folio.order;
+    let bits = this.#partial.get(folio);
+    if (bits === undefined && !folio.uptodate) return false;
+    const words = bits?.words ?? new Uint32Array(Math.ceil(nr / 32)).fill(0xffffffff);
+    let count = bits?.count ?? nr;
+    for (let index = Math.max(start, folio.index); index < Math.min(end, folio.index + nr); index++) {
+      const p = index - folio.index;
+      if (!testBit(words, p) || keep(index)) continue;
+      words[p >>> 5]! &= ~(1 << (p & 31));
+      count--;
+    }
+    if (count === (bits?.count ?? nr)) return false;
+    if (count === 0) this.#drop(folio);
+    else if (bits === undefined) this.#put(folio, { words, count });
+    else bits.count = count;
+    return folio.uptodate;
   }
 
   /** Forget `folio`'s bitmap: it became uptodate, or left the page cache (removed, collapsed). */
   forget(folio: Folio): void {
-    this.#partial.delete(folio);
+    this.#drop(folio);
   }
 
   /** Take `folio`'s bitmap away, for a split to share out (see {@link inherit}). */
   take(folio: Folio): UptodateBits | undefined {
     const bits = this.#partial.get(folio);
-    if (bits !== undefined) this.#partial.delete(folio);
+    if (bits !== undefined) this.#drop(folio);
     return bits;
   }
 
@@ -104,7 +167,7 @@ export class PerBlock {
     if (count === 0) return false;
     const words = new Uint32Array(Math.ceil(nr / 32));
     for (let p = 0; p < nr; p++) if (testBit(bits.words, from + p)) words[p >>> 5]! |= 1 << (p & 31);
-    this.#partial.set(piece, { words, count });
+    this.#put(piece, { words, count });
     return false;
   }
 
@@ -127,22 +190,30 @@ export class PerBlock {
   checkInvariants(inodes: Iterable<Inode>): void {
     const byId = new Map<number, Inode>();
     for (const inode of inodes) byId.set(inode.id, inode);
+    let bytes = 0;
+    for (const folio of this.#partial.keys()) bytes += stateBytes(folio);
+    if (bytes !== this.#bytes) throw new InvariantError(`per-block: ${this.#bytes} bytes of state counted, ${bytes} held`);
     for (const [folio, bits] of this.#partial) {
       const inode = byId.get(folio.file);
       const nr = 1 << folio.order;
-      let count = 0;
-      for (let p = 0; p < nr; p++) if (testBit(bits.words, p)) count++;
+      const count = countBits(bits.words, nr);
       const what = `per-block: folio ${folio.id} (${folio.index}:${folio.order})`;
       if (inode?.cache.lookup(folio.index) !== folio) throw new InvariantError(`${what} is not in the page cache`);
       if (folio.uptodate || count !== bits.count || count === 0 || count === nr) {
         throw new InvariantError(`${what}: ${count} of ${nr} pages uptodate, counted ${bits.count}, folio uptodate ${folio.uptodate}`);
       }
-      for (let p = 0; p < nr; p++) {
-        if (testBit(bits.words, p)) continue;
-        const end = pagePos(folio.index + p + 1);
-        if (inode.content.firstWritten(pagePos(folio.index + p), end) < end) {
-          throw new InvariantError(`${what}: page ${folio.index + p} is not uptodate but holds written bytes`);
+      // One lookup per run of pages that are not uptodate, not one per page.
+      for (let p = 0; p < nr;) {
+        if (testBit(bits.words, p)) {
+          p++;
+          continue;
         }
+        let q = p + 1;
+        while (q < nr && !testBit(bits.words, q)) q++;
+        const [start, end] = [pagePos(folio.index + p), pagePos(folio.index + q)];
+        const written = inode.content.firstWritten(start, end);
+        if (written < end) throw new InvariantError(`${what}: page ${pageOf(written)} is not uptodate but holds written bytes`);
+        p = q;
       }
     }
   }
@@ -156,6 +227,23 @@ export class PerBlock {
  */
 export function writeEndBlocks(ctx: ShmemCtx, inode: Inode, folio: Folio, pos: bigint, copied: bigint): void {
   if (ctx.perBlock!.setRangeUptodate(folio, pageOf(pos), pageOf(pos + copied - 1n) + 1)) markUptodate(ctx, inode, folio);
+}
+
+/**
+ * A punch or truncate zeroed pages [first, end) of the large `folio` and could not split it:
+ * those pages stop being uptodate (a page still holding a written byte — the bug switch
+ * `punch-no-zero` — stays), so SEEK_HOLE finds them and a fault zeroes them again; an uptodate
+ * folio becomes partly uptodate (`folio_uptodate_cleared`). 6.18 keeps them uptodate zeros,
+ * reported as data.
+ */
+export function clearPunchedBlocks(ctx: ShmemCtx, inode: Inode, folio: Folio, first: number, end: number): void {
+  const holdsData = (index: number): boolean => {
+    const next = pagePos(index + 1);
+    return inode.content.firstWritten(pagePos(index), next) < next;
+  };
+  if (!ctx.perBlock!.clearRange(folio, first, end, holdsData)) return;
+  inode.cache.clearUptodate(folio);
+  ctx.sink.emit({ type: 'folio_uptodate_cleared', folio: folio.id, index: first });
 }
 
 /**
