@@ -14,9 +14,7 @@
  */
 import type { Command, ScriptLine } from '../../src/script/index.js';
 import type { EventRecord, OperationFacts, OperationRecord, RunRecorder } from '../../src/sim/index.js';
-import { EVENT_CODES } from '../../src/model/index.js';
-
-const PAGE = 4096;
+import { EVENT_CODES, PAGE_SIZE as PAGE } from '../../src/model/index.js';
 
 /** Why a resident page holds no written byte. */
 export type EmptyKind = 'fresh' | 'kept' | 'partial';
@@ -29,7 +27,7 @@ interface FolioRow {
 
 class FilePages {
   size = 0;
-  /** Written byte intervals inside each page, [start, end) in 0..4096, sorted, disjoint. */
+  /** Written byte intervals inside each page, [start, end) in 0..PAGE, sorted, disjoint. */
   readonly bytes = new Map<number, Array<[number, number]>>();
   /** The folio holding each resident page. */
   readonly folio = new Map<number, number>();
