@@ -16,13 +16,14 @@ export const STATE_NAMES: readonly string[] = [
 
 /** What happened to a folio at an operation, as a picture marks it. */
 export type MarkKind = 'uptodate' | 'punched' | 'split' | 'split-failed' | 'reclaim-marked' | 'reclaim-cleared' | 'collapsed'
-  | 'pinned' | 'unpinned';
+  | 'pinned' | 'unpinned' | 'uptodate-cleared';
 
 const MARK_KINDS = new Map<number, MarkKind>([
   [EVENT_CODES.folio_marked_uptodate, 'uptodate'], [EVENT_CODES.folio_zeroed, 'punched'], [EVENT_CODES.folio_split, 'split'],
   [EVENT_CODES.folio_split_failed, 'split-failed'], [EVENT_CODES.folio_reclaim_marked, 'reclaim-marked'],
   [EVENT_CODES.folio_reclaim_cleared, 'reclaim-cleared'], [EVENT_CODES.folio_collapsed, 'collapsed'],
   [EVENT_CODES.folio_pinned, 'pinned'], [EVENT_CODES.folio_unpinned, 'unpinned'],
+  [EVENT_CODES.folio_uptodate_cleared, 'uptodate-cleared'],
 ]);
 
 /** One folio's lifetime, in operations. */
@@ -46,7 +47,10 @@ export interface Lifetime {
   uptodate: number | null;
   /** Live lifecycle states it entered after its birth, with the operation and event that caused each. */
   readonly states: Array<readonly [state: string, i: number, seq: number]>;
-  /** What happened to it, by operation (birth and end apart). */
+  /**
+   * What happened to it, by operation (birth and end apart; its first `uptodate` is `uptodate`
+   * — a later one follows an `uptodate-cleared`, per-block policy only).
+   */
   readonly marks: Array<readonly [kind: MarkKind, i: number, seq: number]>;
 }
 
@@ -96,7 +100,7 @@ export async function readTimeline(store: Store, runId: number): Promise<Timelin
     const f = byId.get(folio);
     const kind = MARK_KINDS.get(event);
     if (f === undefined || kind === undefined) continue;
-    if (kind === 'uptodate') f.uptodate ??= i;
+    if (kind === 'uptodate' && f.uptodate === null) f.uptodate = i;
     else f.marks.push([kind, i, seq]);
     // A live state entered after birth (back to `allocated` too); the end's own state is `endedState`.
     const now = f.states.at(-1)?.[0] ?? 'allocated';

@@ -19,6 +19,7 @@ export const MAX_SCRIPT_LINES = 2_000;
 /** Mark kinds by code, as the page decodes them. */
 export const MARK_CODES: readonly MarkKind[] = [
   'uptodate', 'punched', 'split', 'split-failed', 'reclaim-marked', 'reclaim-cleared', 'collapsed', 'pinned', 'unpinned',
+  'uptodate-cleared',
 ];
 
 export interface ReportData {
@@ -57,7 +58,7 @@ export interface MemorySeries {
   readonly i: readonly number[];
   /** Pages of every live folio. */
   readonly resident: readonly number[];
-  /** Pages of live folios that are not uptodate: allocated (fallocate, a fault's zeroes to come) but holding no data. */
+  /** Pages of live folios that are not uptodate: allocated (fallocate, a fault's zeroes to come, per-block: punched in part) but holding no data. */
   readonly noData: readonly number[];
   /** Live folios per order: `[order, counts by point]`. */
   readonly byOrder: ReadonlyArray<readonly [number, readonly number[]]>;
@@ -137,6 +138,20 @@ function memorySeries(t: Timeline, nOps: number): MemorySeries {
     const up = f.uptodate === null ? end : Math.min(end, f.uptodate);
     noData[f.born]! += pages;
     noData[up]! -= pages;
+    // Per-block policy: a punch may clear it (not uptodate again) and a later write or fault fill it.
+    let cleared = -1;
+    for (const [kind, i] of f.marks) {
+      if (kind === 'uptodate-cleared' && cleared < 0) cleared = i;
+      else if (kind === 'uptodate' && cleared >= 0) {
+        noData[cleared]! += pages;
+        noData[Math.min(end, i)]! -= pages;
+        cleared = -1;
+      }
+    }
+    if (cleared >= 0 && cleared < end) {
+      noData[cleared]! += pages;
+      noData[end]! -= pages;
+    }
     let byOrder = orders.get(f.order);
     if (byOrder === undefined) orders.set(f.order, byOrder = new Float64Array(nOps + 1));
     byOrder[f.born]! += 1;

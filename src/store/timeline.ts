@@ -14,11 +14,11 @@ export type LifetimeRow = readonly [id: number, file: number, pgoff: number, ord
 /** An event that marks a lifetime: `[seq, i, folio, event code, state entered or null]`. */
 export type MarkRow = readonly [seq: number, i: number, folio: number, event: number, to: number | null];
 
-/** The events a picture marks: uptodate, zeroed (a punch inside), split, refused split, reclaim marks, collapse, pins. */
+/** The events a picture marks: uptodate (and per-block's uptodate cleared), zeroed (a punch inside), split, refused split, reclaim marks, collapse, pins. */
 const MARK_EVENTS = [
   EVENT_CODES.folio_marked_uptodate, EVENT_CODES.folio_zeroed, EVENT_CODES.folio_split, EVENT_CODES.folio_split_failed,
   EVENT_CODES.folio_reclaim_marked, EVENT_CODES.folio_reclaim_cleared, EVENT_CODES.folio_collapsed, EVENT_CODES.folio_pinned,
-  EVENT_CODES.folio_unpinned,
+  EVENT_CODES.folio_unpinned, EVENT_CODES.folio_uptodate_cleared,
 ].join(', ');
 
 /** Run `runId`'s folios by id. Sync; iterate before closing the store. */
