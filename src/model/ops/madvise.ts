@@ -27,8 +27,9 @@ function advised(v: Vma, advice: 'hugepage' | 'nohugepage' | 'random' | 'sequent
 /**
  * `madvise(MADV_HUGEPAGE | MADV_NOHUGEPAGE | MADV_RANDOM | MADV_SEQUENTIAL | MADV_DONTNEED |
  * MADV_WILLNEED)` over file range `range` of the mapping. The flags are set on exactly the
- * pages advised: the VMA is split at the range's ends and neighbours with equal flags merge
- * again, as vma_modify_flags() and vma_merge() do — so MADV_RANDOM and MADV_SEQUENTIAL, which
+ * pages advised: a VMA whose flags change is split at the range's ends (one whose flags stay is
+ * left whole) and neighbours with equal flags merge again, as madvise_update_vma(),
+ * vma_modify_flags() and vma_merge() do — so MADV_RANDOM and MADV_SEQUENTIAL, which
  * change nothing else on shmem, still decide which orders a fault's VMA can hold and where
  * fault-around stops. MADV_DONTNEED only zaps the range's page tables: shmem keeps its page
  * cache (a later access faults again, so a page past EOF raises SIGBUS). MADV_WILLNEED on
@@ -46,9 +47,12 @@ export function madvise(m: Mapping | undefined, advice: VmaAdvice, range: Range 
   for (const v of m!.vmas) {
     const a = Math.max(vmaAddress(v, first), v.start);
     const b = Math.min(vmaAddress(v, end), v.end);
-    if (a >= b) { out.push(v); continue; }
+    const flags = advised(v, advice);
+    // madvise_update_vma(): flags that do not change leave the VMA whole (no split).
+    const same = flags.hugepage === v.hugepage && flags.nohugepage === v.nohugepage && flags.readahead === v.readahead;
+    if (a >= b || same) { out.push(v); continue; }
     if (a > v.start) out.push({ ...v, end: a });
-    out.push({ ...v, start: a, end: b, pgoff: v.pgoff + (a - v.start), ...advised(v, advice) });
+    out.push({ ...v, start: a, end: b, pgoff: v.pgoff + (a - v.start), ...flags });
     if (b < v.end) out.push({ ...v, start: b, pgoff: v.pgoff + (b - v.start) });
   }
   m!.vmas = merge(out);
