@@ -89,7 +89,9 @@ function allocLocked(ctx: ShmemCtx, vma: Vma, index: number): Folio | 'SIGBUS' {
  * - otherwise it faults ({@link shmemFaultSteps}: SIGBUS past EOF), and the fault maps a PMD-sized
  *   folio with a PMD when the VMA can map it aligned and the PMD entry is empty; else the whole
  *   large folio with PTEs when it lies inside the VMA and one page table and none of its PTEs
- *   is present (not through shm_vm_ops, which is not vma_is_shmem()); else this page alone.
+ *   is present — through SysV's shm_vm_ops too (measured: a fallocated order-8 folio across
+ *   EOF of a SysV segment pins and takes writes up to its end after one fault; corpus 733,
+ *   734); else this page alone.
  *   The folio stays locked until it is mapped.
  * Steppable: the fault's yields, then `fault-map` before mapping.
  * @returns the folio of the page, or 'SIGBUS'.
@@ -164,7 +166,7 @@ function mapFolio(m: Mapping, vma: Vma, folio: Folio, index: number): void {
   if (mapPmd(m, vma, folio, addr)) return;
   const fits = vmaOff >= idx && vmaOff + (nr - idx) <= vma.end - vma.start && pteOff >= idx && pteOff + (nr - idx) <= HPAGE_PMD_NR;
   const pages = Array.from({ length: nr }, (_, i) => folio.index + i);
-  const whole = nr > 1 && vma.kind !== 'sysv' && fits && pages.every((p) => !m.mapped.has(p));
+  const whole = nr > 1 && fits && pages.every((p) => !m.mapped.has(p));
   for (const p of whole ? pages : [index]) m.mapped.add(p);
   m.tables.add(Math.floor(addr / HPAGE_PMD_NR));
 }
