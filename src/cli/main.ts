@@ -1,9 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { KERNEL_VARIANTS } from '../model/index.js';
-import { isStoreError } from '../store/index.js';
+import { isStoreError, shownUrl } from '../store/index.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { BUG_NAMES, DEFAULT_POLICY, POLICY_NAMES } from '../model/index.js';
 import { type RunsOptions, runsCommand } from './commands/runs.js';
+import { type PushOptions, pushCommand } from './commands/push.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { conformanceRandomCommand } from './commands/conformance-random.js';
 import { kernelVariantOption } from './variant.js';
@@ -43,10 +44,12 @@ const VARIANT_NAMES = Object.keys(KERNEL_VARIANTS).join(', ');
 /** Store failures that are the user's input (exit 2), not our bug. */
 const USER_STORE_ERRORS = [
   'E_FOREIGN', 'E_NEWER', 'E_NO_STORE', 'E_NEEDS_MIGRATION', 'E_DAMAGED', 'E_NO_RUN', 'E_INCOMPLETE', 'E_UNREADABLE',
+  'E_DUPLICATE_RUN', 'E_UNSUPPORTED',
 ] as const;
 
-function dbOption(): Option {
-  return new Option('--db <file>', 'the store').default('./foliolog.db');
+/** `--db`: a SQLite file or a `postgres://` URL; `FOLIOLOG_DB` sets its default (help shows no password). */
+function storeOption(fallback: string): Option {
+  return new Option('--db <file|url>', 'the store: a SQLite file or a postgres:// URL').default(fallback, shownUrl(fallback));
 }
 
 /** `--bug NAME`, repeatable (run, fuzz, shrink): every name given, in order. */
@@ -56,6 +59,8 @@ function bugOption(what: string): Option {
 }
 
 function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interrupt): Command {
+  const defaultDb = env.variables?.FOLIOLOG_DB || './foliolog.db';
+  const dbOption = (): Option => storeOption(defaultDb);
   const root = new Command('foliolog')
     .description('a deterministic, event-sourced simulator of Linux 6.18 shmem/tmpfs folios')
     .version(packageVersion(), '--version')
@@ -140,6 +145,13 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--delete <id...>', 'delete these runs (any status) with all their rows, in one transaction')
     .option('--vacuum', 'give the space of deleted runs back to the file system', false)
     .action(async (o: RunsOptions) => setCode(await runsCommand(o, env)));
+  root.command('push')
+    .description('copy finished runs to another store (SQLite or PostgreSQL), each in one transaction, hash checked')
+    .argument('<run...>', 'the run ids to copy')
+    .addOption(dbOption())
+    .requiredOption('--to <file|url>', 'the target store: a SQLite file or a postgres:// URL (created if missing)')
+    .option('--json', 'print one JSON document: [{from, to, events}]', false)
+    .action(async (runs: string[], o: PushOptions) => setCode(await pushCommand(runs, o, env)));
   root.command('kernel')
     .description('run SCRIPT on this machine\'s kernel (root, tmpfs) and record it')
     .argument('<script>', 'the workload script')
