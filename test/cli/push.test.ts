@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RUN_TABLES, openStore } from '../../src/store/index.js';
 import { PG_SKIP, usePostgres } from '../store/_pg.js';
@@ -99,6 +100,31 @@ describe.skipIf(PG_SKIP !== undefined)('foliolog push and runs with PostgreSQL',
     const aId = new BetterSqlite3(a, { readonly: true }).prepare("select value from store_meta where key = 'id'").pluck().get() as string;
     expect(origins).toEqual([`${aId}/2`, `${aId}/1`]);
     expect((await cli('push', '1', '--db', a, '--to', c)).stderr).toBe(`foliolog: run 1 is already in ${c} as run 2: nothing pushed\n`);
+  });
+
+  it("gives a pushed run the same rows in every view on PostgreSQL as on SQLite", async () => {
+    const a = tmp.file('a.db');
+    const url = await cluster.database();
+    await cli('run', EXAMPLE, '--db', a);
+    await cli('push', '1', '--db', a, '--to', url);
+    const lite = new BetterSqlite3(a, { readonly: true });
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const views = lite.prepare("select name from sqlite_master where type = 'view' order by name").pluck().all() as string[];
+      expect(views).toHaveLength(7);
+      // As text, in any order (a view has none): SQLite's integers and PostgreSQL's bigints alike.
+      const rows = (all: unknown[][]): string[] => all.map((r) => JSON.stringify(r.map((v) => (v === null ? null : String(v))))).sort();
+      for (const view of views) {
+        const onSqlite = rows(lite.prepare(`select * from ${view} where run_id = 1`).raw(true).all() as unknown[][]);
+        const onPg = rows((await client.query<unknown[]>({ text: `select * from ${view} where run_id = 1`, rowMode: 'array' })).rows);
+        expect(onPg, view).toEqual(onSqlite);
+        expect(onSqlite.length, view).toBeGreaterThan(0);
+      }
+    } finally {
+      lite.close();
+      await client.end();
+    }
   });
 
   it('refuses to push a run twice to PostgreSQL (exit 2, one line)', async () => {
