@@ -104,10 +104,7 @@ async function copyRun(source: RunRows, target: PushStore, run: RunRecord, ident
     for (const table of RUN_TABLES) {
       const cols = await source.columns(table.name);
       const runColumn = cols.indexOf(table.runColumn);
-      for await (const batch of source.batches(table, run.id, cols, COPY_BATCH_ROWS)) {
-        for (const r of batch) r[runColumn] = to;
-        await writer.insertRows(table.name, cols, batch);
-      }
+      await writer.insertRows(table.name, cols, renumbered(source.batches(table, run.id, cols, COPY_BATCH_ROWS), runColumn, to));
     }
     const hash = await eventHash(writer, to);
     if (run.eventHash !== null && hash !== run.eventHash) {
@@ -115,6 +112,14 @@ async function copyRun(source: RunRows, target: PushStore, run: RunRecord, ident
     }
     return to;
   });
+}
+
+/** `batches` with column `at` of every row set to run id `to`. */
+async function* renumbered(batches: AsyncIterable<Cell[][]>, at: number, to: number): AsyncIterable<Cell[][]> {
+  for await (const batch of batches) {
+    for (const row of batch) row[at] = to;
+    yield batch;
+  }
 }
 
 async function firstBatch(source: RunRowsReader, id: number, columns: readonly string[]): Promise<Cell[][]> {

@@ -34,7 +34,7 @@ export const RUN_TABLES: readonly RunTable[] = [
   { name: 'operation_blocks', runColumn: 'run_id', key: ['first_i'] },
 ];
 
-/** Rows per batch read or inserted (a PostgreSQL statement takes at most 65,535 parameters). */
+/** Rows per batch read (one keyset query each). */
 export const COPY_BATCH_ROWS = 1000;
 
 /** Reading a run's rows, batch by batch in key order: one backend's SQL. */
@@ -49,8 +49,8 @@ export interface RunRowsReader {
 export interface RunRowsWriter extends RunRowsReader {
   /** Insert a `runs` row (its id left to the store) and return the id it got. */
   insertRun(columns: readonly string[], values: readonly Cell[]): Promise<number>;
-  /** Insert rows of `table`, `columns` in that order. */
-  insertRows(table: string, columns: readonly string[], rows: readonly (readonly Cell[])[]): Promise<void>;
+  /** Insert the rows of `table` that `batches` yields, `columns` in that order, as they come (one COPY on PostgreSQL). */
+  insertRows(table: string, columns: readonly string[], batches: AsyncIterable<readonly (readonly Cell[])[]>): Promise<void>;
 }
 
 /** One store's side of a copy. */

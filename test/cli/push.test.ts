@@ -8,7 +8,7 @@ import { BIN, cli, cliWith, tempDir } from './_cli.js';
 
 const EXAMPLE = new URL('../../examples/tmpfs-huge.fl', import.meta.url).pathname;
 /** i_size past 2^53: the event's arg and the operation's size must cross PostgreSQL exactly. */
-const WIDE = 'mount tmpfs huge=always\npwrite 0 2m\ntruncate 9007199254740993\nfpunch 4k 8k\n';
+const WIDE = 'mount tmpfs huge=always\npwrite 0 2m\ntruncate 9007199254740993\nfpunch\t4k 8k # a tab, and a \\ backslash\nseek\t-d 0\n';
 
 /** Every row of run `id` of SQLite file `path`, per table, without the columns that name the run. */
 function runRows(path: string, id: number): Record<string, unknown[][]> {

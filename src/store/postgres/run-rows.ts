@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { StoreError } from '../errors.js';
 import type { Cell, RunRows, RunRowsWriter, RunTable } from '../run-rows.js';
 import { UNIQUE_VIOLATION, pgCode, wrapPgError } from './_errors.js';
@@ -18,9 +21,11 @@ const EXACT_TYPES = {
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
 /**
- * A PostgreSQL store's side of `foliolog push`: reads by keyset in batches with int8 exact,
- * writes a batch of rows as one multi-row INSERT, all on one pooled connection inside BEGIN ...
- * COMMIT.
+ * A PostgreSQL store's side of `foliolog push`: reads by keyset in batches with int8 exact;
+ * writes each table's rows with one `COPY ... FROM STDIN` fed batch by batch as they are read
+ * (pg-copy-streams), on one pooled connection inside BEGIN ... COMMIT. COPY takes a 1.3M-event
+ * log in about a third of the time of 1,000-row `unnest` inserts and a fifth of multi-row
+ * VALUES inserts (bench/push-postgres.mjs).
  */
 export class PostgresRunRows implements RunRows {
   readonly #pool: pg.Pool;
@@ -78,24 +83,35 @@ class PostgresRunRowsWriter implements RunRowsWriter {
   }
 
   async insertRun(columns: readonly string[], values: readonly Cell[]): Promise<number> {
-    const text = `${insertText('runs', columns, 1)} returning id`;
+    const text = `insert into runs (${columns.map(quote).join(', ')}) values (${columns.map((_c, k) => `$${k + 1}`).join(', ')}) returning id`;
     const { rows } = await this.#client.query<{ id: number }>(text, values as unknown[]);
     return Number(rows[0]!.id);
   }
 
-  async insertRows(table: string, columns: readonly string[], rows: readonly (readonly Cell[])[]): Promise<void> {
-    if (rows.length === 0) return;
-    // One statement per batch: a multi-row VALUES list, the parameters row after row.
-    await this.#client.query(insertText(table, columns, rows.length), rows.flat() as unknown[]);
+  async insertRows(table: string, columns: readonly string[], batches: AsyncIterable<readonly (readonly Cell[])[]>): Promise<void> {
+    async function* lines(): AsyncIterable<string> {
+      for await (const rows of batches) {
+        let text = '';
+        for (const row of rows) text += `${row.map(copyText).join('\t')}\n`;
+        yield text;
+      }
+    }
+    const copy = this.#client.query(copyFrom(`copy ${quote(table)} (${columns.map(quote).join(', ')}) from stdin`));
+    await pipeline(Readable.from(lines()), copy);
   }
 }
 
-/** `insert into TABLE (COLUMNS) values ($1, ...), (...)` for `n` rows. Pure. */
-function insertText(table: string, columns: readonly string[], n: number): string {
-  const width = columns.length;
-  const tuples: string[] = [];
-  for (let r = 0; r < n; r++) tuples.push(`(${columns.map((_c, k) => `$${r * width + k + 1}`).join(', ')})`);
-  return `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values ${tuples.join(', ')}`;
+const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * A value in COPY's text format: `\N` for null, digits, text with backslash, tab, newline and
+ * CR escaped, bytes as bytea's hex input (`\x...`, its backslash escaped in turn). Pure.
+ */
+export function copyText(v: Cell): string {
+  if (v === null) return '\\N';
+  if (typeof v === 'string') return v.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!);
+  if (v instanceof Uint8Array) return `\\\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}`;
+  return String(v);
 }
 
 async function columnsOf(db: Queryable, table: string, shown: string): Promise<readonly string[]> {

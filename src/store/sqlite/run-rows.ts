@@ -80,9 +80,9 @@ class SqliteRunRowsWriter implements RunRowsWriter {
     return Number(lastInsertRowid);
   }
 
-  async insertRows(table: string, columns: readonly string[], rows: readonly (readonly Cell[])[]): Promise<void> {
+  async insertRows(table: string, columns: readonly string[], batches: AsyncIterable<readonly (readonly Cell[])[]>): Promise<void> {
     const insert = this.#insert(table, columns);
-    for (const row of rows) insert.run(...row);
+    for await (const rows of batches) for (const row of rows) insert.run(...row);
   }
 
   #insert(table: string, columns: readonly string[]): BetterSqlite3.Statement {
