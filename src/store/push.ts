@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import { StoreError, isStoreError } from './errors.js';
-import { type RunRecord, eventLine } from './rows.js';
+import { type EventRow, type RunRecord, eventLine } from './rows.js';
 import { COPY_BATCH_ROWS, type Cell, RUNS_TABLE, RUN_TABLES, type RunRows, type RunRowsReader } from './run-rows.js';
 
 /** A store that `pushRuns` reads from or writes into, whatever its backend (SQLite `Store`, `PostgresStore`). */
@@ -45,8 +45,9 @@ export function runIdentity(storeId: string, run: Pick<RunRecord, 'id' | 'origin
  * `pushed` is told of each run as it commits.
  * @returns the copies, in the order of `ids` (duplicates ignored)
  * @throws StoreError `E_NO_RUN`, `E_INCOMPLETE` (nothing pushed), `E_DUPLICATE_RUN` (the target
- *   holds the run already: nothing pushed), `E_CORRUPT` (the copy hashes differently: that run
- *   is rolled back), and the backends' driver errors.
+ *   holds the run already: nothing pushed), `E_DAMAGED` (the source's events do not hash to what
+ *   it recorded) or `E_CORRUPT` (the copy hashes differently): that run is rolled back; and the
+ *   backends' driver errors.
  *
  * ### Example
  * ```ts
@@ -71,7 +72,7 @@ export async function pushRuns(source: PushStore, target: PushStore, ids: readon
   }
   const out: PushedRun[] = [];
   for (const { run, identity } of runs) {
-    const to = await copyRun(source.rows(), target, run, identity).catch((e: unknown) => {
+    const to = await copyRun(source.rows(), target, source.path, run, identity).catch((e: unknown) => {
       if (isStoreError(e, 'E_DUPLICATE_RUN')) {
         throw new StoreError('E_DUPLICATE_RUN', `run ${run.id} was pushed to ${target.path} meanwhile by someone else`, { cause: e });
       }
@@ -93,25 +94,45 @@ async function findRun(db: Kysely<Database>, storeId: string, identity: string):
   return row?.id;
 }
 
-/** Copy run `run` into `target` in one transaction; returns its new id. */
-async function copyRun(source: RunRows, target: PushStore, run: RunRecord, identity: string): Promise<number> {
+/**
+ * Copy run `run` into `target` in one transaction; returns its new id. The event-log hash is
+ * taken twice: over the source's rows as they stream by (a source whose events no longer hash
+ * to what it recorded is damaged) and over the rows read back from the target (a copy that
+ * differs is our failure); either mismatch rolls the copy back.
+ */
+async function copyRun(source: RunRows, target: PushStore, sourcePath: string, run: RunRecord, identity: string): Promise<number> {
   return target.rows().write(async (writer) => {
     const columns = await source.columns(RUNS_TABLE.name);
     const [row] = await firstBatch(source, run.id, columns);
     if (row === undefined) throw new StoreError('E_NO_RUN', `no run ${run.id}`);
     const kept = columns.flatMap((c, k) => (c === 'id' ? [] : [[c, c === 'origin' ? identity : row[k]!] as const]));
     const to = await writer.insertRun(kept.map(([c]) => c), kept.map(([, v]) => v));
+    const read = createHash('sha256');
     for (const table of RUN_TABLES) {
       const cols = await source.columns(table.name);
-      const runColumn = cols.indexOf(table.runColumn);
-      await writer.insertRows(table.name, cols, renumbered(source.batches(table, run.id, cols, COPY_BATCH_ROWS), runColumn, to));
+      let batches = source.batches(table, run.id, cols, COPY_BATCH_ROWS);
+      if (table.name === 'events') batches = hashed(batches, HASHED.map((c) => cols.indexOf(c)), read);
+      await writer.insertRows(table.name, cols, renumbered(batches, cols.indexOf(table.runColumn), to));
     }
-    const hash = await eventHash(writer, to);
-    if (run.eventHash !== null && hash !== run.eventHash) {
-      throw new StoreError('E_CORRUPT', `run ${run.id} copied into ${target.path} hashes to ${hash}, not ${run.eventHash}: not pushed`);
+    if (run.eventHash === null) return to;
+    const sent = read.digest('hex');
+    if (sent !== run.eventHash) {
+      throw new StoreError('E_DAMAGED', `${sourcePath} is damaged: the events of run ${run.id} hash to ${sent}, not the ${run.eventHash} it recorded: not pushed`);
+    }
+    const written = await eventHash(writer, to);
+    if (written !== run.eventHash) {
+      throw new StoreError('E_CORRUPT', `run ${run.id} copied into ${target.path} hashes to ${written}, not ${run.eventHash}: not pushed`);
     }
     return to;
   });
+}
+
+/** `batches` as they are, each event row (its columns at `at`, in HASHED order) fed to `hash` on the way. */
+async function* hashed(batches: AsyncIterable<Cell[][]>, at: readonly number[], hash: Hash): AsyncIterable<Cell[][]> {
+  for await (const batch of batches) {
+    for (const row of batch) hash.update(lineOf(at.map((k) => row[k]!)));
+    yield batch;
+  }
 }
 
 /** `batches` with column `at` of every row set to run id `to`. */
@@ -127,16 +148,20 @@ async function firstBatch(source: RunRowsReader, id: number, columns: readonly s
   return [];
 }
 
+/** The stored columns the event-log hash covers, in its order (product.md §4). */
 const HASHED = ['seq', 'i', 'folio', 'event', 'from_state', 'to_state', 'arg'];
+
+/** The hashed line of an event row given as its HASHED columns (`eventLine`). Pure. */
+function lineOf([seq, i, folio, event, from, to, arg]: readonly Cell[]): string {
+  return eventLine({ seq, i, folio, event, from, to, arg } as unknown as EventRow);
+}
 
 /** The event-log hash of run `runId` as `reader` sees it (product.md §4, `eventLine`). */
 export async function eventHash(reader: RunRowsReader, runId: number): Promise<string> {
   const h = createHash('sha256');
   const events = RUN_TABLES.find((t) => t.name === 'events')!;
   for await (const batch of reader.batches(events, runId, HASHED, COPY_BATCH_ROWS)) {
-    for (const [seq, i, folio, event, from, to, arg] of batch) {
-      h.update(eventLine({ seq, i, folio, event, from, to, arg } as unknown as Parameters<typeof eventLine>[0]));
-    }
+    for (const row of batch) h.update(lineOf(row));
   }
   return h.digest('hex');
 }

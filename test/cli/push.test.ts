@@ -6,6 +6,8 @@ import { RUN_TABLES, openStore } from '../../src/store/index.js';
 import { PG_SKIP, usePostgres } from '../store/_pg.js';
 import { BIN, cli, cliWith, tempDir } from './_cli.js';
 
+if (PG_SKIP !== undefined) console.warn(PG_SKIP);
+
 const EXAMPLE = new URL('../../examples/tmpfs-huge.fl', import.meta.url).pathname;
 /** i_size past 2^53: the event's arg and the operation's size must cross PostgreSQL exactly. */
 const WIDE = 'mount tmpfs huge=always\npwrite 0 2m\ntruncate 9007199254740993\nfpunch\t4k 8k # a tab, and a \\ backslash\nseek\t-d 0\n';

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { type StoreError, openPostgresStore, openStore } from '../../src/store/index.js';
+import { copyText } from '../../src/store/postgres/run-rows.js';
 import { PG_SKIP, usePostgres } from './_pg.js';
 
 if (PG_SKIP !== undefined) console.warn(PG_SKIP);
@@ -37,6 +38,17 @@ async function refusal(open: Promise<unknown>): Promise<StoreError> {
   }
   throw new Error('opened');
 }
+
+describe('copyText (COPY FROM STDIN text format)', () => {
+  it.each([
+    ['null', null, '\\N'], ['a bigint', 12n, '12'], ['a bigint past 2^53', -9007199254740993n, '-9007199254740993'],
+    ['a number', 7, '7'], ['plain text', 'plain', 'plain'],
+    ['tab, newline, CR and backslash', 'a\tb\nc\rd\\e', 'a\\tb\\nc\\rd\\\\e'], ['text that reads \\N', '\\N', '\\\\N'],
+    ['bytes, as bytea hex', new Uint8Array([0, 0xab, 0x10]), '\\\\x00ab10'],
+  ] as const)('writes %s', (_what, value, text) => {
+    expect(copyText(value)).toBe(text);
+  });
+});
 
 describe.skipIf(PG_SKIP !== undefined)('openPostgresStore', () => {
   const cluster = usePostgres();
