@@ -18,8 +18,7 @@ export class SqliteRunRows implements RunRows {
   }
 
   async columns(table: string): Promise<readonly string[]> {
-    const rows = this.#sqlite.prepare('select name from pragma_table_info(?) order by cid').pluck().all(table) as string[];
-    return rows;
+    return this.#sqlite.prepare('select name from pragma_table_info(?) order by cid').pluck().all(table) as string[];
   }
 
   async *batches(table: RunTable, runId: number, columns: readonly string[], size: number): AsyncIterable<Cell[][]> {
