@@ -1,11 +1,12 @@
 import { type Kysely, sql } from 'kysely';
+import { autoIncrementKey, blob, int64, strict, withoutRowidStrict } from './_dialect.js';
 
 /*
  * The first store schema (product.md §4). Frozen once merged: change the schema with a new
- * migration. Imports only kysely, so the codes below are literal copies of
+ * migration. Imports only kysely (and ./_dialect.js, which says what differs on PostgreSQL), so the codes below are literal copies of
  * src/model/events.ts EVENT_CODES and of the folio lifecycle's state codes.
  *
- * Every table is STRICT, so a wrongly bound value (text into an integer column) fails at once.
+ * Every table is STRICT (on SQLite), so a wrongly bound value (text into an integer column) fails at once.
  * The event log has no index beyond its primary key: the budget is 40 bytes per event for the
  * whole file, and one extra B-tree index alone costs ~18.
  */
@@ -22,17 +23,15 @@ const FOLIO_STATES: ReadonlyArray<readonly [number, string]> = [
   [5, 'collapsed'], [6, 'split'], [7, 'freed'], [8, 'collapsed-into'],
 ];
 
-const STRICT = sql`strict`;
-const WITHOUT_ROWID_STRICT = sql`without rowid, strict`;
-
 export async function up(db: Kysely<any>): Promise<void> {
+  const int8 = int64(db);
   await db.schema.createTable('runs')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', autoIncrementKey(db))
     .addColumn('source', 'text', (c) => c.notNull().check(sql`source in ('model', 'kernel')`))
     .addColumn('script_name', 'text', (c) => c.notNull())
     .addColumn('script_text', 'text', (c) => c.notNull())
     .addColumn('config', 'text', (c) => c.notNull())
-    .addColumn('seed', 'integer', (c) => c.notNull())
+    .addColumn('seed', int8, (c) => c.notNull())
     .addColumn('policy', 'text', (c) => c.notNull())
     .addColumn('bugs', 'text', (c) => c.notNull())
     .addColumn('schedule', 'text')
@@ -44,10 +43,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('failure', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('ops', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('events', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('events', int8, (c) => c.notNull().defaultTo(0))
     .addColumn('event_hash', 'text')
     .addColumn('checkpoint_interval', 'integer', (c) => c.notNull())
-    .modifyEnd(STRICT)
+    .$call(strict(db))
     .execute();
 
   await db.schema.createTable('files')
@@ -57,7 +56,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('mount', 'integer', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('tmpfs', 'memfd', 'anon', 'sysv')`))
     .addPrimaryKeyConstraint('files_pk', ['run_id', 'id'])
-    .modifyEnd(WITHOUT_ROWID_STRICT)
+    .$call(withoutRowidStrict(db))
     .execute();
 
   await db.schema.createTable('operations')
@@ -66,58 +65,58 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('line', 'integer', (c) => c.notNull())
     .addColumn('op', 'text', (c) => c.notNull())
     .addColumn('task', 'text')
-    .addColumn('ret', 'integer')
+    .addColumn('ret', int8)
     .addColumn('errno', 'text')
-    .addColumn('size', 'integer', (c) => c.notNull())
-    .addColumn('blocks', 'integer', (c) => c.notNull())
+    .addColumn('size', int8, (c) => c.notNull())
+    .addColumn('blocks', int8, (c) => c.notNull())
     .addColumn('stats', 'text', (c) => c.notNull())
     .addColumn('data', 'text')
     .addColumn('folios', 'text')
     .addColumn('blind', 'text')
     .addColumn('file', 'integer')
-    .addColumn('last_seq', 'integer', (c) => c.notNull())
+    .addColumn('last_seq', int8, (c) => c.notNull())
     .addPrimaryKeyConstraint('operations_pk', ['run_id', 'i'])
     .addCheckConstraint('operations_ret_xor_errno', sql`(ret is null) <> (errno is null)`)
     .addForeignKeyConstraint('operations_file_fk', ['run_id', 'file'], 'files', ['run_id', 'id'])
-    .modifyEnd(WITHOUT_ROWID_STRICT)
+    .$call(withoutRowidStrict(db))
     .execute();
 
   await db.schema.createTable('folios')
     .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
-    .addColumn('id', 'integer', (c) => c.notNull())
+    .addColumn('id', int8, (c) => c.notNull())
     .addColumn('file', 'integer', (c) => c.notNull())
-    .addColumn('pgoff', 'integer', (c) => c.notNull())
+    .addColumn('pgoff', int8, (c) => c.notNull())
     .addColumn('order', 'integer', (c) => c.notNull())
-    .addColumn('parent', 'integer')
-    .addColumn('born_seq', 'integer', (c) => c.notNull())
-    .addColumn('ended_seq', 'integer')
+    .addColumn('parent', int8)
+    .addColumn('born_seq', int8, (c) => c.notNull())
+    .addColumn('ended_seq', int8)
     .addColumn('ended_state', 'integer')
     .addColumn('inferred', 'integer', (c) => c.notNull().defaultTo(0).check(sql`inferred in (0, 1)`))
     .addPrimaryKeyConstraint('folios_pk', ['run_id', 'id'])
     .addForeignKeyConstraint('folios_file_fk', ['run_id', 'file'], 'files', ['run_id', 'id'])
-    .modifyEnd(WITHOUT_ROWID_STRICT)
+    .$call(withoutRowidStrict(db))
     .execute();
 
   // The event log: integers only, keyed by (run_id, seq), no other index (see above).
   await db.schema.createTable('events')
     .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
-    .addColumn('seq', 'integer', (c) => c.notNull())
+    .addColumn('seq', int8, (c) => c.notNull())
     .addColumn('i', 'integer', (c) => c.notNull())
-    .addColumn('folio', 'integer')
+    .addColumn('folio', int8)
     .addColumn('event', 'integer', (c) => c.notNull())
     .addColumn('from_state', 'integer')
     .addColumn('to_state', 'integer')
-    .addColumn('arg', 'integer')
+    .addColumn('arg', int8)
     .addPrimaryKeyConstraint('events_pk', ['run_id', 'seq'])
-    .modifyEnd(WITHOUT_ROWID_STRICT)
+    .$call(withoutRowidStrict(db))
     .execute();
 
   await db.schema.createTable('checkpoints')
     .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
-    .addColumn('seq', 'integer', (c) => c.notNull())
-    .addColumn('data', 'blob', (c) => c.notNull())
+    .addColumn('seq', int8, (c) => c.notNull())
+    .addColumn('data', blob(db), (c) => c.notNull())
     .addPrimaryKeyConstraint('checkpoints_pk', ['run_id', 'seq'])
-    .modifyEnd(STRICT)
+    .$call(strict(db))
     .execute();
 
   await createLookup(db, 'event_types', EVENT_TYPES);
@@ -128,7 +127,7 @@ async function createLookup(db: Kysely<any>, table: string, rows: ReadonlyArray<
   await db.schema.createTable(table)
     .addColumn('code', 'integer', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull().unique())
-    .modifyEnd(STRICT)
+    .$call(strict(db))
     .execute();
   await db.insertInto(table).values(rows.map(([code, name]) => ({ code, name }))).execute();
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { int64 } from './_dialect.js';
 
 /*
  * What post-mortem reads need (time travel, folio histories, a diff that costs what its answer
@@ -24,8 +25,8 @@ const EVENT_TYPES: ReadonlyArray<readonly [number, string]> = [[10, 'folio_pinne
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.insertInto('event_types').values(EVENT_TYPES.map(([code, name]) => ({ code, name }))).execute();
-  await db.schema.alterTable('operations').addColumn('layout', 'integer').execute();
-  await db.schema.alterTable('operations').addColumn('resident', 'integer').execute();
+  await db.schema.alterTable('operations').addColumn('layout', int64(db)).execute();
+  await db.schema.alterTable('operations').addColumn('resident', int64(db)).execute();
   await db.schema.alterTable('checkpoints').addColumn('ops', 'integer').execute();
   await db.schema.alterTable('checkpoints').addColumn('counters', 'text').execute();
   await db.schema.alterTable('runs').addColumn('counters', 'text').execute();

@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { createView, int64 } from './_dialect.js';
 
 /*
  * Views for people who write SQL (`foliolog query`, or sqlite3 on the file), and the one fact
@@ -171,8 +172,8 @@ where o.cmd like 'seek %' or o.cmd like 'seek' || char(9) || '%'`],
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('operations').addColumn('unwritten_data', 'integer').execute();
-  for (const [, text] of VIEWS) await sql.raw(text).execute(db);
+  await db.schema.alterTable('operations').addColumn('unwritten_data', int64(db)).execute();
+  for (const [, text] of VIEWS) await createView(db, text);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

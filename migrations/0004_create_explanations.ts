@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { int64, strict, withoutRowidStrict } from './_dialect.js';
 
 /*
  * Why the model did what it did (`foliolog explain`): one row per decision of a model run,
@@ -48,6 +49,9 @@ const CODES: ReadonlyArray<readonly [string, number, string]> = [
   ['vma_kind', 0, 'none'], ['vma_kind', 1, 'file'], ['vma_kind', 2, 'anon'], ['vma_kind', 3, 'sysv'],
 ];
 
+/** Columns that hold byte positions, page indexes or folio ids: `bigint` on PostgreSQL. */
+const WIDE = ['folio', 'pgoff', 'i_size', 'write_end', 'vma_start', 'vma_end'];
+
 export async function up(db: Kysely<any>): Promise<void> {
   let t = db.schema.createTable('explanations')
     .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
@@ -56,17 +60,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('kind', 'integer', (c) => c.notNull());
   for (const column of ['folio', 'nr', 'pgoff', 'cause', 'result', 'settings', 'per_size', 'global_orders',
     'allowable_orders', 'vma_orders', 'suitable_orders', 'i_size', 'write_end', 'vma_start', 'vma_end']) {
-    t = t.addColumn(column, 'integer');
+    t = t.addColumn(column, WIDE.includes(column) ? int64(db) : 'integer');
   }
   await t.addPrimaryKeyConstraint('explanations_pk', ['run_id', 'i', 'n'])
-    .modifyEnd(sql`without rowid, strict`)
+    .$call(withoutRowidStrict(db))
     .execute();
   await db.schema.createTable('explanation_codes')
     .addColumn('field', 'text', (c) => c.notNull())
     .addColumn('code', 'integer', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('explanation_codes_pk', ['field', 'code'])
-    .modifyEnd(sql`strict`)
+    .$call(strict(db))
     .execute();
   await db.insertInto('explanation_codes').values(CODES.map(([field, code, name]) => ({ field, code, name }))).execute();
 }

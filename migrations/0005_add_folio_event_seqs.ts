@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { blob } from './_dialect.js';
 
 /*
  * A folio's history without scanning the event log. Frozen once merged.
@@ -11,7 +12,7 @@ import type { Kysely } from 'kysely';
  */
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('folios').addColumn('events', 'blob').execute();
+  await db.schema.alterTable('folios').addColumn('events', blob(db)).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

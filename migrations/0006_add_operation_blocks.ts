@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { blob, withoutRowidStrict } from './_dialect.js';
 
 /*
  * `diff` without reading every operation row, and a new layout digest. Frozen once merged.
@@ -27,9 +28,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
     .addColumn('first_i', 'integer', (c) => c.notNull())
     .addColumn('ops', 'integer', (c) => c.notNull())
-    .addColumn('hash', 'blob', (c) => c.notNull())
+    .addColumn('hash', blob(db), (c) => c.notNull())
     .addPrimaryKeyConstraint('operation_blocks_pk', ['run_id', 'first_i'])
-    .modifyEnd(sql`without rowid, strict`)
+    .$call(withoutRowidStrict(db))
     .execute();
   await db.schema.alterTable('runs').addColumn('layout_version', 'integer').execute();
   await db.schema.alterTable('folio_states').addColumn('final', 'integer', (c) => c.notNull().defaultTo(0)).execute();

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
+import { createView, int64 } from './_dialect.js';
 
 /*
  * The what-if lab's memory metrics (issue 10). `operations.no_data`: after a model run's
@@ -11,16 +11,16 @@ import { sql } from 'kysely';
  */
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('operations').addColumn('no_data', 'integer').execute();
-  await sql`create view run_memory as
+  await db.schema.alterTable('operations').addColumn('no_data', int64(db)).execute();
+  await createView(db, `create view run_memory as
 select o.run_id, count(*) as ops,
   max(o.resident) as peak_resident, max(o.no_data) as peak_no_data, sum(o.no_data) as no_data_integral,
   (select l.resident from operations l where l.run_id = o.run_id order by l.i desc limit 1) as final_resident,
   (select l.no_data from operations l where l.run_id = o.run_id order by l.i desc limit 1) as final_no_data
-from operations o group by o.run_id`.execute(db);
+from operations o group by o.run_id`);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop view run_memory`.execute(db);
+  await db.schema.dropView('run_memory').execute();
   await db.schema.alterTable('operations').dropColumn('no_data').execute();
 }

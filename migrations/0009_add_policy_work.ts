@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
+import { createView, int64 } from './_dialect.js';
 
 /*
  * The what-if lab's work metrics (issue 10), beside 0008's memory ones. Per operation of a run
@@ -19,13 +19,13 @@ import { sql } from 'kysely';
 const WORK_COLUMNS = ['split_retries', 'pages_scanned', 'bytes_compared', 'zeros_holed', 'metadata_bytes'] as const;
 
 export async function up(db: Kysely<any>): Promise<void> {
-  for (const column of WORK_COLUMNS) await db.schema.alterTable('operations').addColumn(column, 'integer').execute();
+  for (const column of WORK_COLUMNS) await db.schema.alterTable('operations').addColumn(column, int64(db)).execute();
   await db.insertInto('event_types').values({ code: 12, name: 'folio_uptodate_cleared' }).execute();
   await db.insertInto('explanation_codes').values([
     { field: 'split_cause', code: 6, name: 'retry' },
     { field: 'split_cause', code: 7, name: 'scan' },
   ]).execute();
-  await sql`create view run_metrics as
+  await createView(db, `create view run_metrics as
 select o.run_id, count(*) as ops,
   max(o.resident) as peak_resident, max(o.no_data) as peak_no_data, sum(o.no_data) as no_data_integral,
   (select l.resident from operations l where l.run_id = o.run_id order by l.i desc limit 1) as final_resident,
@@ -34,11 +34,11 @@ select o.run_id, count(*) as ops,
   sum(o.zeros_holed) as zeros_holed, max(o.metadata_bytes) as peak_metadata_bytes,
   (select l.metadata_bytes from operations l where l.run_id = o.run_id order by l.i desc limit 1) as final_metadata_bytes,
   sum(o.unwritten_data) as seek_no_data
-from operations o group by o.run_id`.execute(db);
+from operations o group by o.run_id`);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop view run_metrics`.execute(db);
+  await db.schema.dropView('run_metrics').execute();
   await db.deleteFrom('explanation_codes').where('field', '=', 'split_cause').where('code', 'in', [6, 7]).execute();
   await db.deleteFrom('event_types').where('code', '=', 12).execute();
   for (const column of [...WORK_COLUMNS].reverse()) await db.schema.alterTable('operations').dropColumn(column).execute();

@@ -12,7 +12,7 @@ const RULES: Record<string, { layers: string[]; packages: string[]; node: boolea
   'src/sim': { layers: ['src/model', 'machines', 'src/script'], packages: ['pure-rand'], node: false },
   'src/fuzz': { layers: ['src/model', 'src/script', 'src/sim'], packages: ['pure-rand'], node: false },
   'src/probe': { layers: ['src/script'], packages: [], node: true },
-  'src/store': { layers: ['src/model', 'src/script'], packages: ['kysely', 'better-sqlite3'], node: true },
+  'src/store': { layers: ['src/model', 'src/script'], packages: ['kysely', 'better-sqlite3', 'pg', 'pg-copy-streams'], node: true },
   'src/query': { layers: ['src/store', 'src/script', 'src/model'], packages: [], node: false },
   'src/report': { layers: ['src/query', 'src/script'], packages: ['vega', 'vega-lite', 'cli-progress'], node: false },
   'src/cli': {
@@ -76,6 +76,20 @@ function violations(layer: string): string[] {
 describe('architecture (style.md §1 import arrows)', () => {
   it.each(Object.keys(RULES))('%s imports only what its layer may', (layer) => {
     expect(violations(layer)).toEqual([]);
+  });
+
+  it('each store backend keeps its driver in its own folder (style.md: Backends)', () => {
+    // pg and pg-copy-streams only under src/store/postgres/, which never touches better-sqlite3; the engine-neutral
+    // files of src/store import neither pg nor the folders' private files.
+    const store = sources('src/store');
+    const offenders = store.flatMap((f) => importsOf(f).flatMap((spec) => {
+      const inPg = f.startsWith('src/store/postgres/');
+      if ((spec === 'pg' || spec === 'pg-copy-streams') && !inPg) return [`${f} → ${spec} (only src/store/postgres/ may)`];
+      if (spec === 'better-sqlite3' && inPg) return [`${f} → better-sqlite3 (not in src/store/postgres/)`];
+      if (/^\.\/(?:sqlite|postgres)\/(?!index\.js$)/.test(spec)) return [`${f} → ${spec} (through the backend's index.js)`];
+      return [];
+    }));
+    expect(offenders).toEqual([]);
   });
 
   it('the model reads no clock and no ambient randomness', () => {

@@ -20,6 +20,8 @@ export interface CliEnv {
    * is a terminal and stdout is not, so it never mixes with the rows of a table); none in tests.
    */
   readonly progress?: ((total: number, label: string, unit?: string) => Progress) | undefined;
+  /** The environment variables the CLI reads (bin.ts: `process.env`): `FOLIOLOG_DB`, the default `--db`. */
+  readonly variables?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /** Read a script file as UTF-8 text. @throws CliError (exit 2) when it cannot be read. */

@@ -1,9 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { KERNEL_VARIANTS } from '../model/index.js';
-import { isStoreError } from '../store/index.js';
+import { isPostgresUrl, isStoreError, shownUrl } from '../store/index.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { BUG_NAMES, DEFAULT_POLICY, POLICY_NAMES } from '../model/index.js';
 import { type RunsOptions, runsCommand } from './commands/runs.js';
+import { type PushOptions, pushCommand } from './commands/push.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { conformanceRandomCommand } from './commands/conformance-random.js';
 import { kernelVariantOption } from './variant.js';
@@ -43,10 +44,25 @@ const VARIANT_NAMES = Object.keys(KERNEL_VARIANTS).join(', ');
 /** Store failures that are the user's input (exit 2), not our bug. */
 const USER_STORE_ERRORS = [
   'E_FOREIGN', 'E_NEWER', 'E_NO_STORE', 'E_NEEDS_MIGRATION', 'E_DAMAGED', 'E_NO_RUN', 'E_INCOMPLETE', 'E_UNREADABLE',
+  'E_DUPLICATE_RUN', 'E_UNSUPPORTED',
 ] as const;
 
-function dbOption(): Option {
-  return new Option('--db <file>', 'the store').default('./foliolog.db');
+/** The commands that work on a PostgreSQL store so far (issue 13); gen records nothing. */
+const POSTGRES_COMMANDS: readonly string[] = ['runs', 'push'];
+
+/**
+ * Refuse a `postgres://` store before a command that cannot use it yet does any work (fuzz would
+ * search for minutes before recording): one line, exit 2.
+ */
+function refusePostgres(action: Command): void {
+  const db = (action.opts() as { db?: unknown }).db;
+  if (typeof db !== 'string' || !isPostgresUrl(db) || POSTGRES_COMMANDS.includes(action.name()) || action.parent?.name() === 'gen') return;
+  throw new CliError(`${action.name()} does not work on a PostgreSQL store yet (${shownUrl(db)}): only runs and push do`);
+}
+
+/** `--db`: a SQLite file or a `postgres://` URL; `FOLIOLOG_DB` sets its default (help shows no password). */
+function storeOption(fallback: string): Option {
+  return new Option('--db <file|url>', 'the store: a SQLite file or a postgres:// URL').default(fallback, shownUrl(fallback));
 }
 
 /** `--bug NAME`, repeatable (run, fuzz, shrink): every name given, in order. */
@@ -56,12 +72,15 @@ function bugOption(what: string): Option {
 }
 
 function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interrupt): Command {
+  const defaultDb = env.variables?.FOLIOLOG_DB || './foliolog.db';
+  const dbOption = (): Option => storeOption(defaultDb);
   const root = new Command('foliolog')
     .description('a deterministic, event-sourced simulator of Linux 6.18 shmem/tmpfs folios')
     .version(packageVersion(), '--version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) })
-    .showSuggestionAfterError(false);
+    .showSuggestionAfterError(false)
+    .hook('preAction', (_root, action) => refusePostgres(action));
   root.command('run')
     .description('run SCRIPT on the model and record it')
     .argument('<script>', 'the workload script')
@@ -140,6 +159,13 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--delete <id...>', 'delete these runs (any status) with all their rows, in one transaction')
     .option('--vacuum', 'give the space of deleted runs back to the file system', false)
     .action(async (o: RunsOptions) => setCode(await runsCommand(o, env)));
+  root.command('push')
+    .description('copy finished runs to another store (SQLite or PostgreSQL), each in one transaction, hash checked')
+    .argument('<run...>', 'the run ids to copy')
+    .addOption(dbOption())
+    .requiredOption('--to <file|url>', 'the target store: a SQLite file or a postgres:// URL (created if missing)')
+    .option('--json', 'print one JSON document: [{from, to, events}]', false)
+    .action(async (runs: string[], o: PushOptions) => setCode(await pushCommand(runs, o, env)));
   root.command('kernel')
     .description('run SCRIPT on this machine\'s kernel (root, tmpfs) and record it')
     .argument('<script>', 'the workload script')

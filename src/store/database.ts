@@ -58,6 +58,8 @@ export interface RunsTable {
   tallies: string | null;
   /** Which layout digest `operations.layout` holds (migration 0006): null = 1, else 2. */
   layout_version: number | null;
+  /** `STORE_ID/RUN_ID` of the run as first recorded, when pushed here (migration 0010); else null. */
+  origin: string | null;
 }
 
 /** `files`: the files (inodes) of a run, 1-based per run. */
@@ -206,6 +208,12 @@ export interface FolioStatesTable extends CodeNameTable {
   final: number;
 }
 
+/** `store_meta` (migration 0010): facts about the store itself; key `id` is its identity (a UUID). */
+export interface StoreMetaTable {
+  key: string;
+  value: string;
+}
+
 /** The whole schema, for `Kysely<Database>`. */
 export interface Database {
   runs: RunsTable;
@@ -219,6 +227,7 @@ export interface Database {
   explanations: ExplanationsTable;
   explanation_codes: ExplanationCodesTable;
   operation_blocks: OperationBlocksTable;
+  store_meta: StoreMetaTable;
 }
 
 /** A `runs` row as Kysely selects it. */

@@ -2,7 +2,8 @@
  * Why the store refused or failed. The CLI maps the input-side codes to exit 2
  * (product.md §3) and everything else to 70.
  *
- * - `E_FOREIGN`: the file is not SQLite, or another application's SQLite file.
+ * - `E_FOREIGN`: the file is not SQLite, or another application's SQLite file; a PostgreSQL
+ *   database holding tables that are not a foliolog store's.
  * - `E_NEWER`: the store carries migrations this build does not know (made by a newer foliolog).
  * - `E_NO_STORE`: a command that only reads found a missing or 0-byte file (and created nothing).
  * - `E_NEEDS_MIGRATION`: a read-only open of a store that is not migrated yet.
@@ -20,6 +21,9 @@
  * - `E_NOT_READ_ONLY`: a user's SQL statement could change the store or open another file (`Store.query`).
  * - `E_SQL`: SQLite refused or failed a user's SQL statement (its message, one line).
  * - `E_SQLITE`: any other driver error, wrapped as `cause`.
+ * - `E_DUPLICATE_RUN`: `push` found the run already in the target store (its origin, or itself).
+ * - `E_UNSUPPORTED`: a command that does not work on a PostgreSQL store yet.
+ * - `E_POSTGRES`: any other PostgreSQL driver or server error, wrapped as `cause`.
  */
 export type StoreErrorCode =
   | 'E_FOREIGN'
@@ -38,7 +42,10 @@ export type StoreErrorCode =
   | 'E_MIGRATION'
   | 'E_NOT_READ_ONLY'
   | 'E_SQL'
-  | 'E_SQLITE';
+  | 'E_SQLITE'
+  | 'E_DUPLICATE_RUN'
+  | 'E_UNSUPPORTED'
+  | 'E_POSTGRES';
 
 /**
  * An error of the store layer: a one-line `message`, a `code`, and the driver error as `cause`.

@@ -6,7 +6,7 @@ export {
 export type { LiveFolio, LiveTable } from './checkpoints.js';
 export type {
   CheckpointsTable, CodeNameTable, Database, EventsTable, ExplanationCodesTable, ExplanationsTable, FileKind, FilesTable,
-  FoliosRow, FoliosTable, Int64Column, NewRunsRow, NullableInt64Column, OperationsRow, OperationsTable, RunSource, RunStatus, RunsRow, RunsTable,
+  FoliosRow, FoliosTable, Int64Column, StoreMetaTable, NewRunsRow, NullableInt64Column, OperationsRow, OperationsTable, RunSource, RunStatus, RunsRow, RunsTable,
 } from './database.js';
 export type { DeletedRun, VacuumResult } from './delete.js';
 export type { FolioEventRow, FolioRow } from './explanations.js';
@@ -17,6 +17,13 @@ export type { StoreErrorCode } from './errors.js';
 export { MIGRATION_FOLDER, createMigrator, loadMigrations } from './migrate.js';
 export type { Migrations } from './migrate.js';
 export { BUSY_TIMEOUT_MS, openStore } from './open.js';
+export { openAnyStore } from './open-any.js';
+export type { AnyStore } from './open-any.js';
+export { PostgresStore, isPostgresUrl, openPostgresStore, shownUrl } from './postgres/index.js';
+export { eventHash, pushRuns, runIdentity, storeIdentity } from './push.js';
+export type { PushStore, PushedRun } from './push.js';
+export { COPY_BATCH_ROWS, RUN_TABLES } from './run-rows.js';
+export type { Cell, RunRows, RunRowsReader, RunRowsWriter, RunTable } from './run-rows.js';
 export type { OpenMode } from './open.js';
 export { eventLine } from './rows.js';
 export type {

@@ -31,9 +31,11 @@ export async function loadMigrations(folder: string = MIGRATION_FOLDER): Promise
  */
 export function createMigrator<DB>(db: Kysely<DB>, migrations: Migrations): Migrator {
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve({ ...migrations }) };
-  // SqliteAdapter.supportsTransactionalDdl is false, so the Migrator opens no transaction of
-  // its own; disableTransactions says so explicitly, since we run it inside BEGIN IMMEDIATE.
-  return new Migrator({ db, provider, disableTransactions: true });
+  // SqliteAdapter.supportsTransactionalDdl is false, so on SQLite the Migrator opens no
+  // transaction of its own; disableTransactions says so explicitly, since we run it inside BEGIN
+  // IMMEDIATE. On PostgreSQL every pending migration runs in one transaction: all or nothing.
+  const transactional = db.getExecutor().adapter.supportsTransactionalDdl;
+  return new Migrator({ db, provider, disableTransactions: !transactional });
 }
 
 /**

@@ -131,6 +131,8 @@ export interface RunRecord {
   readonly counters: StatsDelta | null;
   /** Events per type code and per state code entered; null until finished, or before 0002. */
   readonly tallies: RunTallies | null;
+  /** `STORE_ID/RUN_ID` where the run was first recorded, when it was pushed here (migration 0010); else null. */
+  readonly origin: string | null;
 }
 
 /**
@@ -163,6 +165,7 @@ export function toRunRecord(row: RunsRow): RunRecord {
     ops: row.ops, events: row.events, eventHash: row.event_hash, checkpointInterval: row.checkpoint_interval,
     counters: row.counters === null ? null : parseJson(row.counters, 'runs.counters') as StatsDelta,
     tallies: row.tallies === null ? null : parseJson(row.tallies, 'runs.tallies') as RunTallies,
+    origin: row.origin,
   };
 }
 

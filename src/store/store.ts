@@ -18,6 +18,7 @@ import { type RowDifference, getRun, listRuns, loadOperations, requireFinishedRu
 import { type SqlRows, readOnlyQuery } from './sql.js';
 import { type LifetimeRow, type MarkRow, lifetimeMarks, lifetimes } from './timeline.js';
 import type { RunWriter, WriterOptions } from './writer.js';
+import { SqliteRunRows } from './sqlite/index.js';
 
 /**
  * A run's what-if lab metrics over its operations (view `run_metrics`): memory in pages, the
@@ -266,6 +267,11 @@ export class Store {
   /** The folio rows of run `runId` with `from ≤ id < to`. Sync. */
   folioRows(runId: number, from: number, to: number): FolioRow[] {
     return guarded(this.#path, () => folioRows(this.#sqlite, runId, from, to));
+  }
+
+  /** This store's side of a copy of runs (`foliolog push`): exact reads, and writes in one transaction. */
+  rows(): SqliteRunRows {
+    return new SqliteRunRows(this.#sqlite);
   }
 
   #assertWritable(): void {

@@ -16,12 +16,18 @@ export interface CliResult {
 
 /** Run the CLI in-process with a fixed clock. */
 export async function cli(...argv: string[]): Promise<CliResult> {
+  return cliWith({}, ...argv);
+}
+
+/** Run the CLI in-process with a fixed clock and these environment variables (e.g. FOLIOLOG_DB). */
+export async function cliWith(variables: Readonly<Record<string, string>>, ...argv: string[]): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
     stdout: { write: (s) => { stdout += s; } },
     stderr: { write: (s) => { stderr += s; } },
     now: () => new Date('2026-01-01T00:00:00Z'),
+    variables,
   });
   return { code, stdout, stderr };
 }

@@ -1,5 +1,5 @@
 import { runsTable } from '../../report/index.js';
-import { type Store, openStore } from '../../store/index.js';
+import { type AnyStore, StoreError, openAnyStore } from '../../store/index.js';
 import type { CliEnv } from '../io.js';
 import { parseRunId } from '../run-id.js';
 
@@ -18,7 +18,8 @@ export interface RunsOptions {
  * included. `--delete` first removes runs with all their rows in one transaction (an unknown id
  * deletes nothing), `--vacuum` then shrinks the file; both say on stderr what they did, and the
  * remaining runs are listed as without them. Opens an existing store only: a missing or 0-byte
- * file is refused and nothing is created.
+ * file (or a PostgreSQL database without tables) is refused and nothing is created. On a
+ * PostgreSQL store it lists; `--delete` and `--vacuum` are refused (`E_UNSUPPORTED`).
  * JSON: `[{id, source, script, policy, seed, ops, events, status, created}]` on one line.
  * @returns 0
  * @throws CliError (exit 2) for a malformed id, before the store is opened; StoreError (exit 2)
@@ -31,14 +32,17 @@ export interface RunsOptions {
  */
 export async function runsCommand(opts: RunsOptions, env: CliEnv): Promise<number> {
   const ids = (opts.delete ?? []).map(parseRunId);
-  const store = await openStore(opts.db, 'existing');
+  const store = await openAnyStore(opts.db, 'existing');
   try {
-    if (ids.length > 0) {
+    if ((ids.length > 0 || opts.vacuum === true) && !('deleteRuns' in store)) {
+      throw new StoreError('E_UNSUPPORTED', `${store.path}: runs --delete and --vacuum do not work on a PostgreSQL store yet`);
+    }
+    if (ids.length > 0 && 'deleteRuns' in store) {
       for (const run of store.deleteRuns(ids)) {
         env.stderr.write(`deleted run ${run.id} (${run.events} events${run.status === 'complete' ? '' : `, ${run.status}`})\n`);
       }
     }
-    if (opts.vacuum === true) {
+    if (opts.vacuum === true && 'vacuum' in store) {
       const { before, after } = store.vacuum();
       env.stderr.write(`vacuumed ${opts.db}: ${before} -> ${after} bytes\n`);
     }
@@ -49,7 +53,7 @@ export async function runsCommand(opts: RunsOptions, env: CliEnv): Promise<numbe
   }
 }
 
-async function listRuns(store: Store, json: boolean, env: CliEnv): Promise<void> {
+async function listRuns(store: AnyStore, json: boolean, env: CliEnv): Promise<void> {
   const runs = (await store.listRuns()).map((r) => ({
     id: r.id, source: r.source, script: r.scriptName, policy: r.policy, seed: r.seed,
     ops: r.ops, events: r.events, status: r.status, created: r.createdAt,

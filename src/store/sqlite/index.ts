@@ -1,0 +1,1 @@
+export { SqliteRunRows } from './run-rows.js';
