@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: the unit suite runs in parallel; tests that touch the real kernel's global
-// THP knobs and mounts (`*.kernel.test.ts`) run one file at a time, never beside each other.
+// The unit suite runs in parallel; tests that touch the real kernel's global THP knobs and mounts
+// (`*.kernel.test.ts`) run one file at a time, never beside each other. Tests that start a
+// PostgreSQL server (`*.pg.test.ts`) run after all of them: its shared memory is shmem, so
+// while a kernel test's knobs apply to it, its allocations would show in the machine-wide
+// counters the kernel tests read (sequence.groupOrder runs group 1 once group 0 is done).
 export default defineConfig({
   test: {
     projects: [
@@ -9,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.kernel.test.ts', 'test/heavy/**', 'node_modules/**'],
+          exclude: ['test/**/*.kernel.test.ts', 'test/**/*.pg.test.ts', 'test/heavy/**', 'node_modules/**'],
           testTimeout: 60_000,
         },
       },
@@ -19,6 +22,15 @@ export default defineConfig({
           name: 'heavy',
           include: ['test/heavy/**/*.test.ts'],
           testTimeout: 1_200_000,
+        },
+      },
+      {
+        test: {
+          name: 'pg',
+          include: ['test/**/*.pg.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 1 },
         },
       },
       {
