@@ -2,9 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 // The unit suite runs in parallel; tests that touch the real kernel's global THP knobs and mounts
 // (`*.kernel.test.ts`) run one file at a time, never beside each other. Tests that start a
-// PostgreSQL server (`*.pg.test.ts`) run after all of them: its shared memory is shmem, so
-// while a kernel test's knobs apply to it, its allocations would show in the machine-wide
-// counters the kernel tests read (sequence.groupOrder runs group 1 once group 0 is done).
+// PostgreSQL server (`*.pg.test.ts`) never run beside them: its shared memory is shmem, so while
+// a kernel test's knobs apply to it, its allocations would show in the machine-wide counters the
+// kernel tests read. sequence.groupOrder runs the groups one after another: unit and heavy (0),
+// then pg (1, each file stops its server when it ends), then kernel (2).
 export default defineConfig({
   test: {
     projects: [
@@ -37,6 +38,7 @@ export default defineConfig({
         test: {
           name: 'kernel',
           include: ['test/**/*.kernel.test.ts'],
+          sequence: { groupOrder: 2 },
           fileParallelism: false,
           maxWorkers: 1,
           testTimeout: 300_000,
