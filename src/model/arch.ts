@@ -4,6 +4,8 @@ export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
 /** Page size as a bigint, for byte arithmetic on `Loff`. */
 export const PAGE_SIZE_N = 4096n;
+/** Bits of a C `unsigned long` on the modelled machine (x86-64). Mirrors: BITS_PER_LONG. */
+export const BITS_PER_LONG = 64;
 /** Order of a PMD-sized folio (2 MiB with 4 KiB pages). Mirrors: HPAGE_PMD_ORDER. */
 export const HPAGE_PMD_ORDER = 9;
 /** Pages in a PMD-sized folio. Mirrors: HPAGE_PMD_NR. */

@@ -5,6 +5,7 @@ import { folioNextIndex, folioPos, folioSize } from '../folio.js';
 import { markUptodate } from '../folio-ops.js';
 import type { Inode } from '../inode.js';
 import { pagePos, pageOf } from '../units.js';
+import { BITS_PER_LONG } from '../arch.js';
 
 /** The uptodate pages of one partly uptodate folio: bit `p` stands for page `folio.index + p`. */
 export interface UptodateBits {
@@ -13,9 +14,12 @@ export interface UptodateBits {
   count: number;
 }
 
+/** Bytes of a C `unsigned long`: a word of the series' bitmap, and its lock word. */
+const LONG_BYTES = BITS_PER_LONG / 8;
+
 /** Bytes of per-block state of `folio` (see `PerBlock.metadataBytes`). Pure. */
 function stateBytes(folio: Folio): number {
-  return 8 + 8 * Math.ceil((1 << folio.order) / 64);
+  return LONG_BYTES + LONG_BYTES * Math.ceil((1 << folio.order) / BITS_PER_LONG);
 }
 
 /** Bits set among the first `nr` of `words`. Pure. */
