@@ -1,4 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { PG_BIN } from './test/store/_pg-bin.js';
+
+/** The store suite that runs on both backends: SQLite in `unit`, PostgreSQL in `store-pg`. */
+const TWO_BACKEND_SUITE = [
+  'test/store/writer.test.ts', 'test/store/delete.test.ts', 'test/store/views.test.ts', 'test/store/folio-log.test.ts',
+  'test/store/checkpoints.test.ts', 'test/query/at.test.ts', 'test/query/diff.test.ts', 'test/query/explain.test.ts',
+  'test/query/history.test.ts',
+];
 
 // The unit suite runs in parallel; tests that touch the real kernel's global THP knobs and mounts
 // (`*.kernel.test.ts`) run one file at a time, never beside each other. Tests that start a
@@ -34,6 +42,18 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
+      // The two-backend store suite again, on a throwaway PostgreSQL cluster per file (when the
+      // server's binaries are there: .ci/run installs them; elsewhere the pg files say why they skip).
+      ...(PG_BIN === undefined ? [] : [{
+        test: {
+          name: 'store-pg',
+          include: TWO_BACKEND_SUITE,
+          env: { FOLIOLOG_TEST_BACKEND: 'postgres' },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 1 },
+        },
+      }]),
       {
         test: {
           name: 'kernel',

@@ -22,7 +22,7 @@ import copyStreams from 'pg-copy-streams';
 const [store, runArg, url] = process.argv.slice(2);
 if (!store || !runArg || !url) throw new Error('usage: node bench/push-postgres.mjs STORE.db RUN postgres://...');
 const run = Number(runArg);
-const { openAnyStore, pushRuns } = await import(resolve(import.meta.dirname, '../dist/src/store/index.js'));
+const { openStore, pushRuns } = await import(resolve(import.meta.dirname, '../dist/src/store/index.js'));
 // The same URL naming another database (WHATWG URL takes no empty host: a socket URL has one).
 const dbUrl = (name) => url.replace(/^(postgres(?:ql)?:\/\/[^/?]*)(\/[^?]*)?/, `$1/${name}`);
 
@@ -38,8 +38,8 @@ const rowsOf = (t) => lite.prepare(`select count(*) from ${t} where run_id = ?`)
 const counted = ['files', 'operations', 'folios', 'events', 'checkpoints', 'explanations', 'operation_blocks'].reduce((n, t) => n + rowsOf(t), 1);
 const events = rowsOf('events');
 
-const source = await openAnyStore(store, 'existing');
-const target = await openAnyStore(dbUrl('foliolog_bench_push'), 'create');
+const source = await openStore(store, 'existing');
+const target = await openStore(dbUrl('foliolog_bench_push'), 'create');
 let t0 = performance.now();
 await pushRuns(source, target, [run]);
 const pushMs = performance.now() - t0;

@@ -20,10 +20,10 @@ const RULES: Record<string, { layers: string[]; packages: string[]; node: boolea
     packages: ['commander'], node: true,
   },
   migrations: { layers: [], packages: ['kysely'], node: false },
-  // The benchmark drives every layer in-process and measures against raw better-sqlite3.
+  // The benchmark drives every layer in-process and measures against raw better-sqlite3 (and raw pg, --postgres).
   'src/bench': {
     layers: ['src/model', 'machines', 'src/script', 'src/sim', 'src/probe', 'src/store', 'src/query', 'src/report', 'src/cli'],
-    packages: ['better-sqlite3'], node: true,
+    packages: ['better-sqlite3', 'pg', 'pg-copy-streams'], node: true,
   },
 };
 

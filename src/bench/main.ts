@@ -10,6 +10,7 @@ import { childTask, inChild } from './spawn.js';
 import { type KernelBench, kernelBench } from './kernel.js';
 import { atMs, diffMs, median, rawInsertMs, readEvents, recordMix, storeBytes } from './measure.js';
 import { type BenchReport, formatReport } from './report.js';
+import { postgresBench } from './postgres.js';
 
 /** Sizes of the benchmark; `--events N` scales it down for a quick look (not a result). */
 interface Plan {
@@ -21,7 +22,7 @@ interface Plan {
 
 const FULL: Plan = { events: 1_000_000, bigEvents: 10_000_000, rounds: 3, heapFolios: 1_000_000 };
 
-async function bench(plan: Plan, kernelToo: boolean, log: (s: string) => void): Promise<BenchReport> {
+async function bench(plan: Plan, kernelToo: boolean, postgres: string | undefined, log: (s: string) => void): Promise<BenchReport> {
   const self = process.argv[1]!;
   const dir = mkdtempSync(join(tmpdir(), 'foliolog-bench-'));
   try {
@@ -41,6 +42,8 @@ async function bench(plan: Plan, kernelToo: boolean, log: (s: string) => void): 
     }
     const recordMs = median(records.map((x) => x.ms!));
     const rawMs = median(raws);
+    // 1b. The same into PostgreSQL, against raw pg inserts of the same rows (--postgres URL).
+    const pg = postgres === undefined ? null : await postgresBench(postgres, events, plan.events, plan.rounds, log);
     // 2. The whole file per event, after a WAL checkpoint.
     const bytes = storeBytes(db('one-0'));
     // 3. A second run that parts from the first 50 commands before its end: diff_ms.
@@ -96,6 +99,7 @@ async function bench(plan: Plan, kernelToo: boolean, log: (s: string) => void): 
       rssBig: big.maxRss,
       rssGrowth: big.maxRss / one.maxRss,
       kernel,
+      postgres: pg,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -105,8 +109,8 @@ async function bench(plan: Plan, kernelToo: boolean, log: (s: string) => void): 
 function parsePlan(argv: readonly string[]): Plan {
   const args = argv.slice(2);
   for (let a = 0; a < args.length; a++) {
-    if (args[a] === '--events') a++;
-    else if (args[a] !== '--json' && args[a] !== '--no-kernel') throw new UsageError(`unknown argument ${args[a]} (want --json, --no-kernel, --events N)`);
+    if (args[a] === '--events' || args[a] === '--postgres') a++;
+    else if (args[a] !== '--json' && args[a] !== '--no-kernel') throw new UsageError(`unknown argument ${args[a]} (want --json, --no-kernel, --events N, --postgres URL)`);
   }
   const k = argv.indexOf('--events');
   if (k < 0) return FULL;
@@ -126,7 +130,10 @@ async function mainBench(): Promise<void> {
   const log = (s: string): void => bar?.step(steps++, s);
   let report: BenchReport;
   try {
-    report = await bench(plan, !process.argv.includes('--no-kernel'), log);
+    const at = process.argv.indexOf('--postgres');
+    const postgres = at < 0 ? undefined : process.argv[at + 1];
+    if (at >= 0 && postgres === undefined) throw new UsageError('--postgres: want a postgres:// URL of a database to record into');
+    report = await bench(plan, !process.argv.includes('--no-kernel'), postgres, log);
   } finally {
     bar?.step(steps, 'done');
     bar?.stop();
@@ -152,6 +159,9 @@ function jsonFields(r: BenchReport): Record<string, number | string | null> {
     events: r.events,
     events_per_s: round(r.eventsPerS, 0),
     raw_inserts_per_s: round(r.rawPerS, 0),
+    pg_record_ratio: r.postgres === null ? null : round(r.postgres.valuesMs / r.postgres.recordMs),
+    pg_copy_ratio: r.postgres === null ? null : round(r.postgres.copyMs / r.postgres.recordMs),
+    pg_events_per_s: r.postgres === null ? null : round(r.postgres.events / (r.postgres.recordMs / 1000), 0),
   };
 }
 

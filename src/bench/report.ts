@@ -1,4 +1,5 @@
 import type { KernelBench } from './kernel.js';
+import type { PostgresBench } from './postgres.js';
 
 /** Everything one `npm run bench` measured. Times in ms, sizes in bytes. */
 export interface BenchReport {
@@ -23,6 +24,8 @@ export interface BenchReport {
   readonly rssBig: number;
   readonly rssGrowth: number;
   readonly kernel: KernelBench;
+  /** With `--postgres URL`: the PostgreSQL recorder against raw pg inserts; else null. */
+  readonly postgres: PostgresBench | null;
 }
 
 const n0 = (x: number): string => Math.round(x).toLocaleString('en');
@@ -47,6 +50,12 @@ export function formatReport(r: BenchReport, full: boolean): string {
       ? ['kernel_ops_per_s', 'null', k.reason ?? '', '≥ 1000', null]
       : ['kernel_ops_per_s', n0(k.opsPerS), `foliolog kernel, ${n0(k.ops ?? 0)} commands, peak RSS ${k.rssMb!.toFixed(0)} MB`, '≥ 1000', k.opsPerS >= 1000],
   ];
+  const p = r.postgres;
+  if (p !== null) {
+    const perS = (ms: number): string => n0(p.events / (ms / 1000));
+    rows.push(['pg_record_ratio', n2(p.valuesMs / p.recordMs), `${perS(p.recordMs)} events/s recorded into PostgreSQL vs ${perS(p.valuesMs)} raw multi-row inserts/s`, '≥ 0.5', p.valuesMs / p.recordMs >= 0.5]);
+    rows.push(['pg_copy_ratio', n2(p.copyMs / p.recordMs), `the same vs ${perS(p.copyMs)} raw COPY rows/s`, '-', null]);
+  }
   const w = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => String(row[c]).length), ['measure', 'value', 'against', 'goal'][c]!.length));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(w[i] ?? 0)).join('  ').trimEnd();
   const out = [line(['measure', 'value', 'against', 'goal', 'met'])];

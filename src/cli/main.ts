@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { KERNEL_VARIANTS } from '../model/index.js';
-import { isPostgresUrl, isStoreError, shownUrl } from '../store/index.js';
+import { isStoreError, shownUrl } from '../store/index.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { BUG_NAMES, DEFAULT_POLICY, POLICY_NAMES } from '../model/index.js';
 import { type RunsOptions, runsCommand } from './commands/runs.js';
@@ -47,19 +47,6 @@ const USER_STORE_ERRORS = [
   'E_DUPLICATE_RUN', 'E_UNSUPPORTED',
 ] as const;
 
-/** The commands that work on a PostgreSQL store so far (issue 13); gen records nothing. */
-const POSTGRES_COMMANDS: readonly string[] = ['runs', 'push'];
-
-/**
- * Refuse a `postgres://` store before a command that cannot use it yet does any work (fuzz would
- * search for minutes before recording): one line, exit 2.
- */
-function refusePostgres(action: Command): void {
-  const db = (action.opts() as { db?: unknown }).db;
-  if (typeof db !== 'string' || !isPostgresUrl(db) || POSTGRES_COMMANDS.includes(action.name()) || action.parent?.name() === 'gen') return;
-  throw new CliError(`${action.name()} does not work on a PostgreSQL store yet (${shownUrl(db)}): only runs and push do`);
-}
-
 /** `--db`: a SQLite file or a `postgres://` URL; `FOLIOLOG_DB` sets its default (help shows no password). */
 function storeOption(fallback: string): Option {
   return new Option('--db <file|url>', 'the store: a SQLite file or a postgres:// URL').default(fallback, shownUrl(fallback));
@@ -79,8 +66,7 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .version(packageVersion(), '--version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => env.stdout.write(s), writeErr: (s) => env.stderr.write(s) })
-    .showSuggestionAfterError(false)
-    .hook('preAction', (_root, action) => refusePostgres(action));
+    .showSuggestionAfterError(false);
   root.command('run')
     .description('run SCRIPT on the model and record it')
     .argument('<script>', 'the workload script')
@@ -177,8 +163,8 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     });
   root.command('diff')
     .description('the first operation where two runs part, every differing field, then a summary')
-    .argument('<run_a>', 'a run id')
-    .argument('<run_b>', 'another run id')
+    .argument('<run_a>', 'a run id of --db, or STORE#ID of another store (a file or a postgres:// URL)')
+    .argument('<run_b>', 'another run: ID or STORE#ID')
     .addOption(dbOption())
     .option('--json', 'print one JSON document', false)
     .option('--all', 'list every differing operation, not only the first', false)

@@ -78,7 +78,9 @@ function observationsAt(store: Store, run: RunRecord, at: readonly number[]): Ma
  * event log is read only at the operations reported, from their nearest checkpoints: two runs
  * of a million events that part at their end cost one join of their operation rows and one
  * short replay each. With `all`, every differing operation is listed, not only the first. Runs
- * recorded before layout digests existed are compared by one forward walk of each.
+ * recorded before layout digests existed are compared by one forward walk of each. With
+ * `storeB`, run `b` is read from that store (another file, or a PostgreSQL database): the
+ * differing blocks' operation rows of each are compared in JavaScript instead of one join.
  *
  * @returns `{ equal, first, all?, summary }`; `equal` when every operation agrees and both have as many
  * @throws StoreError `E_NO_RUN` (unknown run), `E_INCOMPLETE` (its writer never finished)
@@ -89,17 +91,18 @@ function observationsAt(store: Store, run: RunRecord, at: readonly number[]): Ma
  * if (!d.equal) console.log(d.first?.op, Object.keys(d.first?.fields ?? {}));
  * ```
  */
-export async function diffRuns(store: Store, a: number, b: number, opts: { readonly all?: boolean } = {}): Promise<RunDiff> {
+export async function diffRuns(store: Store, a: number, b: number, opts: { readonly all?: boolean; readonly storeB?: Store } = {}): Promise<RunDiff> {
+  const storeB = opts.storeB ?? store;
   const runA = await store.requireFinishedRun(a);
-  const runB = await store.requireFinishedRun(b);
-  const pending = candidates(store.rowDifferences(runA.id, runB.id));
+  const runB = await storeB.requireFinishedRun(b);
+  const pending = candidates(storeB === store ? store.rowDifferences(runA.id, runB.id) : store.rowDifferencesAcross(runA.id, storeB, runB.id));
   const settled = pending.every((c) => c.sure);
   // Sure candidates differ: only those reported need their page caches. Unsure ones (no digest)
   // are all settled by comparing the page caches.
   const look = settled && opts.all !== true ? pending.slice(0, 1) : pending;
   const at = look.map((c) => c.i);
   const xa = observationsAt(store, runA, at);
-  const xb = observationsAt(store, runB, at);
+  const xb = observationsAt(storeB, runB, at);
   const found: FirstDifference[] = [];
   for (const { i } of look) {
     const x = xa.get(i)!;
@@ -110,13 +113,13 @@ export async function diffRuns(store: Store, a: number, b: number, opts: { reado
   const differing = settled ? pending.length : found.length;
   if (runA.ops !== runB.ops) {
     const x = store.loadOperations(runA.id, compared, compared)[0];
-    const y = store.loadOperations(runB.id, compared, compared)[0];
+    const y = storeB.loadOperations(runB.id, compared, compared)[0];
     const only = (x ?? y)!;
     found.push({ i: only.i, line: only.line, op: only.op, fields: { op: [x?.op ?? null, y?.op ?? null] } });
   }
   const sameScript = runA.scriptText === runB.scriptText;
   const counts = { compared, differing, sameScript };
-  const summary = { a: await diffSide(store, runA, counts), b: await diffSide(store, runB, counts) };
+  const summary = { a: await diffSide(store, runA, counts), b: await diffSide(storeB, runB, counts) };
   const shown = opts.all === true ? found : found.slice(0, 1);
   const first = shown[0] ?? null;
   return { equal: first === null, first, ...(opts.all === true ? { all: shown } : {}), summary };

@@ -1,4 +1,7 @@
-import { EVENTS_PER_INSERT, FOLIOS_PER_INSERT, type SqlValue, type WriterStatements } from './_statements.js';
+import {
+  BLOCK_COLUMNS, CHECKPOINT_COLUMNS, EVENTS_PER_INSERT, EVENT_COLUMNS, EXPLANATION_COLUMNS, FILE_COPY_COLUMNS, FOLIOS_PER_INSERT,
+  FOLIO_COLUMNS, OPERATION_COLUMNS, type SqlValue, type WriterStatements,
+} from './_statements.js';
 import { VarintWriter } from './_varint.js';
 
 /** Folio columns per row of `insertFolios` (_statements.ts FOLIO_COLUMNS). */
@@ -200,6 +203,49 @@ export class PendingRows {
     for (const r of this.explanations) s.insertExplanation.run(...r);
   }
 
+  /**
+   * Hand the batch to a backend that takes whole tables at once (PostgreSQL's COPY): each
+   * table's rows as COPY text lines (`sink.line`), files first, in the order `writeTo` inserts
+   * them. The events appended to folios born before the batch go to `folio_appends` (id, the
+   * `folios.events` chunk, ended seq and state, or nulls while live), for the backend to apply
+   * in one statement.
+   */
+  copyTo(sink: CopySink, runId: number, inferred: 0 | 1): void {
+    const line = (row: readonly SqlValue[]): string => sink.line(row);
+    const lines = (rows: readonly SqlValue[][]): string => rows.map(line).join('');
+    if (this.files.length > 0) sink.copy('files', FILE_COPY_COLUMNS, lines(this.files));
+    const [bi, bf, bp, bo, bpa, bs] = this.#born as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    let folios = '';
+    for (let k = 0; k < this.#nBorn; k++) {
+      const first = this.#firstTouch.get(bi[k]!);
+      const end = first < 0 ? undefined : this.#end(first);
+      folios += line([runId, bi[k]!, bf[k]!, bp[k]!, bo[k]!, orNull(bpa[k]!), bs[k]!, end?.[0] ?? null, end?.[1] ?? null,
+        inferred, first < 0 ? EMPTY : this.#chunk(first)]);
+    }
+    if (folios !== '') sink.copy('folios', FOLIO_COLUMNS, folios);
+    const batchStart = this.#cols[0]![0]!;
+    let appends = '';
+    for (let first = 0; first < this.#nTouch; first++) {
+      const id = this.#touchIds[first]!;
+      if (this.#firstTouch.get(id) !== first || this.#touch[1]![first]! >= batchStart) continue;
+      const end = this.#end(first);
+      appends += line([id, this.#chunk(first), end === undefined ? 0 : 1, end?.[0] ?? null, end?.[1] ?? null]);
+    }
+    if (appends !== '') sink.folioAppends(appends);
+    const [sq, ii, f, e, fr, t, a] = this.#cols as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const one: SqlValue[] = new Array<SqlValue>(8);
+    let events = '';
+    for (let k = 0; k < this.events; k++) {
+      this.#bindEvent(one, 0, k, runId, sq, ii, f, e, fr, t, a);
+      events += line(one);
+    }
+    if (events !== '') sink.copy('events', EVENT_COLUMNS, events);
+    if (this.operations.length > 0) sink.copy('operations', OPERATION_COLUMNS, lines(this.operations));
+    if (this.checkpoints.length > 0) sink.copy('checkpoints', CHECKPOINT_COLUMNS, lines(this.checkpoints));
+    if (this.blocks.length > 0) sink.copy('operation_blocks', BLOCK_COLUMNS, lines(this.blocks));
+    if (this.explanations.length > 0) sink.copy('explanations', EXPLANATION_COLUMNS, lines(this.explanations));
+  }
+
   #bindEvent(out: SqlValue[], o: number, k: number, runId: number, sq: Float64Array, ii: Float64Array, f: Float64Array, e: Float64Array,
     fr: Float64Array, t: Float64Array, a: Float64Array): void {
     out[o] = runId;
@@ -228,6 +274,17 @@ export class PendingRows {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Where `copyTo` hands a batch: whole tables as COPY text. */
+export interface CopySink {
+  /** One row as a line of the backend's COPY text, with its newline. */
+  line(row: readonly SqlValue[]): string;
+  /** Rows of `table`, `columns` (a column list) in order, one `line` each. */
+  copy(table: string, columns: string, lines: string): void;
+  /** Lines of (folio id, events chunk, ended 0/1, ended seq, ended state) for folios born before the batch. */
+  folioAppends(lines: string): void;
+}
+
 
 /**
  * Folio id → index of its first event in the batch: open addressing over typed arrays, sized

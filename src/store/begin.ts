@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { Engine } from './engine.js';
 import { LAYOUT_DIGEST_VERSION } from '../script/index.js';
 import { CHECKPOINT_INTERVAL } from './checkpoints.js';
 import type { RunSource } from './database.js';
@@ -32,22 +32,22 @@ export interface RunMeta {
 }
 
 /**
- * Insert a run row with status `incomplete` (`created_at` from `clock`, the SQLite version
- * from the connection) and return its writer. Sync.
+ * Insert a run row with status `incomplete` (`created_at` from `clock`, the engine's version
+ * in `sqlite_version`) and return its writer. Sync.
  * @throws StoreError `E_SQLITE`.
  */
-export function beginRun(sqlite: BetterSqlite3.Database, meta: RunMeta, clock: Clock, options: WriterOptions = {}): RunWriter {
+export function beginRun(engine: Engine, meta: RunMeta, clock: Clock, options: WriterOptions = {}): RunWriter {
   const interval = options.checkpointInterval ?? CHECKPOINT_INTERVAL;
+  const conn = engine.conn;
   try {
-    const sqliteVersion = sqlite.prepare('select sqlite_version()').pluck().get() as string;
-    const { lastInsertRowid } = sqlite.prepare(`insert into runs (source, script_name, script_text, config, seed,
+    const id = conn.prepare(`insert into runs (source, script_name, script_text, config, seed,
       policy, bugs, schedule, foliolog_version, node_version, sqlite_version, kernel_release, status, created_at,
-      checkpoint_interval, layout_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'incomplete', ?, ?, ?)`).run(
+      checkpoint_interval, layout_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'incomplete', ?, ?, ?) returning id`).pluck().get(
       meta.source, meta.scriptName, meta.scriptText, JSON.stringify(meta.config), meta.seed, meta.policy,
-      JSON.stringify(meta.bugs), meta.schedule, meta.foliologVersion, meta.nodeVersion, sqliteVersion,
+      JSON.stringify(meta.bugs), meta.schedule, meta.foliologVersion, meta.nodeVersion, engine.version(),
       meta.kernelRelease, clock.now().toISOString(), interval, LAYOUT_DIGEST_VERSION);
-    return new RunWriter(sqlite, Number(lastInsertRowid), meta.source, options);
+    return new RunWriter(conn, engine.batches(), Number(id), meta.source, options);
   } catch (e) {
-    throw wrapSqliteError(e, sqlite.name, `cannot start a run of ${meta.scriptName}`);
+    throw wrapSqliteError(e, conn.name, `cannot start a run of ${meta.scriptName}`);
   }
 }

@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SyncConnection } from './connection.js';
 import { EVENT_CODES } from '../model/index.js';
 import type { ExplanationRow } from './rows.js';
 
@@ -47,7 +47,7 @@ interface RawExplanation {
 const num = (v: bigint | null): number | null => (v === null ? null : Number(v));
 
 /** The decisions of operation `i` of run `runId`, in order `n`, `i_size`/`write_end` exact. Sync. */
-export function loadExplanations(sqlite: BetterSqlite3.Database, runId: number, i: number): ExplanationRow[] {
+export function loadExplanations(sqlite: SyncConnection, runId: number, i: number): ExplanationRow[] {
   const rows = sqlite.prepare(`select i, n, kind, folio, nr, pgoff, cause, result, settings, per_size, global_orders,
     allowable_orders, vma_orders, suitable_orders, i_size, write_end, vma_start, vma_end
     from explanations where run_id = ? and i = ? order by n`).safeIntegers(true).all(runId, i) as RawExplanation[];
@@ -61,7 +61,7 @@ export function loadExplanations(sqlite: BetterSqlite3.Database, runId: number, 
 }
 
 /** True when run `runId` holds any decision (runs recorded before migration 0004 hold none). Sync. */
-export function hasExplanations(sqlite: BetterSqlite3.Database, runId: number): boolean {
+export function hasExplanations(sqlite: SyncConnection, runId: number): boolean {
   return sqlite.prepare('select 1 from explanations where run_id = ? limit 1').get(runId) !== undefined;
 }
 
@@ -75,7 +75,7 @@ const ARG_EVENTS = [EVENT_CODES.folio_collapsed, EVENT_CODES.folio_pinned, EVENT
  * Births, splits, refused splits, removals, collapses and pin changes with `afterSeq < seq ≤
  * uptoSeq` (one operation's), each with its folio row; `folio` limits them to one folio. Sync.
  */
-export function folioEvents(sqlite: BetterSqlite3.Database, runId: number, afterSeq: number, uptoSeq: number,
+export function folioEvents(sqlite: SyncConnection, runId: number, afterSeq: number, uptoSeq: number,
   folio?: number): FolioEventRow[] {
   const only = folio === undefined ? '' : 'and e.folio = ?';
   const rows = sqlite.prepare(`select e.seq, e.i, e.event, e.folio, e.to_state,
@@ -90,7 +90,7 @@ export function folioEvents(sqlite: BetterSqlite3.Database, runId: number, after
 }
 
 /** The folio rows with `from ≤ id < to`, by id. Sync. */
-export function folioRows(sqlite: BetterSqlite3.Database, runId: number, from: number, to: number): FolioRow[] {
-  return sqlite.prepare(`select id, file, pgoff, "order", parent, born_seq as bornSeq from folios
+export function folioRows(sqlite: SyncConnection, runId: number, from: number, to: number): FolioRow[] {
+  return sqlite.prepare(`select id, file, pgoff, "order", parent, born_seq as "bornSeq" from folios
     where run_id = ? and id >= ? and id < ? order by id`).all(runId, from, to) as FolioRow[];
 }

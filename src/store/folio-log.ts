@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SyncConnection, SyncStatement } from './connection.js';
 import { EVENT_CODES, MAX_PAGECACHE_ORDER } from '../model/index.js';
 import { decodeEventSeqs } from './event-seqs.js';
 import type { Guard } from './replay.js';
@@ -100,18 +100,18 @@ const toEvent = ([seq, i, folio, event, from, to, arg]: EventRow): FolioEventRec
 export class FolioLog {
   readonly #runId: number;
   readonly #guard: Guard;
-  readonly #folio: BetterSqlite3.Statement<[number, number]>;
-  readonly #page: BetterSqlite3.Statement<number[]>;
-  readonly #range: BetterSqlite3.Statement<[number, number, number, number, number]>;
-  readonly #pieces: BetterSqlite3.Statement<[number, number, number, number]>;
-  readonly #sources: BetterSqlite3.Statement<[number, number, number, number, number]>;
-  readonly #operation: BetterSqlite3.Statement<[number, number]>;
-  readonly #lastId: BetterSqlite3.Statement<[number]>;
-  readonly #sqlite: BetterSqlite3.Database;
-  readonly #bySeq = new Map<number, BetterSqlite3.Statement<number[]>>();
+  readonly #folio: SyncStatement<[number, number]>;
+  readonly #page: SyncStatement<number[]>;
+  readonly #range: SyncStatement<[number, number, number, number, number]>;
+  readonly #pieces: SyncStatement<[number, number, number, number]>;
+  readonly #sources: SyncStatement<[number, number, number, number, number]>;
+  readonly #operation: SyncStatement<[number, number]>;
+  readonly #lastId: SyncStatement<[number]>;
+  readonly #sqlite: SyncConnection;
+  readonly #bySeq = new Map<number, SyncStatement<number[]>>();
 
   /** Internal: use `Store.folioLog`. */
-  constructor(sqlite: BetterSqlite3.Database, runId: number, guard: Guard) {
+  constructor(sqlite: SyncConnection, runId: number, guard: Guard) {
     this.#runId = runId;
     this.#guard = guard;
     this.#sqlite = sqlite;
@@ -212,7 +212,7 @@ export class FolioLog {
     return { events, cost: { ranges, read: seqs.length } };
   }
 
-  #seqs(n: number): BetterSqlite3.Statement<number[]> {
+  #seqs(n: number): SyncStatement<number[]> {
     let s = this.#bySeq.get(n);
     if (s === undefined) {
       s = this.#sqlite.prepare<number[]>(`select seq, i, folio, event, from_state, to_state, arg from events

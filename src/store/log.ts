@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SyncConnection } from './connection.js';
 import { decodeCheckpoint, type LiveTable } from './checkpoints.js';
 import { Replay } from './replay.js';
 import type { StoredEvent } from './rows.js';
@@ -23,14 +23,14 @@ function toStoredEvent(r: RawEvent): StoredEvent {
 }
 
 /** Events of run `runId` with `afterSeq < seq ≤ uptoSeq`, in seq order. Sync. */
-export function readEvents(sqlite: BetterSqlite3.Database, runId: number, afterSeq: number, uptoSeq: number): StoredEvent[] {
+export function readEvents(sqlite: SyncConnection, runId: number, afterSeq: number, uptoSeq: number): StoredEvent[] {
   const rows = sqlite.prepare(`select seq, i, folio, event, from_state, to_state, arg from events
     where run_id = ? and seq > ? and seq <= ? order by seq`).safeIntegers(true).all(runId, afterSeq, uptoSeq) as RawEvent[];
   return rows.map(toStoredEvent);
 }
 
 /** The checkpoint of run `runId` nearest at or before `seq`; seq 0 and no folios if none. Sync. */
-export function loadCheckpoint(sqlite: BetterSqlite3.Database, runId: number, seq: number): { readonly seq: number; readonly table: LiveTable } {
+export function loadCheckpoint(sqlite: SyncConnection, runId: number, seq: number): { readonly seq: number; readonly table: LiveTable } {
   const row = sqlite.prepare('select seq, data from checkpoints where run_id = ? and seq <= ? order by seq desc limit 1')
     .get(runId, seq) as { seq: number; data: Uint8Array } | undefined;
   return row === undefined ? { seq: 0, table: new Map() } : { seq: row.seq, table: decodeCheckpoint(row.data) };
@@ -47,6 +47,6 @@ export function loadCheckpoint(sqlite: BetterSqlite3.Database, runId: number, se
  * const folios = [...liveFoliosAt(sqlite, 3, 120_000).values()].filter((f) => f.file === 1)
  * ```
  */
-export function liveFoliosAt(sqlite: BetterSqlite3.Database, runId: number, seq: number): LiveTable {
+export function liveFoliosAt(sqlite: SyncConnection, runId: number, seq: number): LiveTable {
   return Replay.from(sqlite, runId, seq).table;
 }

@@ -6,7 +6,8 @@ import { APPLICATION_ID, recognize } from './_recognize.js';
 import type { Database } from './database.js';
 import { StoreError, wrapSqliteError } from './errors.js';
 import { type Migrations, executedMigrations, loadMigrations, migrateToLatest, needsMigration } from './migrate.js';
-import { isPostgresUrl, shownUrl } from './postgres/index.js';
+import { isPostgresUrl, openPostgresStore } from './postgres/index.js';
+import { SqliteEngine } from './sqlite/index.js';
 import { Store } from './store.js';
 
 /** Busy timeout of every connection, ms (product.md §4: at least 10 s). */
@@ -31,8 +32,8 @@ export type OpenMode = 'create' | 'existing' | 'readonly';
  * be recorded into has the pages new rows go to read first (`probeAppendPaths`). Then
  * `journal_mode = WAL`, `foreign_keys = ON`, a 10 s busy timeout, and the migrations it lacks,
  * inside `BEGIN IMMEDIATE` (a store already up to date takes no write lock).
- * A PostgreSQL URL is refused: the commands that work on such a store open it with `openAnyStore`.
- * @throws StoreError `E_UNSUPPORTED` (a `postgres://` URL), `E_NO_STORE` (missing or 0-byte file, mode not `'create'`), `E_FOREIGN`
+ * A `postgres://` or `postgresql://` URL opens a PostgreSQL store instead (`openPostgresStore`).
+ * @throws StoreError `E_NO_STORE` (missing or 0-byte file, mode not `'create'`), `E_FOREIGN`
  *   (not SQLite, or another application's), `E_DAMAGED`, `E_NEWER` (unknown migrations),
  *   `E_NEEDS_MIGRATION` (`'readonly'` and behind), `E_UNREADABLE`, `E_MIGRATION`, `E_SQLITE`.
  *
@@ -44,9 +45,7 @@ export type OpenMode = 'create' | 'existing' | 'readonly';
  * ```
  */
 export async function openStore(path: string, mode: OpenMode): Promise<Store> {
-  if (isPostgresUrl(path)) {
-    throw new StoreError('E_UNSUPPORTED', `${shownUrl(path)}: this command does not work on a PostgreSQL store yet (runs and push do)`);
-  }
+  if (isPostgresUrl(path)) return openPostgresStore(path, mode);
   const kind = recognize(path);
   if (kind === 'new' && mode !== 'create') {
     throw new StoreError('E_NO_STORE', `${path}: no foliolog store here (run or kernel creates one)`);
@@ -67,7 +66,7 @@ export async function openStore(path: string, mode: OpenMode): Promise<Store> {
     sqlite.pragma('foreign_keys = ON');
     const db = kysely(sqlite, path);
     if (behind) await migrateToLatest(sqlite, db, path, migrations);
-    return new Store(sqlite, db, path, false);
+    return new Store(new SqliteEngine(sqlite), db, path, false);
   } catch (e) {
     sqlite.close();
     throw wrapSqliteError(e, path, `cannot open ${path}`);
@@ -80,7 +79,7 @@ function openReadonly(path: string, migrations: Migrations): Store {
     if (needsMigration(path, executedMigrations(sqlite, path), migrations)) {
       throw new StoreError('E_NEEDS_MIGRATION', `${path} needs migrating: run any other foliolog command on it first (e.g. foliolog runs)`);
     }
-    return new Store(sqlite, kysely(sqlite, path), path, true);
+    return new Store(new SqliteEngine(sqlite), kysely(sqlite, path), path, true);
   } catch (e) {
     sqlite.close();
     throw wrapSqliteError(e, path, `cannot open ${path}`);

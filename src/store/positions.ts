@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SyncConnection } from './connection.js';
 import { EVENT_CODES } from '../model/index.js';
 import type { FileKind } from './database.js';
 
@@ -18,7 +18,7 @@ export interface FileRow {
 }
 
 /** The files of run `runId`, by id. Sync. */
-export function runFiles(sqlite: BetterSqlite3.Database, runId: number): FileRow[] {
+export function runFiles(sqlite: SyncConnection, runId: number): FileRow[] {
   return sqlite.prepare('select id, name, mount, kind from files where run_id = ? order by id').all(runId) as FileRow[];
 }
 
@@ -26,7 +26,7 @@ export function runFiles(sqlite: BetterSqlite3.Database, runId: number): FileRow
  * The index `i` of the operation that emitted event `seq` (the first whose last_seq ≥ seq), or
  * undefined past the last operation. `seq` 0 is before every event: operation 0's position. Sync.
  */
-export function operationOfSeq(sqlite: BetterSqlite3.Database, runId: number, seq: number, ops: number): number | undefined {
+export function operationOfSeq(sqlite: SyncConnection, runId: number, seq: number, ops: number): number | undefined {
   const lastSeq = sqlite.prepare('select last_seq from operations where run_id = ? and i = ?').pluck();
   let lo = 0;
   let hi = ops;
@@ -42,7 +42,7 @@ export function operationOfSeq(sqlite: BetterSqlite3.Database, runId: number, se
  * The current file after event `seq`: the last `file_switched` among the events of operation
  * `i` up to `seq`, else the file current after operation i − 1 (null before any). Sync.
  */
-export function fileAtSeq(sqlite: BetterSqlite3.Database, runId: number, i: number, seq: number): number | null {
+export function fileAtSeq(sqlite: SyncConnection, runId: number, i: number, seq: number): number | null {
   const before = i === 0 ? { file: null, last_seq: 0 }
     : sqlite.prepare('select file, last_seq from operations where run_id = ? and i = ?').get(runId, i - 1) as { file: number | null; last_seq: number };
   const switched = sqlite.prepare(`select arg from events where run_id = ? and seq > ? and seq <= ? and event = ?

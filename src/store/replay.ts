@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SyncConnection, SyncStatement } from './connection.js';
 import { applyEvent, decodeCheckpoint, type LiveTable } from './checkpoints.js';
 import { EVENT_CODES } from '../model/index.js';
 import { parseJson } from './rows.js';
@@ -39,7 +39,7 @@ export interface CheckpointInfo {
  * ```
  */
 export class Replay {
-  readonly #stmt: BetterSqlite3.Statement<[number, number, number]>;
+  readonly #stmt: SyncStatement<[number, number, number]>;
   readonly #runId: number;
   readonly #guard: Guard;
   /** Lifecycle states a folio ends in (`folio_states.final`, migration 0006). */
@@ -50,7 +50,7 @@ export class Replay {
   readonly checkpoint: CheckpointInfo;
   #seq: number;
 
-  private constructor(sqlite: BetterSqlite3.Database, runId: number, checkpoint: CheckpointInfo, table: LiveTable, guard: Guard) {
+  private constructor(sqlite: SyncConnection, runId: number, checkpoint: CheckpointInfo, table: LiveTable, guard: Guard) {
     // Only pin events need `arg` (a pin count); i_size args may pass 2^53, so they are not read.
     // Only a birth reads its folio's row (born in seq order, so neighbouring rows): an end is
     // known from the state the event enters, so most events cost no lookup.
@@ -70,7 +70,7 @@ export class Replay {
    * A replay positioned after event `seq` of run `runId` (0: before the first event); `guard`
    * wraps each later read (the store's damage classification).
    */
-  static from(sqlite: BetterSqlite3.Database, runId: number, seq: number, guard: Guard = (read) => read()): Replay {
+  static from(sqlite: SyncConnection, runId: number, seq: number, guard: Guard = (read) => read()): Replay {
     const row = sqlite.prepare(`select seq, data, ops, counters from checkpoints where run_id = ? and seq <= ?
       order by seq desc limit 1`).get(runId, seq) as { seq: number; data: Uint8Array; ops: number | null; counters: string | null } | undefined;
     const info: CheckpointInfo = row === undefined

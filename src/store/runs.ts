@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SyncConnection } from './connection.js';
 import type { Kysely } from 'kysely';
 import type { BlindRun, DataRun, FolioTriple, StatsDelta } from '../script/index.js';
 import type { Database } from './database.js';
@@ -50,6 +50,9 @@ interface RawOperation {
   blind: string | null; file: bigint | null; last_seq: bigint; layout: bigint | null; resident: bigint | null;
 }
 
+/** The largest operation index a column holds (`operations.i` is a 32-bit integer on PostgreSQL). */
+const LAST_OP = 2 ** 31 - 1;
+
 /**
  * The operations of run `runId` in `i` order (those with `from ≤ i ≤ to`, by default all), with
  * ret/size/blocks exact (better-sqlite3 safeIntegers). Sync.
@@ -60,7 +63,7 @@ interface RawOperation {
  * const [first] = store.loadOperations(3) // { i: 0, ret: 0n, size: 0n, stats: {}, ... }
  * ```
  */
-export function loadOperations(sqlite: BetterSqlite3.Database, runId: number, from = 0, to = Number.MAX_SAFE_INTEGER): OperationRecord[] {
+export function loadOperations(sqlite: SyncConnection, runId: number, from = 0, to = LAST_OP): OperationRecord[] {
   if (sqlite.prepare('select 1 from runs where id = ?').get(runId) === undefined) {
     throw new StoreError('E_NO_RUN', `no run ${runId}`);
   }
@@ -106,17 +109,17 @@ export interface RowDifference {
  * so two long runs that part near their end cost a few blocks, not every row. Layout digests
  * of different versions (`runs.layout_version`) count as missing. Sync.
  */
-export function rowDifferences(sqlite: BetterSqlite3.Database, a: number, b: number): RowDifference[] {
+export function rowDifferences(sqlite: SyncConnection, a: number, b: number): RowDifference[] {
   const version = sqlite.prepare('select coalesce(layout_version, 1) from runs where id = ?').pluck();
   const comparable = version.get(a) === version.get(b) ? 1 : 0;
-  const join = sqlite.prepare(`select x.i, (x.line is not y.line or x.op is not y.op or x.ret is not y.ret
-      or x.errno is not y.errno or x.size is not y.size or x.blocks is not y.blocks or x.data is not y.data) as other,
-    x.stats is not y.stats as stats_differ, x.stats as sx, y.stats as sy,
-    case when x.layout is null or y.layout is null or not ? then 2 when x.layout = y.layout then 0 else 1 end as layout
+  const join = sqlite.prepare(`select x.i, (x.line is distinct from y.line or x.op is distinct from y.op or x.ret is distinct from y.ret
+      or x.errno is distinct from y.errno or x.size is distinct from y.size or x.blocks is distinct from y.blocks or x.data is distinct from y.data) as other,
+    x.stats is distinct from y.stats as stats_differ, x.stats as sx, y.stats as sy,
+    case when x.layout is null or y.layout is null or ? = 0 then 2 when x.layout = y.layout then 0 else 1 end as layout
     from operations x join operations y on y.run_id = ? and y.i = x.i
-    where x.run_id = ? and x.i >= ? and x.i <= ? and (x.line is not y.line or x.op is not y.op or x.ret is not y.ret
-      or x.errno is not y.errno or x.size is not y.size or x.blocks is not y.blocks or x.data is not y.data
-      or x.stats is not y.stats or x.layout is null or y.layout is null or x.layout <> y.layout or not ?)
+    where x.run_id = ? and x.i >= ? and x.i <= ? and (x.line is distinct from y.line or x.op is distinct from y.op or x.ret is distinct from y.ret
+      or x.errno is distinct from y.errno or x.size is distinct from y.size or x.blocks is distinct from y.blocks or x.data is distinct from y.data
+      or x.stats is distinct from y.stats or x.layout is null or y.layout is null or x.layout <> y.layout or ? = 0)
     order by x.i`);
   const rows: Array<{ i: number; other: number; stats_differ: number; sx: string; sy: string; layout: 0 | 1 | 2 }> = [];
   for (const [lo, hi] of differingBlocks(sqlite, a, b)) rows.push(...join.all(comparable, b, a, lo, hi, comparable) as typeof rows);
@@ -127,13 +130,33 @@ export function rowDifferences(sqlite: BetterSqlite3.Database, a: number, b: num
  * The ranges of operations `[lo, hi]` whose blocks differ between runs `a` and `b`, in order:
  * everything when either run has no blocks (recorded before migration 0006). Sync.
  */
-function differingBlocks(sqlite: BetterSqlite3.Database, a: number, b: number): Array<readonly [number, number]> {
-  const all = [[0, Number.MAX_SAFE_INTEGER] as const];
-  const ops = sqlite.prepare('select ops from runs where id = ?').pluck();
-  const blocks = sqlite.prepare('select first_i, ops, hash from operation_blocks where run_id = ? order by first_i');
-  type BlockRow = { first_i: number; ops: number; hash: Uint8Array };
-  const [xa, xb] = [blocks.all(a) as BlockRow[], blocks.all(b) as BlockRow[]];
-  if ((xa.length === 0 && (ops.get(a) as number) > 0) || (xb.length === 0 && (ops.get(b) as number) > 0)) return all;
+function differingBlocks(sqlite: SyncConnection, a: number, b: number): Array<readonly [number, number]> {
+  return blockRanges(runBlocks(sqlite, a), runBlocks(sqlite, b));
+}
+
+type BlockRow = { first_i: number; ops: number; hash: Uint8Array };
+
+/** A run's operation count and its operation blocks (migration 0006), in order. */
+interface RunBlocks {
+  readonly ops: number;
+  readonly blocks: readonly BlockRow[];
+}
+
+function runBlocks(conn: SyncConnection, id: number): RunBlocks {
+  return {
+    ops: conn.prepare('select ops from runs where id = ?').pluck().get(id) as number,
+    blocks: conn.prepare('select first_i, ops, hash from operation_blocks where run_id = ? order by first_i').all(id) as BlockRow[],
+  };
+}
+
+/**
+ * The ranges of operations `[lo, hi]` whose blocks differ between two runs, in order:
+ * everything when either run has no blocks (recorded before migration 0006). Pure.
+ */
+function blockRanges(x: RunBlocks, y: RunBlocks): Array<readonly [number, number]> {
+  const all = [[0, LAST_OP] as const];
+  const [xa, xb] = [x.blocks, y.blocks];
+  if ((xa.length === 0 && x.ops > 0) || (xb.length === 0 && y.ops > 0)) return all;
   const byFirst = new Map(xb.map((r) => [r.first_i, r]));
   const out: Array<[number, number]> = [];
   const add = (lo: number, hi: number): void => {
@@ -141,9 +164,42 @@ function differingBlocks(sqlite: BetterSqlite3.Database, a: number, b: number): 
     if (last !== undefined && last[1] + 1 >= lo) last[1] = Math.max(last[1], hi);
     else out.push([lo, hi]);
   };
-  for (const x of xa) {
-    const y = byFirst.get(x.first_i);
-    if (y === undefined || y.ops !== x.ops || Buffer.compare(x.hash, y.hash) !== 0) add(x.first_i, x.first_i + Math.max(x.ops, y?.ops ?? 0) - 1);
+  for (const r of xa) {
+    const o = byFirst.get(r.first_i);
+    if (o === undefined || o.ops !== r.ops || Buffer.compare(r.hash, o.hash) !== 0) add(r.first_i, r.first_i + Math.max(r.ops, o?.ops ?? 0) - 1);
+  }
+  return out;
+}
+
+/** The columns `rowDifferencesAcross` compares, 64-bit values exact. */
+type ComparedRow = {
+  i: bigint; line: bigint; op: string; ret: bigint | null; errno: string | null; size: bigint | null; blocks: bigint | null;
+  data: string | null; stats: string; layout: bigint | null;
+};
+
+/**
+ * `rowDifferences` for runs in two stores (`foliolog diff 3 OTHER#7`), which no join spans:
+ * the blocks whose hashes differ are found as they are in one store, and only their operation
+ * rows are read from each store and compared here, field by field as the join compares them.
+ * Sync.
+ */
+export function rowDifferencesAcross(x: SyncConnection, a: number, y: SyncConnection, b: number): RowDifference[] {
+  const version = (conn: SyncConnection, id: number): unknown => conn.prepare('select coalesce(layout_version, 1) from runs where id = ?').pluck().get(id);
+  const comparable = version(x, a) === version(y, b);
+  const read = (conn: SyncConnection, id: number, lo: number, hi: number): Map<bigint, ComparedRow> => new Map(
+    (conn.prepare(`select i, line, op, ret, errno, size, blocks, data, stats, layout from operations
+      where run_id = ? and i >= ? and i <= ? order by i`).safeIntegers(true).all(id, lo, hi) as ComparedRow[]).map((r) => [r.i, r]));
+  const out: RowDifference[] = [];
+  for (const [lo, hi] of blockRanges(runBlocks(x, a), runBlocks(y, b))) {
+    const ys = read(y, b, lo, hi);
+    for (const [i, r] of read(x, a, lo, hi)) {
+      const o = ys.get(i);
+      if (o === undefined) continue;
+      const other = r.line !== o.line || r.op !== o.op || r.ret !== o.ret || r.errno !== o.errno || r.size !== o.size
+        || r.blocks !== o.blocks || r.data !== o.data;
+      const layout = r.layout === null || o.layout === null || !comparable ? 2 : r.layout === o.layout ? 0 : 1;
+      if (other || r.stats !== o.stats || layout !== 0) out.push({ i: Number(i), other, stats: r.stats !== o.stats ? [r.stats, o.stats] : null, layout });
+    }
   }
   return out;
 }
@@ -152,13 +208,13 @@ function differingBlocks(sqlite: BetterSqlite3.Database, a: number, b: number): 
  * The per-size counters of operations `from..to` of run `runId` summed (their `stats` only:
  * what `at` adds to a checkpoint's counters). Sync.
  */
-export function sumStats(sqlite: BetterSqlite3.Database, runId: number, from: number, to: number, into: Counters): void {
+export function sumStats(sqlite: SyncConnection, runId: number, from: number, to: number, into: Counters): void {
   const rows = sqlite.prepare('select stats from operations where run_id = ? and i >= ? and i <= ?').pluck().all(runId, from, to) as string[];
   for (const text of rows) into.add(parseJson(text, 'operations.stats') as StatsDelta);
 }
 
 /** The most pages run `runId` held after any operation, and after its last; null before 0002. Sync. */
-export function residentPages(sqlite: BetterSqlite3.Database, runId: number): { readonly peak: number | null; readonly final: number | null } {
+export function residentPages(sqlite: SyncConnection, runId: number): { readonly peak: number | null; readonly final: number | null } {
   const peak = sqlite.prepare('select max(resident) from operations where run_id = ?').pluck().get(runId) as number | null;
   const final = sqlite.prepare('select resident from operations where run_id = ? order by i desc limit 1').pluck().get(runId) as number | null | undefined;
   return { peak, final: final ?? null };

@@ -1,10 +1,10 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { type Clock, type RunMeta, beginRun } from './begin.js';
 import type { LiveTable } from './checkpoints.js';
 import type { Database } from './database.js';
-import { type DeletedRun, type VacuumResult, deleteRuns, vacuum } from './delete.js';
+import type { DeletedRun, VacuumResult } from './delete.js';
+import type { Engine } from './engine.js';
 import { StoreError } from './errors.js';
 import { FolioLog } from './folio-log.js';
 import { guarded, guardedRows } from './_guard.js';
@@ -14,11 +14,13 @@ import { type FileRow, fileAtSeq, operationOfSeq, runFiles } from './positions.j
 import { Replay } from './replay.js';
 import type { ExplanationRow, OperationRecord, RunRecord, StoredEvent } from './rows.js';
 import type { Counters } from './counters.js';
-import { type RowDifference, getRun, listRuns, loadOperations, requireFinishedRun, residentPages, rowDifferences, sumStats } from './runs.js';
-import { type SqlRows, readOnlyQuery } from './sql.js';
+import {
+  type RowDifference, getRun, listRuns, loadOperations, requireFinishedRun, residentPages, rowDifferences, rowDifferencesAcross, sumStats,
+} from './runs.js';
+import type { SqlRows } from './sql.js';
 import { type LifetimeRow, type MarkRow, lifetimeMarks, lifetimes } from './timeline.js';
 import type { RunWriter, WriterOptions } from './writer.js';
-import { SqliteRunRows } from './sqlite/index.js';
+import type { RunRows } from './run-rows.js';
 
 /**
  * A run's what-if lab metrics over its operations (view `run_metrics`): memory in pages, the
@@ -55,14 +57,14 @@ export interface RunMetrics {
  * ```
  */
 export class Store {
-  readonly #sqlite: BetterSqlite3.Database;
+  readonly #engine: Engine;
   readonly #db: Kysely<Database>;
   readonly #path: string;
   readonly #readonly: boolean;
 
-  /** Internal: use `openStore`, which recognises and migrates the file first. */
-  constructor(sqlite: BetterSqlite3.Database, db: Kysely<Database>, path: string, readonly: boolean) {
-    this.#sqlite = sqlite;
+  /** Internal: use `openStore` or `openAnyStore`, which recognise and migrate the store first. */
+  constructor(engine: Engine, db: Kysely<Database>, path: string, readonly: boolean) {
+    this.#engine = engine;
     this.#db = db;
     this.#path = path;
     this.#readonly = readonly;
@@ -73,7 +75,12 @@ export class Store {
     return this.#db;
   }
 
-  /** The path the store was opened with. */
+  /** The backend: a SQLite file or a PostgreSQL database. */
+  get kind(): 'sqlite' | 'postgres' {
+    return this.#engine.kind;
+  }
+
+  /** The path the store was opened with (a URL without its password). */
   get path(): string {
     return this.#path;
   }
@@ -89,7 +96,7 @@ export class Store {
    */
   beginRun(meta: RunMeta, clock: Clock, options?: WriterOptions): RunWriter {
     this.#assertWritable();
-    return beginRun(this.#sqlite, meta, clock, options);
+    return beginRun(this.#engine, meta, clock, options);
   }
 
   /**
@@ -104,7 +111,7 @@ export class Store {
    */
   deleteRuns(ids: readonly number[]): DeletedRun[] {
     this.#assertWritable();
-    return deleteRuns(this.#sqlite, ids);
+    return this.#engine.deleteRuns(ids);
   }
 
   /**
@@ -113,7 +120,7 @@ export class Store {
    */
   vacuum(): VacuumResult {
     this.#assertWritable();
-    return vacuum(this.#sqlite);
+    return this.#engine.vacuum();
   }
 
   /** Every run, oldest first. */
@@ -133,11 +140,11 @@ export class Store {
    * indexed read of its operation rows.
    */
   async runMetrics(id: number): Promise<RunMetrics | undefined> {
-    const r = await sql<RunMetrics>`select ops, peak_resident as peakResident, final_resident as finalResident,
-      peak_no_data as peakNoData, final_no_data as finalNoData, no_data_integral as noDataIntegral,
-      split_retries as splitRetries, pages_scanned as pagesScanned, bytes_compared as bytesCompared,
-      zeros_holed as zerosHoled, peak_metadata_bytes as peakMetadataBytes, final_metadata_bytes as finalMetadataBytes,
-      seek_no_data as seekNoData
+    const r = await sql<RunMetrics>`select ops, peak_resident as "peakResident", final_resident as "finalResident",
+      peak_no_data as "peakNoData", final_no_data as "finalNoData", no_data_integral as "noDataIntegral",
+      split_retries as "splitRetries", pages_scanned as "pagesScanned", bytes_compared as "bytesCompared",
+      zeros_holed as "zerosHoled", peak_metadata_bytes as "peakMetadataBytes", final_metadata_bytes as "finalMetadataBytes",
+      seek_no_data as "seekNoData"
       from run_metrics where run_id = ${id}`.execute(this.#db);
     const row = r.rows[0];
     if (row === undefined) return undefined;
@@ -159,21 +166,29 @@ export class Store {
   /** Operations of a run, 64-bit values exact. Sync. @throws StoreError `E_NO_RUN`. */
   /** The most pages run `runId` held after an operation, and after its last (null before migration 0002). Sync. */
   residentPages(runId: number): { readonly peak: number | null; readonly final: number | null } {
-    return guarded(this.#path, () => residentPages(this.#sqlite, runId));
+    return guarded(this.#path, () => residentPages(this.#engine.conn, runId));
   }
 
   /** The operations whose rows differ between runs `a` and `b` (see `RowDifference`). Sync. */
   rowDifferences(a: number, b: number): RowDifference[] {
-    return guarded(this.#path, () => rowDifferences(this.#sqlite, a, b));
+    return guarded(this.#path, () => rowDifferences(this.#engine.conn, a, b));
+  }
+
+  /**
+   * `rowDifferences` of run `a` of this store and run `b` of `other`, another store of either
+   * backend: the differing blocks' rows of each compared in JavaScript. Sync.
+   */
+  rowDifferencesAcross(a: number, other: Store, b: number): RowDifference[] {
+    return guarded(this.#path, () => guarded(other.#path, () => rowDifferencesAcross(this.#engine.conn, a, other.#engine.conn, b)));
   }
 
   loadOperations(runId: number, from?: number, to?: number): OperationRecord[] {
-    return guarded(this.#path, () => loadOperations(this.#sqlite, runId, from, to));
+    return guarded(this.#path, () => loadOperations(this.#engine.conn, runId, from, to));
   }
 
   /** Add the counters of operations `from..to` (inclusive) of run `runId` to `into`: their stats only. */
   sumStats(runId: number, from: number, to: number, into: Counters): void {
-    guarded(this.#path, () => sumStats(this.#sqlite, runId, from, to, into));
+    guarded(this.#path, () => sumStats(this.#engine.conn, runId, from, to, into));
   }
 
   /**
@@ -181,42 +196,42 @@ export class Store {
    * nearest checkpoint (see `Replay`); its `advance` is guarded like every read. Sync.
    */
   replay(runId: number, seq: number): Replay {
-    return guarded(this.#path, () => Replay.from(this.#sqlite, runId, seq, (read) => guarded(this.#path, read)));
+    return guarded(this.#path, () => Replay.from(this.#engine.conn, runId, seq, (read) => guarded(this.#path, read)));
   }
 
   /** Folio rows and the events of chosen folios of run `runId`, for histories (see `FolioLog`). Sync. */
   folioLog(runId: number): FolioLog {
-    return guarded(this.#path, () => new FolioLog(this.#sqlite, runId, (read) => guarded(this.#path, read)));
+    return guarded(this.#path, () => new FolioLog(this.#engine.conn, runId, (read) => guarded(this.#path, read)));
   }
 
   /** The files of run `runId`. Sync. */
   files(runId: number): FileRow[] {
-    return guarded(this.#path, () => runFiles(this.#sqlite, runId));
+    return guarded(this.#path, () => runFiles(this.#engine.conn, runId));
   }
 
   /** The operation of run `runId` (of `ops` operations) that emitted event `seq`; undefined past the last. Sync. */
   operationOfSeq(runId: number, seq: number, ops: number): number | undefined {
-    return guarded(this.#path, () => operationOfSeq(this.#sqlite, runId, seq, ops));
+    return guarded(this.#path, () => operationOfSeq(this.#engine.conn, runId, seq, ops));
   }
 
   /** The current file after event `seq`, which operation `i` emitted. Sync. */
   fileAtSeq(runId: number, i: number, seq: number): number | null {
-    return guarded(this.#path, () => fileAtSeq(this.#sqlite, runId, i, seq));
+    return guarded(this.#path, () => fileAtSeq(this.#engine.conn, runId, i, seq));
   }
 
   /** Events with `afterSeq < seq ≤ uptoSeq`, `arg` exact. Sync. */
   readEvents(runId: number, afterSeq: number, uptoSeq: number): StoredEvent[] {
-    return guarded(this.#path, () => readEvents(this.#sqlite, runId, afterSeq, uptoSeq));
+    return guarded(this.#path, () => readEvents(this.#engine.conn, runId, afterSeq, uptoSeq));
   }
 
   /** The nearest checkpoint at or before `seq` (seq 0, empty, if none). Sync. */
   loadCheckpoint(runId: number, seq: number): { readonly seq: number; readonly table: LiveTable } {
-    return guarded(this.#path, () => loadCheckpoint(this.#sqlite, runId, seq));
+    return guarded(this.#path, () => loadCheckpoint(this.#engine.conn, runId, seq));
   }
 
   /** The live folios after event `seq`: the nearest checkpoint plus the events after it. Sync. */
   liveFoliosAt(runId: number, seq: number): LiveTable {
-    return guarded(this.#path, () => liveFoliosAt(this.#sqlite, runId, seq));
+    return guarded(this.#path, () => liveFoliosAt(this.#engine.conn, runId, seq));
   }
 
   /**
@@ -233,17 +248,17 @@ export class Store {
    * ```
    */
   query(text: string): SqlRows {
-    return readOnlyQuery(this.#sqlite, this.#path, text);
+    return this.#engine.query(text);
   }
 
   /** The decisions of operation `i` of run `runId` (migration 0004), in order. Sync. */
   explanations(runId: number, i: number): ExplanationRow[] {
-    return guarded(this.#path, () => loadExplanations(this.#sqlite, runId, i));
+    return guarded(this.#path, () => loadExplanations(this.#engine.conn, runId, i));
   }
 
   /** True when run `runId` recorded decisions (model runs recorded after migration 0004). Sync. */
   hasExplanations(runId: number): boolean {
-    return guarded(this.#path, () => hasExplanations(this.#sqlite, runId));
+    return guarded(this.#path, () => hasExplanations(this.#engine.conn, runId));
   }
 
   /**
@@ -251,36 +266,36 @@ export class Store {
    * `afterSeq < seq ≤ uptoSeq`, with their folio rows; only folio `folio`'s when given. Sync.
    */
   folioEvents(runId: number, afterSeq: number, uptoSeq: number, folio?: number): FolioEventRow[] {
-    return guarded(this.#path, () => folioEvents(this.#sqlite, runId, afterSeq, uptoSeq, folio));
+    return guarded(this.#path, () => folioEvents(this.#engine.conn, runId, afterSeq, uptoSeq, folio));
   }
 
   /** Every folio of run `runId`, by id, as `LifetimeRow`s (for pictures of the whole run). Sync; iterate before closing. */
   lifetimes(runId: number): IterableIterator<LifetimeRow> {
-    return guardedRows(this.#path, guarded(this.#path, () => lifetimes(this.#sqlite, runId)));
+    return guardedRows(this.#path, guarded(this.#path, () => lifetimes(this.#engine.conn, runId)));
   }
 
   /** Run `runId`'s events that mark a lifetime (uptodate, zeroed, split, refused split, reclaim, collapse, pins), by seq. Sync. */
   lifetimeMarks(runId: number): IterableIterator<MarkRow> {
-    return guardedRows(this.#path, guarded(this.#path, () => lifetimeMarks(this.#sqlite, runId)));
+    return guardedRows(this.#path, guarded(this.#path, () => lifetimeMarks(this.#engine.conn, runId)));
   }
 
   /** The folio rows of run `runId` with `from ≤ id < to`. Sync. */
   folioRows(runId: number, from: number, to: number): FolioRow[] {
-    return guarded(this.#path, () => folioRows(this.#sqlite, runId, from, to));
+    return guarded(this.#path, () => folioRows(this.#engine.conn, runId, from, to));
   }
 
   /** This store's side of a copy of runs (`foliolog push`): exact reads, and writes in one transaction. */
-  rows(): SqliteRunRows {
-    return new SqliteRunRows(this.#sqlite);
+  rows(): RunRows {
+    return this.#engine.rows();
   }
 
   #assertWritable(): void {
     if (this.#readonly) throw new StoreError('E_READONLY', `${this.#path} is open read-only`);
   }
 
-  /** Close the connection (Kysely's destroy closes better-sqlite3's database). */
+  /** Close the connections (Kysely's destroy closes better-sqlite3's database, or ends the pg pool). */
   async close(): Promise<void> {
     await this.#db.destroy();
-    if (this.#sqlite.open) this.#sqlite.close();
+    await this.#engine.close();
   }
 }

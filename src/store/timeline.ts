@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SyncConnection } from './connection.js';
 import { EVENT_CODES } from '../model/index.js';
 
 /*
@@ -22,13 +22,13 @@ const MARK_EVENTS = [
 ].join(', ');
 
 /** Run `runId`'s folios by id. Sync; iterate before closing the store. */
-export function lifetimes(sqlite: BetterSqlite3.Database, runId: number): IterableIterator<LifetimeRow> {
+export function lifetimes(sqlite: SyncConnection, runId: number): IterableIterator<LifetimeRow> {
   return sqlite.prepare(`select id, file, pgoff, "order", parent, born_seq, ended_seq, ended_state from folios
     where run_id = ? order by id`).raw(true).iterate(runId) as IterableIterator<LifetimeRow>;
 }
 
 /** Run `runId`'s marking events (see MARK_EVENTS) in seq order: one pass over its event log. Sync. */
-export function lifetimeMarks(sqlite: BetterSqlite3.Database, runId: number): IterableIterator<MarkRow> {
+export function lifetimeMarks(sqlite: SyncConnection, runId: number): IterableIterator<MarkRow> {
   return sqlite.prepare(`select seq, i, folio, event, to_state from events
     where run_id = ? and folio is not null and event in (${MARK_EVENTS}) order by seq`).raw(true).iterate(runId) as IterableIterator<MarkRow>;
 }

@@ -1,11 +1,12 @@
 import { createHash, type Hash } from 'node:crypto';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SyncConnection } from './connection.js';
 import { CompactLiveTable } from './_compact-live-table.js';
 import { PendingRows } from './_pending.js';
-import { type WriterStatements, prepareWriterStatements } from './_statements.js';
+import type { SyncStatement } from './connection.js';
+import type { BatchWriter } from './engine.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_INTERVAL, checkpointDue, type LiveFolio } from './checkpoints.js';
 import type { RunSource } from './database.js';
-import { StoreError, wrapSqliteError } from './errors.js';
+import { StoreError } from './errors.js';
 import { Counters } from './counters.js';
 import { type Block, BlockHasher } from './operation-blocks.js';
 import { EVENT_CODES } from '../model/index.js';
@@ -64,9 +65,9 @@ export interface RunSummary extends RunProgress {
  */
 export class RunWriter {
   readonly runId: number;
-  readonly #path: string;
-  readonly #stmts: WriterStatements;
-  readonly #flushTx: BetterSqlite3.Transaction<(final: (() => void) | undefined) => void>;
+  readonly #batches: BatchWriter;
+  readonly #progress: SyncStatement;
+  readonly #finish: SyncStatement;
   readonly #inferred: 0 | 1;
   readonly #batchSize: number;
   readonly #interval: number;
@@ -88,19 +89,16 @@ export class RunWriter {
   readonly #tallies = { events: new Float64Array(TALLY_CODES), states: new Float64Array(TALLY_CODES) };
 
   /** Internal: use `Store.beginRun`, which has inserted the run row `runId`. */
-  constructor(sqlite: BetterSqlite3.Database, runId: number, source: RunSource, options: WriterOptions = {}) {
+  constructor(conn: SyncConnection, batches: BatchWriter, runId: number, source: RunSource, options: WriterOptions = {}) {
     this.runId = runId;
-    this.#path = sqlite.name;
-    this.#stmts = prepareWriterStatements(sqlite);
+    this.#batches = batches;
+    this.#progress = conn.prepare('update runs set ops = ?, events = ? where id = ?');
+    this.#finish = conn.prepare(`update runs set status = ?, failure = ?, ops = ?, events = ?, event_hash = ?, counters = ?,
+      tallies = ?, schedule = coalesce(?, schedule) where id = ?`);
     this.#inferred = source === 'kernel' ? 1 : 0;
     this.#batchSize = options.batchSize ?? BATCH_EVENTS;
     this.#interval = options.checkpointInterval ?? CHECKPOINT_INTERVAL;
     this.#pending = new PendingRows(this.#batchSize);
-    this.#flushTx = sqlite.transaction((final) => {
-      this.#pending.writeTo(this.#stmts, this.runId, this.#inferred);
-      this.#stmts.progress.run(this.#ops, this.#lastSeq, this.runId);
-      final?.();
-    });
   }
 
   /** Record a file (inode) of the run. */
@@ -214,7 +212,7 @@ export class RunWriter {
       events: counts(this.#tallies.events), states: counts(this.#tallies.states),
       peakResident: this.#peakResident, finalResident: this.#live.pages, foliosByOrder: this.#live.byOrder(),
     });
-    this.#flush(() => this.#stmts.finish.run(status, message, this.#ops, this.#lastSeq, hash, this.#counters.json(), tallies, schedule ?? null, this.runId), false);
+    this.#flush(() => this.#finish.run(status, message, this.#ops, this.#lastSeq, hash, this.#counters.json(), tallies, schedule ?? null, this.runId), false);
     this.#closed = true;
     return { runId: this.runId, events: this.#lastSeq, ops: this.#ops, hash };
   }
@@ -251,17 +249,14 @@ export class RunWriter {
   #flush(final: (() => void) | undefined, hash = true): void {
     if (hash) this.#hash.update(this.#pending.hashText());
     try {
-      this.#flushTx.immediate(final);
+      this.#batches.transaction(() => {
+        this.#batches.write(this.#pending, this.runId, this.#inferred);
+        this.#progress.run(this.#ops, this.#lastSeq, this.runId);
+        final?.();
+      });
     } catch (e) {
       this.#closed = true;
-      const code = (e as { code?: unknown }).code;
-      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-        throw new StoreError('E_SEQ_CONFLICT', `run ${this.runId}: duplicate key, two writers collided (${(e as Error).message})`, { cause: e });
-      }
-      if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
-        throw new StoreError('E_NO_RUN', `run ${this.runId} was deleted while it was being recorded`, { cause: e });
-      }
-      throw wrapSqliteError(e, this.#path, `run ${this.runId}: cannot write`);
+      throw this.#batches.error(e, this.runId);
     }
     this.#pending.clear();
   }

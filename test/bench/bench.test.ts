@@ -35,7 +35,7 @@ describe('npm run bench (scaled down)', () => {
 
   it.skipIf(!existsSync(BENCH))('refuses a size it cannot use, with one line and no partial output', () => {
     const bad = spawnSync(process.execPath, [BENCH, '--event', '100000'], { encoding: 'utf8' });
-    expect([bad.status, bad.stdout, bad.stderr]).toEqual([2, '', 'bench: unknown argument --event (want --json, --no-kernel, --events N)\n']);
+    expect([bad.status, bad.stdout, bad.stderr]).toEqual([2, '', 'bench: unknown argument --event (want --json, --no-kernel, --events N, --postgres URL)\n']);
     const r = spawnSync(process.execPath, [BENCH, '--events', '12x'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');

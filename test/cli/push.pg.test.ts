@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RUN_TABLES, openStore } from '../../src/store/index.js';
+import { RUN_TABLES } from '../../src/store/index.js';
 import { PG_SKIP, usePostgres } from '../store/_pg.js';
 import { BIN, cli, cliWith, tempDir } from './_cli.js';
 
@@ -160,21 +160,5 @@ describe.skipIf(PG_SKIP !== undefined)('foliolog push and runs with PostgreSQL',
     await cli('run', EXAMPLE, '--db', other);
     await cli('run', EXAMPLE, '--db', other);
     expect(JSON.parse((await cliWith({ FOLIOLOG_DB: url }, 'runs', '--db', other, '--json')).stdout)).toHaveLength(2);
-  });
-
-  it('refuses the commands that do not work on PostgreSQL yet with one line, exit 2', async () => {
-    const url = await cluster.database();
-    const script = tmp.file('s.fl', 'mount tmpfs\npwrite 0 4k\n');
-    for (const argv of [['run', script], ['at', '1', '0'], ['history', '1', '--pgoff', '0'], ['diff', '1', '2'], ['query', 'select 1'],
-      ['explain', '1', '@0'], ['report', '1'], ['compare', script, '--policies', 'linux-6.18'], ['fuzz', '--seeds', '1..1'],
-      ['shrink', script], ['export', '1', '--perfetto', tmp.file('t.json')]]) {
-      const line = `foliolog: ${argv[0]} does not work on a PostgreSQL store yet (${url}): only runs and push do\n`;
-      expect(await cli(...argv, '--db', url), argv.join(' ')).toEqual({ code: 2, stdout: '', stderr: line });
-      expect(await cliWith({ FOLIOLOG_DB: url }, ...argv), argv.join(' ')).toEqual({ code: 2, stdout: '', stderr: line });
-    }
-    // The store layer refuses too, for callers other than the CLI.
-    await expect(openStore(url, 'existing')).rejects.toMatchObject({ code: 'E_UNSUPPORTED' });
-    const del = await cli('runs', '--db', url, '--delete', '1');
-    expect(del.code).toBe(2);
   });
 });

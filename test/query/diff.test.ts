@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diffRuns, runObservations } from '../../src/query/index.js';
 import { BENCH_MIX, type MixOptions, mixText, simulateText } from '../../src/sim/index.js';
 import type { Store } from '../../src/store/index.js';
+import { useBackend } from '../store/_backend.js';
 import { freshStorePerTest } from '../store/_helpers.js';
 import { corpusText, corpusTruth, recordIncomplete, recordKernel, recordModel } from './_runs.js';
 
@@ -9,6 +10,7 @@ const truth = corpusTruth;
 const text = corpusText;
 
 let store: Store;
+useBackend();
 freshStorePerTest((s) => {
   store = s;
 });

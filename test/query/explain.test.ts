@@ -7,6 +7,7 @@ import type { Observation } from '../../src/script/index.js';
 import { parseObservation, parseScript } from '../../src/script/index.js';
 import { firstUnsupportedLine } from '../../src/sim/index.js';
 import type { Store } from '../../src/store/index.js';
+import { useBackend } from '../store/_backend.js';
 import { freshStorePerTest } from '../store/_helpers.js';
 import { recordIncomplete, recordKernel, recordModel } from './_runs.js';
 
@@ -16,6 +17,7 @@ const truth = (name: string): Observation[] =>
 const text = (name: string): string => readFileSync(join(CORPUS, `${name}.fl`), 'utf8');
 
 let store: Store;
+useBackend();
 freshStorePerTest((s) => {
   store = s;
 });

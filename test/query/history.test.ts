@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { at, history, type HistoryRow } from '../../src/query/index.js';
 import { simulateText } from '../../src/sim/index.js';
 import type { Store } from '../../src/store/index.js';
+import { useBackend } from '../store/_backend.js';
 import { freshStorePerTest } from '../store/_helpers.js';
 import { corpusText, corpusTruth, recordIncomplete, recordKernel, recordModel } from './_runs.js';
 
@@ -24,6 +25,7 @@ const brief = (rows: readonly HistoryRow[]): unknown[][] =>
   rows.map((r) => [r.seq, r.i, r.folio, r.pgoff, r.order, r.event.replace(/^folio_/, ''), r.from, r.to, r.parent, r.into]);
 
 let store: Store;
+useBackend();
 freshStorePerTest((s) => {
   store = s;
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { type Clock, type EventRow, type RunMeta, type Store, openStore } from '../../src/store/index.js';
+import { storeAt } from './_backend.js';
 
 /** A temporary directory, removed by `cleanup()`. */
 export function tempDir(): { readonly dir: string; file(name: string): string; cleanup(): void } {
@@ -20,7 +21,7 @@ export function freshStorePerTest(use: (store: Store) => void): void {
   let store: Store;
   beforeEach(async () => {
     tmp = tempDir();
-    store = await openStore(tmp.file('s.db'), 'create');
+    store = await openStore(await storeAt(tmp.file('s.db')), 'create');
     use(store);
   });
   afterEach(async () => {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { PG_BIN } from './_pg-bin.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -14,19 +15,7 @@ import { afterAll, beforeAll } from 'vitest';
  * CI installs Debian's PostgreSQL (.ci/run); elsewhere, without binaries, the tests skip and say why.
  */
 
-/** The folder holding initdb and pg_ctl: PATH, /usr/local/bin, else Debian's /usr/lib/postgresql/N/bin (newest). */
-function findBinaries(): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), '/usr/local/bin'];
-  const debian = '/usr/lib/postgresql';
-  if (existsSync(debian)) {
-    const versions = readdirSync(debian).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
-    dirs.push(...versions.map((v) => join(debian, v, 'bin')));
-  }
-  return dirs.find((d) => existsSync(join(d, 'initdb')) && existsSync(join(d, 'pg_ctl')) && existsSync(join(d, 'postgres')));
-}
-
-/** Where the PostgreSQL binaries are, if anywhere. */
-export const PG_BIN = findBinaries();
+export { PG_BIN } from './_pg-bin.js';
 
 /** Why the PostgreSQL tests skip, or undefined when they run. */
 export const PG_SKIP = PG_BIN === undefined

@@ -3,7 +3,10 @@ import {
   type EventRow, type LiveFolio, type LiveTable, type Store, applyEvent, decodeCheckpoint, encodeCheckpoint, isStoreError, openStore,
 } from '../../src/store/index.js';
 import { EVENT_CODES } from '../../src/model/events.js';
+import { storeAt, useBackend } from './_backend.js';
 import { CLOCK, meta } from './_helpers.js';
+
+useBackend();
 import { type StreamItem, eventStream } from './_stream.js';
 
 /** A table as a sorted plain array, for deep equality. */
@@ -89,7 +92,7 @@ describe('checkpoints stored by the writer', () => {
   let runId: number;
   const targets = new Set<number>([0, 1, K - 1, K, K + 1, 3 * K + 77, 10_001, ITEMS.at(-1)!.row.seq]);
   beforeAll(async () => {
-    store = await openStore(':memory:', 'create');
+    store = await openStore(await storeAt(':memory:'), 'create');
     const w = store.beginRun(meta(), CLOCK, { checkpointInterval: K, batchSize: 3000 });
     for (let f = 1; f <= 3; f++) w.file({ id: f, name: `f${f}`, mount: 1, kind: 'tmpfs' });
     for (const { row, extra } of ITEMS) w.event(row, extra);
@@ -113,7 +116,7 @@ describe('where the writer places checkpoints', () => {
   let store: Store;
   let runId: number;
   beforeAll(async () => {
-    store = await openStore(':memory:', 'create');
+    store = await openStore(await storeAt(':memory:'), 'create');
     const w = store.beginRun(meta(), CLOCK, { checkpointInterval: 100, batchSize: 250 });
     w.file({ id: 1, name: 'f', mount: 1, kind: 'tmpfs' });
     for (let seq = 1; seq <= BIRTHS; seq++) {

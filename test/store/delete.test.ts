@@ -2,16 +2,21 @@ import { statSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Store, isStoreError, openStore } from '../../src/store/index.js';
+import { onPostgres, storeAt, useBackend } from './_backend.js';
 import { CLOCK, meta, tempDir } from './_helpers.js';
 import { recordRun } from './_stream.js';
 
 const CHILDREN = ['files', 'operations', 'folios', 'events', 'checkpoints', 'explanations', 'operation_blocks'] as const;
 
+useBackend();
+
 let tmp: ReturnType<typeof tempDir>;
 let store: Store;
+let at: string;
 beforeEach(async () => {
   tmp = tempDir();
-  store = await openStore(tmp.file('s.db'), 'create');
+  at = await storeAt(tmp.file('s.db'));
+  store = await openStore(at, 'create');
 });
 afterEach(async () => {
   await store.close();
@@ -80,7 +85,7 @@ describe('Store.deleteRuns', () => {
 
   it('stops a writer whose run is deleted while it records, with E_NO_RUN', async () => {
     const writer = store.beginRun(meta(), CLOCK);
-    const other = await openStore(tmp.file('s.db'), 'existing');
+    const other = await openStore(at, 'existing');
     try {
       expect(other.deleteRuns([writer.runId])).toEqual([{ id: writer.runId, status: 'incomplete', events: 0 }]);
     } finally {
@@ -93,7 +98,7 @@ describe('Store.deleteRuns', () => {
 
   it('refuses to delete through a read-only store', async () => {
     recordRun(store, 10);
-    const reader = await openStore(tmp.file('s.db'), 'readonly');
+    const reader = await openStore(at, 'readonly');
     try {
       expect(() => reader.deleteRuns([1])).toThrowError(expect.objectContaining({ code: 'E_READONLY' }));
       expect(() => reader.vacuum()).toThrowError(expect.objectContaining({ code: 'E_READONLY' }));
@@ -103,7 +108,8 @@ describe('Store.deleteRuns', () => {
   });
 });
 
-describe('cascading deletes', () => {
+// SQLite's own catalogue and query plans; PostgreSQL's cascades are checked by the deletes above.
+describe.skipIf(onPostgres)('cascading deletes', () => {
   it('reach every table referencing runs through a key that starts with run_id, never a scan of other runs', async () => {
     const { rows: fks } = await sql<{ child: string; column: string; onDelete: string }>`select m.name as child,
       f."from" as "column", f.on_delete as "onDelete" from sqlite_master m, pragma_foreign_key_list(m.name) f
@@ -121,7 +127,7 @@ describe('cascading deletes', () => {
 });
 
 describe('Store.vacuum', () => {
-  it('gives the space of deleted runs back: the file shrinks', async () => {
+  it.skipIf(onPostgres)('gives the space of deleted runs back: the file shrinks', async () => {
     const [big, small] = [recordRun(store, 60_000), recordRun(store, 100, { seed: 2 })];
     store.vacuum();
     const full = statSync(tmp.file('s.db')).size;
@@ -135,7 +141,8 @@ describe('Store.vacuum', () => {
     expect(await ids()).toEqual([small]);
   });
 
-  it('runs on a store with nothing to give back', () => {
+  // PostgreSQL's VACUUM keeps the space for new rows: its database can grow by its maps.
+  it.skipIf(onPostgres)('runs on a store with nothing to give back', () => {
     store.beginRun(meta(), CLOCK).finish('complete');
     const { before, after } = store.vacuum();
     expect(after).toBeLessThanOrEqual(before);

@@ -5,6 +5,7 @@ import { parseObservation } from '../../src/script/index.js';
 import { simulateText } from '../../src/sim/index.js';
 import type { SqlCell, Store } from '../../src/store/index.js';
 import { recordKernel, recordModel } from '../query/_runs.js';
+import { onPostgres, useBackend } from './_backend.js';
 import { freshStorePerTest } from './_helpers.js';
 
 /*
@@ -17,6 +18,10 @@ const KNOWN = [
   'fpunch 1m 64k', 'seek -h 0',
 ].join('\n');
 const CORPUS = join(import.meta.dirname, '../conformance');
+/** The sum of a folio_lifetimes row's `state_events` values, in each engine's JSON functions. */
+const SUM_STATE_EVENTS = onPostgres ? 'select sum(value::bigint) from json_each_text(state_events::json)' : 'select sum(value) from json_each(state_events)';
+
+useBackend();
 
 let store: Store;
 freshStorePerTest((s) => {
@@ -182,15 +187,16 @@ describe('views over random scripts', () => {
       expect(rows(`select i, folios_by_order from op_summary where run_id = ${id}`)).toEqual(expected);
       // Events spent add up to the folio's lifetime in events; the states are the event log's.
       expect(rows(`select folio from folio_lifetimes l join runs r on r.id = l.run_id where run_id = ${id}
-        and (select sum(value) from json_each(state_events)) <> coalesce(ended_seq, r.events) - born_seq`)).toEqual([]);
+        and (${SUM_STATE_EVENTS}) <> coalesce(ended_seq, r.events) - born_seq`)).toEqual([]);
       expect(rows(`select folio from folio_lifetimes l where run_id = ${id} and states <> (select group_concat(to_state, ',')
         from (select to_state from event_log e where e.run_id = l.run_id and e.folio = l.folio
-          and (from_state is null or from_state <> to_state) order by seq))`)).toEqual([]);
+          and (from_state is null or from_state <> to_state) order by seq) as t)`)).toEqual([]);
       expect(rows(`select count(*) from folio_lifetimes where run_id = ${id}`)).toEqual(rows(`select count(*) from folios where run_id = ${id}`));
     });
 });
 
-describe('the views read one run through its keys', () => {
+// SQLite's query plans.
+describe.skipIf(onPostgres)('the views read one run through its keys', () => {
   it.each(['event_log', 'folio_lifetimes', 'op_summary', 'split_failures', 'holes_as_data'])('%s scans no table whole for where run_id = N', (view) => {
     const plan = rows(`explain query plan select * from ${view} where run_id = 1`).map((r) => String(r[3]));
     expect(plan.filter((d) => /^SCAN (events|folios|operations|files|runs)\b/.test(d))).toEqual([]);

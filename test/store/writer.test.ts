@@ -2,16 +2,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EVENT_CODES } from '../../src/model/events.js';
 import { type EventRow, type Store, BATCH_OPERATIONS, CHECKPOINT_INTERVAL, isStoreError, openStore } from '../../src/store/index.js';
 import { decodeEventSeqs } from '../../src/store/event-seqs.js';
+import { storeAt, useBackend } from './_backend.js';
 import { CLOCK, expectedHash, meta, tempDir } from './_helpers.js';
 import { eventStream } from './_stream.js';
 
 const BIG = 2n ** 62n + 3n;
 
+useBackend();
+
 let tmp: ReturnType<typeof tempDir>;
 let store: Store;
 beforeEach(async () => {
   tmp = tempDir();
-  store = await openStore(tmp.file('w.db'), 'create');
+  store = await openStore(await storeAt(tmp.file('w.db')), 'create');
 });
 afterEach(async () => {
   await store.close();

@@ -5,7 +5,7 @@ import { openStore } from '../../store/index.js';
 import type { CliEnv } from '../io.js';
 import { fieldText } from '../field-text.js';
 import { jsonText } from '../json.js';
-import { parseRunId } from '../run-id.js';
+import { parseRunRef } from '../run-id.js';
 import { chartLibraries, writeWhole } from '../written-files.js';
 
 /** Options of `foliolog diff`. */
@@ -70,6 +70,7 @@ export function diffText(d: RunDiff): string {
 
 /**
  * `foliolog diff RUN_A RUN_B [--all] [--html FILE]`: the first operation where two runs part
+ * — each run `ID` of `--db`, or `STORE#ID` of another store (a file or a `postgres://` URL) —
  * (with `--all`, every one) and every field of it that differs (product.md §2's rules), then a
  * side-by-side summary. JSON: `{equal, first, summary}` on one line, `all` too with `--all`.
  * `--html` also writes the page of both runs' maps (see `foliolog report`), the first divergence marked.
@@ -77,17 +78,23 @@ export function diffText(d: RunDiff): string {
  * @throws CliError (exit 2) for a malformed id; StoreError `E_NO_RUN`/`E_INCOMPLETE` (exit 2)
  */
 export async function diffCommand(a: string, b: string, opts: DiffOptions, env: CliEnv): Promise<number> {
-  const [ia, ib] = [parseRunId(a), parseRunId(b)];
-  const store = await openStore(opts.db, 'existing');
+  const [ra, rb] = [parseRunRef(a), parseRunRef(b)];
+  const [da, db] = [ra.store ?? opts.db, rb.store ?? opts.db];
+  const store = await openStore(da, 'existing');
   try {
-    const d = await diffRuns(store, ia, ib, { all: opts.all });
-    if (opts.html !== undefined) {
-      const first = d.first === null ? null : { i: d.first.i, line: d.first.line, op: d.first.op, fields: Object.keys(d.first.fields) };
-      const [ta, tb] = [await readTimeline(store, ia), await readTimeline(store, ib)];
-      writeWhole(opts.html, reportHtml(reportData(ta), chartLibraries(), { b: reportData(tb), first }));
+    const storeB = db === da ? store : await openStore(db, 'existing');
+    try {
+      const d = await diffRuns(store, ra.id, rb.id, { all: opts.all, storeB });
+      if (opts.html !== undefined) {
+        const first = d.first === null ? null : { i: d.first.i, line: d.first.line, op: d.first.op, fields: Object.keys(d.first.fields) };
+        const [ta, tb] = [await readTimeline(store, ra.id), await readTimeline(storeB, rb.id)];
+        writeWhole(opts.html, reportHtml(reportData(ta), chartLibraries(), { b: reportData(tb), first }));
+      }
+      env.stdout.write(`${opts.json ? jsonText(d) : diffText(d)}\n`);
+      return d.equal ? 0 : 1;
+    } finally {
+      if (storeB !== store) await storeB.close();
     }
-    env.stdout.write(`${opts.json ? jsonText(d) : diffText(d)}\n`);
-    return d.equal ? 0 : 1;
   } finally {
     await store.close();
   }

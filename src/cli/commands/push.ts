@@ -1,4 +1,4 @@
-import { openAnyStore, pushRuns } from '../../store/index.js';
+import { openStore, pushRuns } from '../../store/index.js';
 import type { CliEnv } from '../io.js';
 import { parseRunId } from '../run-id.js';
 
@@ -31,9 +31,9 @@ export interface PushOptions {
  */
 export async function pushCommand(runs: readonly string[], opts: PushOptions, env: CliEnv): Promise<number> {
   const ids = runs.map(parseRunId);
-  const source = await openAnyStore(opts.db, 'existing');
+  const source = await openStore(opts.db, 'existing');
   try {
-    const target = await openAnyStore(opts.to, 'create');
+    const target = await openStore(opts.to, 'create');
     try {
       const pushed = await pushRuns(source, target, ids, (r) => env.stderr.write(`pushed run ${r.from} → ${r.to}\n`));
       if (opts.json) env.stdout.write(`${JSON.stringify(pushed)}\n`);

@@ -1,5 +1,5 @@
 import { runsTable } from '../../report/index.js';
-import { type AnyStore, StoreError, openAnyStore } from '../../store/index.js';
+import { type Store, openStore } from '../../store/index.js';
 import type { CliEnv } from '../io.js';
 import { parseRunId } from '../run-id.js';
 
@@ -32,19 +32,16 @@ export interface RunsOptions {
  */
 export async function runsCommand(opts: RunsOptions, env: CliEnv): Promise<number> {
   const ids = (opts.delete ?? []).map(parseRunId);
-  const store = await openAnyStore(opts.db, 'existing');
+  const store = await openStore(opts.db, 'existing');
   try {
-    if ((ids.length > 0 || opts.vacuum === true) && !('deleteRuns' in store)) {
-      throw new StoreError('E_UNSUPPORTED', `${store.path}: runs --delete and --vacuum do not work on a PostgreSQL store yet`);
-    }
-    if (ids.length > 0 && 'deleteRuns' in store) {
+    if (ids.length > 0) {
       for (const run of store.deleteRuns(ids)) {
         env.stderr.write(`deleted run ${run.id} (${run.events} events${run.status === 'complete' ? '' : `, ${run.status}`})\n`);
       }
     }
-    if (opts.vacuum === true && 'vacuum' in store) {
+    if (opts.vacuum === true) {
       const { before, after } = store.vacuum();
-      env.stderr.write(`vacuumed ${opts.db}: ${before} -> ${after} bytes\n`);
+      env.stderr.write(`vacuumed ${store.path}: ${before} -> ${after} bytes\n`);
     }
     await listRuns(store, opts.json, env);
     return 0;
@@ -53,7 +50,7 @@ export async function runsCommand(opts: RunsOptions, env: CliEnv): Promise<numbe
   }
 }
 
-async function listRuns(store: AnyStore, json: boolean, env: CliEnv): Promise<void> {
+async function listRuns(store: Store, json: boolean, env: CliEnv): Promise<void> {
   const runs = (await store.listRuns()).map((r) => ({
     id: r.id, source: r.source, script: r.scriptName, policy: r.policy, seed: r.seed,
     ops: r.ops, events: r.events, status: r.status, created: r.createdAt,

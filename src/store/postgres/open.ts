@@ -6,7 +6,8 @@ import { type Migrations, createMigrator, loadMigrations, needsMigration } from 
 import type { OpenMode } from '../open.js';
 import { wrapPgError } from './_errors.js';
 import { shownUrl } from './url.js';
-import { PostgresStore } from './store.js';
+import { Store } from '../store.js';
+import { PostgresEngine } from './engine.js';
 
 /** The session advisory lock that recognising and migrating a database holds: 'Folg'. */
 const OPEN_LOCK = 0x466f6c67;
@@ -25,7 +26,7 @@ const INT8 = 20;
  * migrations create it, all in one transaction); a foliolog store is migrated forward; anything
  * else is refused, untouched.
  * @throws StoreError `E_NO_STORE` (no tables, mode not `'create'`), `E_FOREIGN` (tables that
- *   are not a foliolog store's), `E_NEWER` (unknown migrations), `E_UNSUPPORTED` (`'readonly'`),
+ *   are not a foliolog store's), `E_NEWER` (unknown migrations), `E_NEEDS_MIGRATION` (`'readonly'` and behind),
  *   `E_UNREADABLE` (cannot connect or log in, no such database), `E_MIGRATION`, `E_POSTGRES`.
  *
  * ### Example
@@ -33,9 +34,8 @@ const INT8 = 20;
  * const target = await openPostgresStore('postgres://me@/foliolog?host=/run/postgresql', 'create')
  * ```
  */
-export async function openPostgresStore(url: string, mode: OpenMode): Promise<PostgresStore> {
+export async function openPostgresStore(url: string, mode: OpenMode): Promise<Store> {
   const shown = shownUrl(url);
-  if (mode === 'readonly') throw new StoreError('E_UNSUPPORTED', `${shown}: read-only access to a PostgreSQL store is not there yet`);
   const migrations = await loadMigrations();
   const pool = new pg.Pool({
     connectionString: url,
@@ -47,7 +47,7 @@ export async function openPostgresStore(url: string, mode: OpenMode): Promise<Po
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await recognizeAndMigrate(pool, db, shown, mode, migrations);
-    return new PostgresStore(pool, db, shown);
+    return new Store(new PostgresEngine(url, shown, pool), db, shown, mode === 'readonly');
   } catch (e) {
     await db.destroy();
     throw wrapPgError(e, shown, `cannot open ${shown}`);
@@ -63,6 +63,9 @@ async function recognizeAndMigrate(pool: pg.Pool, db: Kysely<Database>, shown: s
       const executed = await recognize(client, shown);
       if (executed === 'new' && mode !== 'create') {
         throw new StoreError('E_NO_STORE', `${shown}: no foliolog store here (push creates one)`);
+      }
+      if (executed !== 'new' && mode === 'readonly' && needsMigration(shown, executed, migrations)) {
+        throw new StoreError('E_NEEDS_MIGRATION', `${shown} needs migrating: run any other foliolog command on it first (e.g. foliolog runs)`);
       }
       if (executed === 'new' || needsMigration(shown, executed, migrations)) {
         const { error } = await createMigrator(db, migrations).migrateToLatest();

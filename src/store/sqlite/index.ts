@@ -1,1 +1,2 @@
 export { SqliteRunRows } from './run-rows.js';
+export { SqliteEngine } from './engine.js';
