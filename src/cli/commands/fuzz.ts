@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BugName, PolicySpec } from '../../model/index.js';
 import { DEFAULT_POLICY, formatPolicy } from '../../model/index.js';
-import type { Shrunk, Trial } from '../../fuzz/index.js';
+import type { FuzzFound, Shrunk, Trial } from '../../fuzz/index.js';
 import { Fuzzer, shrinkRepro, trial } from '../../fuzz/index.js';
 import { formatSchedule } from '../../script/index.js';
 import { CliError } from '../errors.js';
@@ -11,7 +11,8 @@ import type { CliEnv } from '../io.js';
 import { jsonText } from '../json.js';
 import { progressFor } from '../recording.js';
 import { stepInSlices } from '../slices.js';
-import { bugsOption, policyOption, recordRun } from './run.js';
+import { recordRepro } from '../repro-store.js';
+import { bugsOption, policyOption } from './run.js';
 
 /** Options of `foliolog fuzz`. */
 export interface FuzzCliOptions {
@@ -41,7 +42,7 @@ export function intOption(name: string, value: string, least: number, most: numb
 }
 
 /** ` --policy SPEC` for a policy other than the default, else nothing. Pure. */
-function policyFlag(policy: PolicySpec | undefined): string {
+export function policyFlag(policy: PolicySpec | undefined): string {
   const spec = policy === undefined ? DEFAULT_POLICY : formatPolicy(policy);
   return spec === DEFAULT_POLICY ? '' : ` --policy ${spec}`;
 }
@@ -78,10 +79,46 @@ export function writeRepro(dir: string, stem: string, header: readonly string[],
   } catch (e) {
     throw new CliError(`${dir}: cannot write the reproducer (${e instanceof Error && 'code' in e ? String(e.code) : 'error'})`, { cause: e });
   }
-  const flags = [...bugs.map((b) => ` --bug ${b}`), policyFlag(policy), schedule === undefined ? '' : ` --schedule ${schedule}`].join('');
   const t = trial(text, script, bugs, s.schedule === undefined ? { random: 1 } : { replay: s.schedule }, policy);
   if (t?.failure === undefined) throw new Error(`internal: the reproducer ${script} does not fail`);
-  return { script, schedule, command: `foliolog run ${script}${flags}`, trial: t };
+  return { script, schedule, command: replayCommand(script, schedule, bugs, policy), trial: t };
+}
+
+/** The `foliolog run` command that replays reproducer `script` (with `schedule`, if any). Pure. */
+export function replayCommand(script: string, schedule: string | undefined, bugs: readonly string[], policy?: PolicySpec): string {
+  const flags = [...bugs.map((b) => ` --bug ${b}`), policyFlag(policy), schedule === undefined ? '' : ` --schedule ${schedule}`].join('');
+  return `foliolog run ${script}${flags}`;
+}
+
+/** The `foliolog fuzz` command that tries `seed` alone with these options. Pure. */
+export function seedCommand(seed: number, ops: number, tasks: number, bugs: readonly string[], policy?: PolicySpec): string {
+  return `foliolog fuzz --seeds ${seed}..${seed} --ops ${ops} --tasks ${tasks}${bugs.map((b) => ` --bug ${b}`).join('')}${policyFlag(policy)}`;
+}
+
+/** What `shrinkFound` made: the shrunk script and its files. */
+export interface ShrunkFound {
+  readonly shrunk: Shrunk;
+  readonly files: ReproFiles;
+  /** The files' name without `.fl`: `repro-<bug>-<seed>`. */
+  readonly stem: string;
+}
+
+/**
+ * Shrink failing seed `found` (a failed check) and write its reproducer into `dir` as
+ * `repro-<bug>-<seed>.fl` (+ `.schedule`), headed by the `foliolog fuzz` command that finds it
+ * and what failed (and any `extra` header lines).
+ */
+export async function shrinkFound(found: FuzzFound, o: { readonly ops: number; readonly tasks: number; readonly bugs: readonly BugName[];
+  readonly policy: PolicySpec }, dir: string, extra: readonly string[] = []): Promise<ShrunkFound> {
+  const f = found.trial.failure;
+  const lines = found.script.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  const shrunk = await shrinkRepro(lines, found.sched, o.bugs, { check: f.check!, cmd: found.trial.failedCmd! }, 'shrink.fl', undefined, o.policy);
+  const stem = `repro-${bugLabel(o.bugs)}-${found.seed}`;
+  const header = [
+    seedCommand(found.seed, o.ops, o.tasks, o.bugs, o.policy), ...extra,
+    `check ${f.check} failed on ${found.trial.failedCmd}; shrunk from ${shrunk.before} to ${shrunk.after} operations`,
+  ];
+  return { shrunk, files: writeRepro(dir, stem, header, shrunk, o.bugs, o.policy), stem };
 }
 
 /**
@@ -122,19 +159,9 @@ export async function fuzzCommand(o: FuzzCliOptions, env: CliEnv, stop: AbortSig
   }
   const f = found.trial.failure;
   if (f.kind !== 'check') throw new CliError(`fuzz: seed ${found.seed} reached what this build does not model: ${f.message}`);
-  const lines = found.script.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
-  const shrunk = await shrinkRepro(lines, found.sched, bugs, { check: f.check!, cmd: found.trial.failedCmd! }, 'shrink.fl', undefined, policy);
-  const stem = `repro-${bugLabel(bugs)}-${found.seed}`;
-  const header = [
-    `foliolog fuzz --seeds ${found.seed}..${found.seed} --ops ${ops} --tasks ${tasks}${bugs.map((b) => ` --bug ${b}`).join('')}${policyFlag(policy)}`,
-    `check ${f.check} failed on ${found.trial.failedCmd}; shrunk from ${shrunk.before} to ${shrunk.after} operations`,
-  ];
-  const files = writeRepro(o.out, stem, header, shrunk, bugs, policy);
+  const { shrunk, files } = await shrinkFound(found, { ops, tasks, bugs, policy }, o.out);
   // The reproducer, recorded as `foliolog run` would record it (it fails: a failed run).
-  const rec = await recordRun(files.script, {
-    db: o.db, json: true, quiet: true, check: true, seed: '1', policy: formatPolicy(policy), sched: 'random', bug: bugs,
-    ...(files.schedule === undefined ? {} : { schedule: files.schedule }),
-  }, { ...env, progress: undefined }, stop);
+  const rec = { runId: await recordRepro(o.db, files, bugs, policy, env, stop) };
   const sf = files.trial.failure!;
   if (o.json) {
     env.stdout.write(`${jsonText({
