@@ -10,8 +10,9 @@ import type { Chunk } from './plan.js';
  * at once (`retryDelay` 0). pg-boss 11 and 12 need Node 22; 10.4.2 is the newest for Node 20.
  *
  * Retry timing: a job taken at t by a worker killed with SIGKILL is expired by the first
- * maintenance after t + expire (maintenance every MAINTENANCE_SECONDS), then fetched by the next
- * poll of any worker: within expire + MAINTENANCE_SECONDS + a poll, 30 + 10 + 1 s by default.
+ * maintenance after t + expire (maintenance every `maintenanceSeconds(expire)`, 10 s for the
+ * default lease), then fetched by the next poll of any live worker (1 s): within
+ * expire + maintenance + poll, 30 + 10 + 1 = 41 s by default.
  * pg-boss 10 has no heartbeat, so a chunk must end well inside its expiry (a chunk is a few
  * seconds of work); if one does not, it is run twice and its result counted once
  * (campaign_chunks' key).
@@ -28,6 +29,15 @@ export const DEFAULT_EXPIRE_SECONDS = 30;
 
 /** Tries per chunk: kills, expiries and SIGTERMs each use one. */
 export const RETRY_LIMIT = 100;
+
+/**
+ * How often a worker's pg-boss looks for expired chunks when the shortest lease it serves is
+ * `expireSeconds`: a third of it, at most MAINTENANCE_SECONDS, at least 1, so a short lease
+ * (`fuzz --expire 3`) is noticed soon after it runs out. Pure.
+ */
+export function maintenanceSeconds(expireSeconds: number): number {
+  return Math.max(1, Math.min(MAINTENANCE_SECONDS, Math.floor(expireSeconds / 3)));
+}
 
 /** A chunk a worker holds, with the queue's job id. */
 export interface TakenChunk extends Chunk {
@@ -66,12 +76,13 @@ export class CampaignQueue {
 
   /**
    * Connect and install or upgrade the queue's schema. `supervise`: this process also runs the
-   * maintenance that expires jobs of dead workers (workers do; `fuzz --campaign` and `campaign` do not).
+   * maintenance that expires jobs of dead workers (workers do; `fuzz --campaign` and `campaign`
+   * do not), as often as `maintenanceSeconds(expireSeconds)` says.
    */
-  static async open(url: string, o: { readonly supervise: boolean }): Promise<CampaignQueue> {
+  static async open(url: string, o: { readonly supervise: boolean; readonly expireSeconds?: number }): Promise<CampaignQueue> {
     const boss = new PgBoss({
       connectionString: url, schema: QUEUE_SCHEMA, max: 2, supervise: o.supervise, schedule: false,
-      maintenanceIntervalSeconds: MAINTENANCE_SECONDS, pollingIntervalSeconds: 1,
+      maintenanceIntervalSeconds: maintenanceSeconds(o.expireSeconds ?? DEFAULT_EXPIRE_SECONDS), pollingIntervalSeconds: 1,
     });
     // Errors of the background maintenance (a dropped connection) must not kill the process.
     boss.on('error', () => undefined);

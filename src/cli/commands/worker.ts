@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CampaignQueue, type TakenChunk } from '../../campaign/index.js';
+import { CampaignQueue, DEFAULT_EXPIRE_SECONDS, type TakenChunk } from '../../campaign/index.js';
 import type { Campaign } from '../../store/campaign/index.js';
 import { chunkRecorded, findCampaign, listCampaigns, recordChunk } from '../../store/campaign/index.js';
 import { type AnyStore, openAnyStore, storeIdentity } from '../../store/index.js';
@@ -60,7 +60,9 @@ export async function workerCommand(o: WorkerOptions, env: CliEnv, stop: AbortSi
   try {
     const only = name === undefined ? undefined : await findCampaign(store.db, name);
     if (name !== undefined && only === undefined) throw new CliError(`no campaign ${name} in ${store.path}`);
-    const queue = await CampaignQueue.open(db, { supervise: true });
+    // Leases are per campaign; the maintenance that ends them runs as often as the shortest needs.
+    const leases = (only === undefined ? await listCampaigns(store.db) : [only]).map((c) => c.expireSeconds);
+    const queue = await CampaignQueue.open(db, { supervise: true, expireSeconds: Math.min(DEFAULT_EXPIRE_SECONDS, ...leases) });
     const shift: Shift = { db, store, queue, storeId: await storeIdentity(store.db), worker: `${hostname()}:${process.pid}`, env, stop };
     env.stderr.write(`worker ${shift.worker}: ${name === undefined ? 'every campaign' : `campaign ${name}`} of ${store.path}\n`);
     try {
@@ -111,6 +113,7 @@ async function runChunk(s: Shift, c: Campaign, job: TakenChunk): Promise<void> {
     return;
   }
   const started = performance.now();
+  s.env.stderr.write(`${c.name} chunk ${job.chunk} (seeds ${job.first}..${job.last}): taken\n`);
   const o = seedOptions(c);
   const swept = await sweepChunk(job, o, s.stop);
   if (swept === 'stopped') {
