@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BugName, PolicySpec } from '../../model/index.js';
 import { DEFAULT_POLICY, formatPolicy } from '../../model/index.js';
-import type { FuzzFound, Shrunk, Trial } from '../../fuzz/index.js';
+import type { FuzzFound, FuzzOptions, Shrunk, Trial } from '../../fuzz/index.js';
 import { Fuzzer, shrinkRepro, trial } from '../../fuzz/index.js';
 import { formatSchedule } from '../../script/index.js';
 import { CliError } from '../errors.js';
@@ -11,6 +11,7 @@ import type { CliEnv } from '../io.js';
 import { jsonText } from '../json.js';
 import { progressFor } from '../recording.js';
 import { stepInSlices } from '../slices.js';
+import { type FuzzOutcome, parallelFuzz } from '../parallel-fuzz.js';
 import { recordRepro } from '../repro-store.js';
 import { bugsOption, policyOption } from './run.js';
 
@@ -24,6 +25,8 @@ export interface FuzzCliOptions {
   readonly bug?: readonly string[];
   readonly policy: string;
   readonly out: string;
+  /** Local worker threads (default 1: this one). */
+  readonly jobs?: string;
 }
 
 /** `A..B` with 0 ≤ A ≤ B (both included). @throws CliError naming the option. */
@@ -122,6 +125,29 @@ export async function shrinkFound(found: FuzzFound, o: { readonly ops: number; r
 }
 
 /**
+ * Search `o.seeds` for the first failing seed, on this thread (`jobs` 1, in slices so that a
+ * stop is seen between seeds) or over `jobs` worker threads (`parallelFuzz`): the same answer
+ * either way. A progress bar over the seeds on a terminal.
+ */
+async function searchSeeds(o: FuzzOptions, jobs: number, env: CliEnv, json: boolean, stop: AbortSignal): Promise<FuzzOutcome
+  | { readonly stopped: true; readonly seeds: number; readonly ops: number }> {
+  const progress = progressFor(env, json, o.seeds[1] - o.seeds[0] + 1, 'fuzz', 'seeds');
+  try {
+    if (jobs > 1) {
+      let seen = 0;
+      const r = await parallelFuzz(o, jobs, stop, (n) => { seen = n; progress.tick(n); });
+      return r === 'stopped' ? { stopped: true, seeds: seen, ops: 0 } : r;
+    }
+    const fuzzer = new Fuzzer(o);
+    const stepper = { step: () => { const more = fuzzer.step(); progress.tick(fuzzer.seeds); return more; } };
+    if (await stepInSlices(stepper, stop) === 'stopped') return { stopped: true, seeds: fuzzer.seeds, ops: fuzzer.ops };
+    return fuzzer;
+  } finally {
+    progress.stop();
+  }
+}
+
+/**
  * `foliolog fuzz [--seeds A..B] [--ops M] [--tasks T] [--bug NAME]... [--out DIR]`: seeded
  * random race scripts (`raceScript`), odd seeds on the random scheduler and even ones on PCT,
  * each run on the model with the oracle on, until one fails. The failure is shrunk
@@ -139,22 +165,16 @@ export async function fuzzCommand(o: FuzzCliOptions, env: CliEnv, stop: AbortSig
   const tasks = intOption('--tasks', o.tasks, 1, 26);
   const bugs = bugsOption(o.bug);
   const policy = policyOption(o.policy);
-  const fuzzer = new Fuzzer({ seeds, ops, tasks, bugs, policy });
-  const progress = progressFor(env, o.json, fuzzer.total, 'fuzz', 'seeds');
-  let stopped: boolean;
-  try {
-    stopped = await stepInSlices({ step: () => { const more = fuzzer.step(); progress.tick(fuzzer.seeds); return more; } }, stop) === 'stopped';
-  } finally {
-    progress.stop();
-  }
-  if (stopped) {
-    env.stderr.write(`fuzz: stopped after ${fuzzer.seeds} seeds, ${fuzzer.ops} operations\n`);
+  const jobs = intOption('--jobs', o.jobs ?? '1', 1, 256);
+  const outcome = await searchSeeds({ seeds, ops, tasks, bugs, policy }, jobs, env, o.json, stop);
+  if ('stopped' in outcome) {
+    env.stderr.write(`fuzz: stopped after ${outcome.seeds} seeds, ${outcome.ops} operations\n`);
     return interruptedStatus(stop);
   }
-  const found = fuzzer.found;
+  const found = outcome.found;
   if (found === undefined) {
-    env.stdout.write(o.json ? `${jsonText({ seeds: fuzzer.seeds, ops: fuzzer.ops, failure: null })}\n`
-      : `fuzz: ${fuzzer.seeds} seeds, ${fuzzer.ops} operations, no failure\n`);
+    env.stdout.write(o.json ? `${jsonText({ seeds: outcome.seeds, ops: outcome.ops, failure: null })}\n`
+      : `fuzz: ${outcome.seeds} seeds, ${outcome.ops} operations, no failure\n`);
     return 0;
   }
   const f = found.trial.failure;
@@ -165,7 +185,7 @@ export async function fuzzCommand(o: FuzzCliOptions, env: CliEnv, stop: AbortSig
   const sf = files.trial.failure!;
   if (o.json) {
     env.stdout.write(`${jsonText({
-      seeds: fuzzer.seeds, ops: fuzzer.ops,
+      seeds: outcome.seeds, ops: outcome.ops,
       failure: {
         seed: found.seed, check: sf.check!, step: sf.step ?? null, task: sf.task ?? null, i: sf.i, op: shrunk.trial.failedCmd!,
         message: sf.message, before: shrunk.before, after: shrunk.after, script: files.script, schedule: files.schedule ?? null,
@@ -174,7 +194,7 @@ export async function fuzzCommand(o: FuzzCliOptions, env: CliEnv, stop: AbortSig
     })}\n`);
   } else {
     env.stdout.write([
-      `fuzz: ${fuzzer.seeds} seeds, ${fuzzer.ops} operations: seed ${found.seed} failed check ${f.check}`,
+      `fuzz: ${outcome.seeds} seeds, ${outcome.ops} operations: seed ${found.seed} failed check ${f.check}`,
       `  ${f.message}`,
       `shrunk from ${shrunk.before} to ${shrunk.after} operations (${shrunk.trials} trials): ${sf.message}`,
       `reproducer: ${files.script}${files.schedule === undefined ? '' : `, schedule: ${files.schedule}`}`,
