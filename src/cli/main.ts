@@ -117,8 +117,10 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .option('--jobs <n>', 'local workers (threads) sharing the seeds; the lowest failing seed wins, as with 1', '1')
     .option('--campaign <name>', 'instead: queue the seeds as campaign NAME in a PostgreSQL store for `foliolog worker`s, and return')
     .option('--chunk <n>', 'with --campaign: seeds per chunk a worker takes (default: about 2000 commands\' worth)')
-    .option('--expire <s>', 'with --campaign: seconds a worker may hold a chunk before another one gets it', '30')
+    .option('--expire <s>', 'with --campaign: seconds a worker may hold a chunk before another one gets it (default: 30)')
     .action(async (o: FuzzCliOptions & Omit<EnqueueOptions, 'campaign'> & { campaign?: string }) => {
+      if (o.campaign === undefined && (o.chunk ?? o.expire) !== undefined) throw new CliError(`${o.chunk === undefined ? '--expire' : '--chunk'} needs --campaign`);
+      if (o.campaign !== undefined && o.jobs !== '1') throw new CliError('--jobs does not go with --campaign: start more workers');
       if (o.campaign !== undefined) {
         setCode(await enqueueCommand({ ...o, campaign: o.campaign }, env));
         return;

@@ -58,6 +58,14 @@ describe('campaign commands refuse bad input with one line, exit 2', () => {
       code: 2, stdout: '', stderr: `foliolog: campaign needs a PostgreSQL store (--db postgres://...), not ${db}\n` });
   });
 
+  it('refuses the campaign options without --campaign, and --jobs with it', async () => {
+    const db = tmp.file('x.db');
+    expect(await cli('fuzz', '--chunk', '10', '--db', db)).toEqual({ code: 2, stdout: '', stderr: 'foliolog: --chunk needs --campaign\n' });
+    expect(await cli('fuzz', '--expire', '10', '--db', db)).toEqual({ code: 2, stdout: '', stderr: 'foliolog: --expire needs --campaign\n' });
+    expect(await cli('fuzz', '--campaign', 'c', '--jobs', '2', '--db', db)).toEqual({
+      code: 2, stdout: '', stderr: 'foliolog: --jobs does not go with --campaign: start more workers\n' });
+  });
+
   it('refuses a name that is not one', async () => {
     expect(await cli('fuzz', '--campaign', 'a b', '--db', 'postgres://me@/x')).toMatchObject({
       code: 2, stderr: "foliolog: --campaign: not a campaign name (letters, digits, '.', '_', '-'; at most 64): a b\n" });
