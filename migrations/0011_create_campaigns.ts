@@ -20,7 +20,7 @@ import { autoIncrementKey, int64, strict, withoutRowidStrict } from './_dialect.
  * - `campaign_failures`: every failing seed, written in the transaction of its chunk's row: the
  *   check and the command kind that failed, the message; for the first failure of each kind in
  *   a chunk the shrunk reproducer (`script`, `schedule` one task name per line or null), the run
- *   that recorded it in this store (`run_id`: no foreign key, a run may be deleted) and the
+ *   that recorded it in this store (`repro_run`: no foreign key, a run may be deleted) and the
  *   `foliolog run` command that replays it (`command`); for the others, the `foliolog fuzz`
  *   command that finds and shrinks that seed alone.
  */
@@ -64,7 +64,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('message', 'text', (c) => c.notNull())
     .addColumn('script', 'text')
     .addColumn('schedule', 'text')
-    .addColumn('run_id', 'integer')
+    .addColumn('repro_run', 'integer')
     .addColumn('command', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('campaign_failures_pk', ['campaign_id', 'seed'])
     .$call(withoutRowidStrict(db))

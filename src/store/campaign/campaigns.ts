@@ -184,7 +184,7 @@ export async function recordChunk(db: Kysely<Database>, r: ChunkResult, failures
     if (failures.length > 0) {
       await trx.insertInto('campaign_failures').values(failures.map((f) => ({
         campaign_id: r.campaignId, seed: f.seed, chunk: f.chunk, check_name: f.check, op: f.op, message: f.message,
-        script: f.script, schedule: f.schedule, run_id: f.run, command: f.command,
+        script: f.script, schedule: f.schedule, repro_run: f.run, command: f.command,
       }))).onConflict((oc) => oc.columns(['campaign_id', 'seed']).doNothing()).execute();
     }
     return true;
@@ -219,7 +219,7 @@ export async function campaignTally(db: Kysely<Database>, campaignId: number): P
     workers: [...byWorker].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([worker, w]) => ({ worker, ...w })),
     failures: failures.map((f) => ({
       seed: Number(f.seed), chunk: f.chunk, check: f.check_name, op: f.op, message: f.message, script: f.script,
-      schedule: f.schedule, run: f.run_id, command: f.command,
+      schedule: f.schedule, run: f.repro_run, command: f.command,
     })),
   };
 }

@@ -49,7 +49,7 @@ export interface CampaignFailuresTable {
   message: string;
   script: string | null;
   schedule: string | null;
-  run_id: number | null;
+  repro_run: number | null;
   command: string;
 }
 
