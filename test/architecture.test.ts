@@ -13,10 +13,12 @@ const RULES: Record<string, { layers: string[]; packages: string[]; node: boolea
   'src/fuzz': { layers: ['src/model', 'src/script', 'src/sim'], packages: ['pure-rand'], node: false },
   'src/probe': { layers: ['src/script'], packages: [], node: true },
   'src/store': { layers: ['src/model', 'src/script'], packages: ['kysely', 'better-sqlite3', 'pg', 'pg-copy-streams'], node: true },
+  // Fuzz campaigns' job queue (issue 13): pg-boss, and the pure cutting of a seed range into chunks.
+  'src/campaign': { layers: [], packages: ['pg-boss'], node: true },
   'src/query': { layers: ['src/store', 'src/script', 'src/model'], packages: [], node: false },
   'src/report': { layers: ['src/query', 'src/script'], packages: ['vega', 'vega-lite', 'cli-progress'], node: false },
   'src/cli': {
-    layers: ['src/model', 'machines', 'src/script', 'src/sim', 'src/fuzz', 'src/probe', 'src/store', 'src/query', 'src/report'],
+    layers: ['src/model', 'machines', 'src/script', 'src/sim', 'src/fuzz', 'src/probe', 'src/store', 'src/campaign', 'src/query', 'src/report'],
     packages: ['commander'], node: true,
   },
   migrations: { layers: [], packages: ['kysely'], node: false },

@@ -11,6 +11,9 @@ import { kernelVariantOption } from './variant.js';
 import { MIXES, WORKLOADS } from '../fuzz/index.js';
 import { type DiffOptions, diffCommand } from './commands/diff.js';
 import { type FuzzCliOptions, fuzzCommand } from './commands/fuzz.js';
+import { type EnqueueOptions, enqueueCommand } from './commands/fuzz-campaign.js';
+import { type WorkerOptions, workerCommand } from './commands/worker.js';
+import { type CampaignOptions, campaignCommand } from './commands/campaign.js';
 import { type CompareOptions, compareCommand } from './commands/compare.js';
 import { type GenCliOptions, genCommand, unknownGenerator } from './commands/gen.js';
 import { type ShrinkCliOptions, shrinkCommand } from './commands/shrink.js';
@@ -94,9 +97,35 @@ function program(env: CliEnv, setCode: (code: number) => void, interrupt: Interr
     .addOption(bugOption('put back a shmem bug'))
     .option('--policy <spec>', `what-if policy: NAME[:KEY=VALUE]... joined by + (${POLICY_NAMES.join(', ')})`, DEFAULT_POLICY)
     .option('--out <dir>', 'where the reproducer goes', '.')
-    .action(async (o: FuzzCliOptions) => {
+    .option('--jobs <n>', 'local workers (threads) sharing the seeds; the lowest failing seed wins, as with 1', '1')
+    .option('--campaign <name>', 'instead: queue the seeds as campaign NAME in a PostgreSQL store for `foliolog worker`s, and return')
+    .option('--chunk <n>', 'with --campaign: seeds per chunk a worker takes (default: about 2000 commands\' worth)')
+    .option('--expire <s>', 'with --campaign: seconds a worker may hold a chunk before another one gets it (default: 30)')
+    .action(async (o: FuzzCliOptions & Omit<EnqueueOptions, 'campaign'> & { campaign?: string }) => {
+      if (o.campaign === undefined && (o.chunk ?? o.expire) !== undefined) throw new CliError(`${o.chunk === undefined ? '--expire' : '--chunk'} needs --campaign`);
+      if (o.campaign !== undefined && o.jobs !== '1') throw new CliError('--jobs does not go with --campaign: start more workers');
+      if (o.campaign !== undefined) {
+        setCode(await enqueueCommand({ ...o, campaign: o.campaign }, env));
+        return;
+      }
       setCode(await interrupt.during(() => fuzzCommand(o, env, interrupt.signal)));
     });
+  root.command('worker')
+    .description('take chunks of fuzz campaigns from a PostgreSQL store\'s queue, run them, record what they find; until SIGTERM')
+    .addOption(dbOption())
+    .option('--json', 'taken as every command takes it; the worker reports on stderr', false)
+    .option('--campaign <name>', 'only this campaign\'s chunks (default: every campaign of the store)')
+    .option('--until-done', 'stop (exit 0) once no chunk waits or is held by a worker', false)
+    .action(async (o: WorkerOptions) => {
+      setCode(await interrupt.during(() => workerCommand(o, env, interrupt.signal)));
+    });
+  root.command('campaign')
+    .description('where a fuzz campaign stands: seeds done, failed and in flight, workers\' ops/s, failures and their commands')
+    .argument('<name>', 'the campaign (fuzz --campaign NAME)')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON object: {campaign, seeds, done, failed, in_flight, workers, failures}', false)
+    .option('--out <dir>', 'write each failure\'s shrunk reproducer into DIR; the commands then name those files')
+    .action(async (name: string, o: CampaignOptions) => setCode(await campaignCommand(name, o, env)));
   const gen = root.command('gen')
     .description(`print a seeded workload script for the what-if lab (${WORKLOADS.map((w) => w.name).join(', ')})`)
     .usage('NAME [--seed N] [--json] [options]')

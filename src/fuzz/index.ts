@@ -8,6 +8,7 @@ export type { FailureKind, Trial, TrialSched } from './trial.js';
 export { reproSize, shrinkRepro } from './shrink.js';
 export type { Repro, Shrunk } from './shrink.js';
 export { Fuzzer, schedOfSeed } from './fuzz.js';
+export { Sweep } from './sweep.js';
 export type { FuzzFound, FuzzOptions } from './fuzz.js';
 export {
   BALLOON_OPTIONS, DBPOOL_OPTIONS, MTHP_SIZES, OptionError, SEED_MAX, SPARSE_OPTIONS, WORKLOADS, balloonScript, dbpoolScript, defaultOptions,

@@ -5,7 +5,7 @@ import { StoreError, isStoreError } from './errors.js';
 import { type EventRow, type RunRecord, eventLine } from './rows.js';
 import { COPY_BATCH_ROWS, type Cell, RUNS_TABLE, RUN_TABLES, type RunRows, type RunRowsReader } from './run-rows.js';
 
-/** A store that `pushRuns` reads from or writes into, whatever its backend (SQLite `Store`, `PostgresStore`). */
+/** A store that `pushRuns` reads from or writes into, whatever its backend (`Store` of either backend). */
 export interface PushStore {
   /** Typed reads (runs, store_meta). */
   readonly db: Kysely<Database>;

@@ -62,7 +62,7 @@ export class Store {
   readonly #path: string;
   readonly #readonly: boolean;
 
-  /** Internal: use `openStore` or `openAnyStore`, which recognise and migrate the store first. */
+  /** Internal: use `openStore`, which recognises and migrate the store first. */
   constructor(engine: Engine, db: Kysely<Database>, path: string, readonly: boolean) {
     this.#engine = engine;
     this.#db = db;

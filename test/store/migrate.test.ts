@@ -8,7 +8,7 @@ import { EVENT_CODES } from '../../src/model/events.js';
 import { APPLICATION_ID, createMigrator, loadMigrations, openStore } from '../../src/store/index.js';
 import { MIGRATION_NAMES, tempDir } from './_helpers.js';
 
-const TABLES = ['checkpoints', 'event_types', 'events', 'explanation_codes', 'explanations', 'files', 'folio_states', 'folios', 'operation_blocks', 'operations', 'runs', 'store_meta'];
+const TABLES = ['campaign_chunks', 'campaign_failures', 'campaigns', 'checkpoints', 'event_types', 'events', 'explanation_codes', 'explanations', 'files', 'folio_states', 'folios', 'operation_blocks', 'operations', 'runs', 'store_meta'];
 const VIEWS = ['event_log', 'folio_lifetimes', 'holes_as_data', 'op_summary', 'run_memory', 'run_metrics', 'split_failures'];
 
 let tmp: ReturnType<typeof tempDir>;

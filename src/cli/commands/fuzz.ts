@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BugName, PolicySpec } from '../../model/index.js';
 import { DEFAULT_POLICY, formatPolicy } from '../../model/index.js';
-import type { Shrunk, Trial } from '../../fuzz/index.js';
+import type { FuzzFound, FuzzOptions, Shrunk, Trial } from '../../fuzz/index.js';
 import { Fuzzer, shrinkRepro, trial } from '../../fuzz/index.js';
 import { formatSchedule } from '../../script/index.js';
 import { CliError } from '../errors.js';
@@ -11,7 +11,9 @@ import type { CliEnv } from '../io.js';
 import { jsonText } from '../json.js';
 import { progressFor } from '../recording.js';
 import { stepInSlices } from '../slices.js';
-import { bugsOption, policyOption, recordRun } from './run.js';
+import { type FuzzOutcome, parallelFuzz } from '../parallel-fuzz.js';
+import { recordRepro } from '../repro-store.js';
+import { bugsOption, policyOption } from './run.js';
 
 /** Options of `foliolog fuzz`. */
 export interface FuzzCliOptions {
@@ -23,6 +25,8 @@ export interface FuzzCliOptions {
   readonly bug?: readonly string[];
   readonly policy: string;
   readonly out: string;
+  /** Local worker threads (default 1: this one). */
+  readonly jobs?: string;
 }
 
 /** `A..B` with 0 ≤ A ≤ B (both included). @throws CliError naming the option. */
@@ -41,7 +45,7 @@ export function intOption(name: string, value: string, least: number, most: numb
 }
 
 /** ` --policy SPEC` for a policy other than the default, else nothing. Pure. */
-function policyFlag(policy: PolicySpec | undefined): string {
+export function policyFlag(policy: PolicySpec | undefined): string {
   const spec = policy === undefined ? DEFAULT_POLICY : formatPolicy(policy);
   return spec === DEFAULT_POLICY ? '' : ` --policy ${spec}`;
 }
@@ -78,10 +82,69 @@ export function writeRepro(dir: string, stem: string, header: readonly string[],
   } catch (e) {
     throw new CliError(`${dir}: cannot write the reproducer (${e instanceof Error && 'code' in e ? String(e.code) : 'error'})`, { cause: e });
   }
-  const flags = [...bugs.map((b) => ` --bug ${b}`), policyFlag(policy), schedule === undefined ? '' : ` --schedule ${schedule}`].join('');
   const t = trial(text, script, bugs, s.schedule === undefined ? { random: 1 } : { replay: s.schedule }, policy);
   if (t?.failure === undefined) throw new Error(`internal: the reproducer ${script} does not fail`);
-  return { script, schedule, command: `foliolog run ${script}${flags}`, trial: t };
+  return { script, schedule, command: replayCommand(script, schedule, bugs, policy), trial: t };
+}
+
+/** The `foliolog run` command that replays reproducer `script` (with `schedule`, if any). Pure. */
+export function replayCommand(script: string, schedule: string | undefined, bugs: readonly string[], policy?: PolicySpec): string {
+  const flags = [...bugs.map((b) => ` --bug ${b}`), policyFlag(policy), schedule === undefined ? '' : ` --schedule ${schedule}`].join('');
+  return `foliolog run ${script}${flags}`;
+}
+
+/** The `foliolog fuzz` command that tries `seed` alone with these options. Pure. */
+export function seedCommand(seed: number, ops: number, tasks: number, bugs: readonly string[], policy?: PolicySpec): string {
+  return `foliolog fuzz --seeds ${seed}..${seed} --ops ${ops} --tasks ${tasks}${bugs.map((b) => ` --bug ${b}`).join('')}${policyFlag(policy)}`;
+}
+
+/** What `shrinkFound` made: the shrunk script and its files. */
+export interface ShrunkFound {
+  readonly shrunk: Shrunk;
+  readonly files: ReproFiles;
+  /** The files' name without `.fl`: `repro-<bug>-<seed>`. */
+  readonly stem: string;
+}
+
+/**
+ * Shrink failing seed `found` (a failed check) and write its reproducer into `dir` as
+ * `repro-<bug>-<seed>.fl` (+ `.schedule`), headed by the `foliolog fuzz` command that finds it
+ * and what failed (and any `extra` header lines).
+ */
+export async function shrinkFound(found: FuzzFound, o: { readonly ops: number; readonly tasks: number; readonly bugs: readonly BugName[];
+  readonly policy: PolicySpec }, dir: string, extra: readonly string[] = []): Promise<ShrunkFound> {
+  const f = found.trial.failure;
+  const lines = found.script.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  const shrunk = await shrinkRepro(lines, found.sched, o.bugs, { check: f.check!, cmd: found.trial.failedCmd! }, 'shrink.fl', undefined, o.policy);
+  const stem = `repro-${bugLabel(o.bugs)}-${found.seed}`;
+  const header = [
+    seedCommand(found.seed, o.ops, o.tasks, o.bugs, o.policy), ...extra,
+    `check ${f.check} failed on ${found.trial.failedCmd}; shrunk from ${shrunk.before} to ${shrunk.after} operations`,
+  ];
+  return { shrunk, files: writeRepro(dir, stem, header, shrunk, o.bugs, o.policy), stem };
+}
+
+/**
+ * Search `o.seeds` for the first failing seed, on this thread (`jobs` 1, in slices so that a
+ * stop is seen between seeds) or over `jobs` worker threads (`parallelFuzz`): the same answer
+ * either way. A progress bar over the seeds on a terminal.
+ */
+async function searchSeeds(o: FuzzOptions, jobs: number, env: CliEnv, json: boolean, stop: AbortSignal): Promise<FuzzOutcome
+  | { readonly stopped: true; readonly seeds: number; readonly ops: number }> {
+  const progress = progressFor(env, json, o.seeds[1] - o.seeds[0] + 1, 'fuzz', 'seeds');
+  try {
+    if (jobs > 1) {
+      let seen = 0;
+      const r = await parallelFuzz(o, jobs, stop, (n) => { seen = n; progress.tick(n); });
+      return r === 'stopped' ? { stopped: true, seeds: seen, ops: 0 } : r;
+    }
+    const fuzzer = new Fuzzer(o);
+    const stepper = { step: () => { const more = fuzzer.step(); progress.tick(fuzzer.seeds); return more; } };
+    if (await stepInSlices(stepper, stop) === 'stopped') return { stopped: true, seeds: fuzzer.seeds, ops: fuzzer.ops };
+    return fuzzer;
+  } finally {
+    progress.stop();
+  }
 }
 
 /**
@@ -102,43 +165,27 @@ export async function fuzzCommand(o: FuzzCliOptions, env: CliEnv, stop: AbortSig
   const tasks = intOption('--tasks', o.tasks, 1, 26);
   const bugs = bugsOption(o.bug);
   const policy = policyOption(o.policy);
-  const fuzzer = new Fuzzer({ seeds, ops, tasks, bugs, policy });
-  const progress = progressFor(env, o.json, fuzzer.total, 'fuzz', 'seeds');
-  let stopped: boolean;
-  try {
-    stopped = await stepInSlices({ step: () => { const more = fuzzer.step(); progress.tick(fuzzer.seeds); return more; } }, stop) === 'stopped';
-  } finally {
-    progress.stop();
-  }
-  if (stopped) {
-    env.stderr.write(`fuzz: stopped after ${fuzzer.seeds} seeds, ${fuzzer.ops} operations\n`);
+  const jobs = intOption('--jobs', o.jobs ?? '1', 1, 256);
+  const outcome = await searchSeeds({ seeds, ops, tasks, bugs, policy }, jobs, env, o.json, stop);
+  if ('stopped' in outcome) {
+    env.stderr.write(`fuzz: stopped after ${outcome.seeds} seeds, ${outcome.ops} operations\n`);
     return interruptedStatus(stop);
   }
-  const found = fuzzer.found;
+  const found = outcome.found;
   if (found === undefined) {
-    env.stdout.write(o.json ? `${jsonText({ seeds: fuzzer.seeds, ops: fuzzer.ops, failure: null })}\n`
-      : `fuzz: ${fuzzer.seeds} seeds, ${fuzzer.ops} operations, no failure\n`);
+    env.stdout.write(o.json ? `${jsonText({ seeds: outcome.seeds, ops: outcome.ops, failure: null })}\n`
+      : `fuzz: ${outcome.seeds} seeds, ${outcome.ops} operations, no failure\n`);
     return 0;
   }
   const f = found.trial.failure;
   if (f.kind !== 'check') throw new CliError(`fuzz: seed ${found.seed} reached what this build does not model: ${f.message}`);
-  const lines = found.script.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
-  const shrunk = await shrinkRepro(lines, found.sched, bugs, { check: f.check!, cmd: found.trial.failedCmd! }, 'shrink.fl', undefined, policy);
-  const stem = `repro-${bugLabel(bugs)}-${found.seed}`;
-  const header = [
-    `foliolog fuzz --seeds ${found.seed}..${found.seed} --ops ${ops} --tasks ${tasks}${bugs.map((b) => ` --bug ${b}`).join('')}${policyFlag(policy)}`,
-    `check ${f.check} failed on ${found.trial.failedCmd}; shrunk from ${shrunk.before} to ${shrunk.after} operations`,
-  ];
-  const files = writeRepro(o.out, stem, header, shrunk, bugs, policy);
+  const { shrunk, files } = await shrinkFound(found, { ops, tasks, bugs, policy }, o.out);
   // The reproducer, recorded as `foliolog run` would record it (it fails: a failed run).
-  const rec = await recordRun(files.script, {
-    db: o.db, json: true, quiet: true, check: true, seed: '1', policy: formatPolicy(policy), sched: 'random', bug: bugs,
-    ...(files.schedule === undefined ? {} : { schedule: files.schedule }),
-  }, { ...env, progress: undefined }, stop);
+  const rec = { runId: await recordRepro(o.db, files, bugs, policy, env, stop) };
   const sf = files.trial.failure!;
   if (o.json) {
     env.stdout.write(`${jsonText({
-      seeds: fuzzer.seeds, ops: fuzzer.ops,
+      seeds: outcome.seeds, ops: outcome.ops,
       failure: {
         seed: found.seed, check: sf.check!, step: sf.step ?? null, task: sf.task ?? null, i: sf.i, op: shrunk.trial.failedCmd!,
         message: sf.message, before: shrunk.before, after: shrunk.after, script: files.script, schedule: files.schedule ?? null,
@@ -147,7 +194,7 @@ export async function fuzzCommand(o: FuzzCliOptions, env: CliEnv, stop: AbortSig
     })}\n`);
   } else {
     env.stdout.write([
-      `fuzz: ${fuzzer.seeds} seeds, ${fuzzer.ops} operations: seed ${found.seed} failed check ${f.check}`,
+      `fuzz: ${outcome.seeds} seeds, ${outcome.ops} operations: seed ${found.seed} failed check ${f.check}`,
       `  ${f.message}`,
       `shrunk from ${shrunk.before} to ${shrunk.after} operations (${shrunk.trials} trials): ${sf.message}`,
       `reproducer: ${files.script}${files.schedule === undefined ? '' : `, schedule: ${files.schedule}`}`,
