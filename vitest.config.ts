@@ -16,6 +16,9 @@ const TWO_BACKEND_SUITE = [
 // then pg (1, each file stops its server when it ends), then kernel (2).
 export default defineConfig({
   test: {
+    // Vitest's default is one worker fewer than the cores: one on a 2-core machine, which leaves
+    // a core idle through the whole suite. The kernel project keeps its single worker.
+    maxWorkers: 2,
     projects: [
       {
         test: {

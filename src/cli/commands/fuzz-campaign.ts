@@ -5,18 +5,11 @@ import { isPostgresUrl, openStore, shownUrl, storeIdentity } from '../../store/i
 import { CliError } from '../errors.js';
 import type { CliEnv } from '../io.js';
 import { jsonText } from '../json.js';
-import { intOption, seedRange } from './fuzz.js';
+import { type FuzzCliOptions, intOption, seedRange } from './fuzz.js';
 import { bugsOption, policyOption } from './run.js';
 
-/** Options of `foliolog fuzz --campaign NAME`. */
-export interface EnqueueOptions {
-  readonly db: string;
-  readonly json: boolean;
-  readonly seeds: string;
-  readonly ops: string;
-  readonly tasks: string;
-  readonly bug?: readonly string[];
-  readonly policy: string;
+/** Options of `foliolog fuzz --campaign NAME`: fuzz's, but for the reproducers' folder and local threads. */
+export interface EnqueueOptions extends Omit<FuzzCliOptions, 'out' | 'jobs'> {
   readonly campaign: string;
   readonly chunk?: string;
   readonly expire?: string;
