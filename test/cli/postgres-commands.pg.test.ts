@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PG_SKIP, usePostgres } from '../store/_pg.js';
-import { type CliResult, cli, tempDir } from './_cli.js';
+import { BIN, type CliResult, cli, tempDir } from './_cli.js';
 
 /*
  * Every command on a PostgreSQL store answers as it answers on a SQLite file: the same
@@ -87,6 +88,17 @@ describe.skipIf(PG_SKIP !== undefined)('every command on a PostgreSQL store', ()
     expect(await cli('diff', '1', `${url}#2`, '--all', '--json', '--db', file)).toEqual(within);
     expect(await cli('diff', `${file}#1`, '1', '--db', url)).toMatchObject({ code: 0, stdout: expect.stringContaining('equal: all 35 operations agree') });
     expect(await cli('diff', '1', `${url}#9`, '--db', file)).toEqual({ code: 2, stdout: '', stderr: 'foliolog: no run 9\n' });
+  });
+
+  it('ends the installed command cleanly: every connection closed, nothing left to wait for or abort', async () => {
+    const url = await cluster.database();
+    await cli('run', EXAMPLE, '--db', url);
+    // query opens the pool but never queries through Kysely: the pool must be ended all the same
+    // (else its idle client holds the process 10 s); export leaves libpq's connection for the GC.
+    for (const argv of [['query', 'select count(*) as n from events'], ['export', '1', '--perfetto', tmp.file('t.json')], ['at', '1', '@3']]) {
+      const r = spawnSync(process.execPath, ['--expose-gc', '--max-semi-space-size=1', BIN, ...argv, '--db', url], { encoding: 'utf8', timeout: 8_000 });
+      expect([r.status, r.signal, r.stderr], argv.join(' ')).toEqual([0, null, '']);
+    }
   });
 
   it('deletes runs and vacuums the database', async () => {

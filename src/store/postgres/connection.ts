@@ -48,6 +48,9 @@ function loadLibpq(shown: string): LibpqClass {
   return libpqClass;
 }
 
+/** Connections finished, held until libuv has closed their poll handles (see `PgConnection.close`). */
+const FINISHING = new Set<Libpq>();
+
 /** Rows fetched per round trip while a statement's rows are iterated (a cursor). */
 const FETCH_ROWS = 10_000;
 
@@ -209,8 +212,15 @@ export class PgConnection implements SyncConnection {
 
   /** Close the connection; further statements fail. */
   close(): void {
-    if (this.#open) this.#pq.finish();
+    if (!this.#open) return;
     this.#open = false;
+    this.#pq.finish();
+    // finish() closes libpq's poll handle asynchronously (uv_close) and drops the addon's own
+    // reference to the object that holds it: were it collected before libuv's close phase, libuv
+    // would close freed memory (an abort, `uv__finish_close`). Hold it until that phase is past.
+    const pq = this.#pq;
+    FINISHING.add(pq);
+    setImmediate(() => setImmediate(() => FINISHING.delete(pq)));
   }
 
   /** Internal: run `text` with `params` as a prepared statement; the result stays on the connection. */

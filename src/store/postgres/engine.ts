@@ -73,8 +73,10 @@ export class PostgresEngine implements Engine {
     return new PostgresRunRows(this.#pool, this.#shown);
   }
 
+  /** Close the libpq connection, and end the pool unless Kysely has (it ends only a pool it has used). */
   async close(): Promise<void> {
     this.#conn?.close();
+    if (!this.#pool.ending) await this.#pool.end();
   }
 }
 
