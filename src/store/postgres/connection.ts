@@ -177,11 +177,9 @@ export class PgConnection implements SyncConnection {
       const savepoint = `fl_sp${this.#depth}`;
       this.exec(this.#depth === 0 ? 'begin' : `savepoint ${savepoint}`);
       this.#depth++;
+      let result: ReturnType<F>;
       try {
-        const result = fn(...args) as ReturnType<F>;
-        this.#depth--;
-        this.exec(this.#depth === 0 ? 'commit' : `release savepoint ${savepoint}`);
-        return result;
+        result = fn(...args) as ReturnType<F>;
       } catch (e) {
         this.#depth--;
         try {
@@ -191,6 +189,10 @@ export class PgConnection implements SyncConnection {
         }
         throw e;
       }
+      this.#depth--;
+      // A COMMIT that fails has rolled the transaction back.
+      this.exec(this.#depth === 0 ? 'commit' : `release savepoint ${savepoint}`);
+      return result;
     };
     return wrapped as unknown as F;
   }
