@@ -42,11 +42,6 @@ export async function sweepChunk(chunk: Chunk, o: SeedOptions, stop: AbortSignal
   return sweep;
 }
 
-/** The reproducer files of failing seed `seed` of a campaign with bug switches `bugs`, without folder. Pure. */
-export function reproStem(seed: number, bugs: readonly string[]): string {
-  return `repro-${bugs.length === 0 ? 'none' : bugs.join('+')}-${seed}`;
-}
-
 /**
  * The failures of a chunk as campaign rows. The first failure of each kind (check and command)
  * in the chunk is shrunk, its reproducer recorded as a failed run of store `db` (through a

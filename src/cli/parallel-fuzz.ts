@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { chunksOf } from '../campaign/index.js';
 import { Fuzzer, type FuzzFound, type FuzzOptions } from '../fuzz/index.js';
 
 /** A block of seeds one local worker runs: first and last, both included. */
@@ -42,24 +43,25 @@ function blockSeeds(ops: number): number {
  * ```
  */
 export async function parallelFuzz(o: FuzzOptions, jobs: number, stop: AbortSignal, tick: (seeds: number) => void): Promise<FuzzOutcome | 'stopped'> {
-  const size = blockSeeds(o.ops);
+  const blocks = chunksOf(o.seeds, blockSeeds(o.ops));
   const { seeds: _seeds, ...each } = o;
   const threads = Array.from({ length: jobs }, () => new Worker(new URL('./fuzz-thread.js', import.meta.url), { workerData: each }));
   const done: BlockDone[] = [];
-  let next = o.seeds[0];
+  let next = 0;
   let lowest = Infinity;
   let busy = 0;
   let finished = 0;
   try {
     await new Promise<void>((resolve, reject) => {
       const give = (t: Worker): void => {
-        if (next > o.seeds[1] || next > lowest) {
+        const b = blocks[next];
+        if (b === undefined || b.first > lowest) {
           if (busy === 0) resolve();
           return;
         }
         busy++;
-        t.postMessage({ first: next, last: Math.min(o.seeds[1], next + size - 1) } satisfies Block);
-        next += size;
+        t.postMessage({ first: b.first, last: b.last } satisfies Block);
+        next++;
       };
       const onStop = (): void => resolve();
       stop.addEventListener('abort', onStop, { once: true });

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { SyncConnection } from './connection.js';
 import type { RunStatus } from './database.js';
 import { StoreError, wrapSqliteError } from './errors.js';
 
@@ -28,15 +29,7 @@ export interface VacuumResult {
  *   `E_SQLITE`.
  */
 export function deleteRuns(sqlite: BetterSqlite3.Database, ids: readonly number[]): DeletedRun[] {
-  const find = sqlite.prepare<[number]>('select id, status, events from runs where id = ?');
-  const remove = sqlite.prepare<[number]>('delete from runs where id = ?');
-  const tx = sqlite.transaction((unique: readonly number[]) => {
-    const found = unique.map((id) => find.get(id) as DeletedRun | undefined);
-    const unknown = unique.filter((_id, k) => found[k] === undefined);
-    if (unknown.length > 0) throw new StoreError('E_NO_RUN', `no run${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: nothing deleted`);
-    for (const id of unique) remove.run(id);
-    return found as DeletedRun[];
-  });
+  const tx = sqlite.transaction((unique: readonly number[]) => deleteRunRows(sqlite as unknown as SyncConnection, unique));
   if (sqlite.pragma('foreign_keys', { simple: true }) !== 1) {
     // openStore sets it on every connection; without it the child rows would stay behind.
     throw new StoreError('E_SQLITE', `${sqlite.name}: foreign keys are off, so runs cannot be deleted`);
@@ -46,6 +39,21 @@ export function deleteRuns(sqlite: BetterSqlite3.Database, ids: readonly number[
   } catch (e) {
     throw wrapSqliteError(e, sqlite.name, `cannot delete runs from ${sqlite.name}`);
   }
+}
+
+/**
+ * The statements of a delete, either engine, for the caller's transaction: runs `unique` (no
+ * duplicates) as they stood, then their rows (cascades by `run_id`). Sync.
+ * @throws StoreError `E_NO_RUN` naming every unknown id, before anything is deleted.
+ */
+export function deleteRunRows(conn: SyncConnection, unique: readonly number[]): DeletedRun[] {
+  const find = conn.prepare<[number]>('select id, status, events from runs where id = ?');
+  const remove = conn.prepare<[number]>('delete from runs where id = ?');
+  const found = unique.map((id) => find.get(id) as DeletedRun | undefined);
+  const unknown = unique.filter((_id, k) => found[k] === undefined);
+  if (unknown.length > 0) throw new StoreError('E_NO_RUN', `no run${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: nothing deleted`);
+  for (const id of unique) remove.run(id);
+  return found as DeletedRun[];
 }
 
 /**

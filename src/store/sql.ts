@@ -51,7 +51,7 @@ function whyNotReadOnly(stmt: BetterSqlite3.Statement<unknown[]>, text: string):
 }
 
 /** The first keyword of `text`, lowercased, after blanks and comments, and the text after it. Pure. */
-function firstWord(text: string): { readonly word: string; readonly rest: string } {
+export function firstWord(text: string): { readonly word: string; readonly rest: string } {
   const m = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?(?:\*\/|$))*([A-Za-z_]+)/.exec(text);
   return m === null ? { word: 'this', rest: text } : { word: m[1]!.toLowerCase(), rest: text.slice(m[0].length) };
 }

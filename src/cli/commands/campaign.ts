@@ -4,12 +4,12 @@ import { CampaignQueue, type Chunk, RETRY_LIMIT } from '../../campaign/index.js'
 import type { Campaign, CampaignTally, FailureRecord } from '../../store/campaign/index.js';
 import { campaignTally, findCampaign } from '../../store/campaign/index.js';
 import { openStore, storeIdentity } from '../../store/index.js';
-import { reproStem, seedOptions } from '../campaign-chunk.js';
+import { seedOptions } from '../campaign-chunk.js';
 import { CliError } from '../errors.js';
 import type { CliEnv } from '../io.js';
 import { jsonText } from '../json.js';
 import { campaignName, campaignStore } from './fuzz-campaign.js';
-import { replayCommand } from './fuzz.js';
+import { replayCommand, reproStem } from './fuzz.js';
 
 /** Options of `foliolog campaign`. */
 export interface CampaignOptions {
@@ -60,7 +60,7 @@ function shownFailures(c: Campaign, failures: readonly FailureRecord[], dir: str
   return failures.map((f) => {
     const shown = { seed: f.seed, check: f.check, op: f.op, message: f.message, run: f.run };
     if (f.script === null || dir === undefined) return { ...shown, script: null, schedule: null, command: f.command };
-    const stem = reproStem(f.seed, c.bugs);
+    const stem = reproStem(f.seed, o.bugs);
     const script = join(dir, `${stem}.fl`);
     const schedule = f.schedule === null ? undefined : join(dir, `${stem}.schedule`);
     writeFileSync(script, f.script);

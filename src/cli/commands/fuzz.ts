@@ -55,6 +55,11 @@ export function bugLabel(bugs: readonly BugName[]): string {
   return bugs.length === 0 ? 'none' : bugs.join('+');
 }
 
+/** A reproducer's files' name without `.fl`: `repro-<bug>-<seed>` (fuzz's `--out`, `campaign --out`). Pure. */
+export function reproStem(seed: number, bugs: readonly BugName[]): string {
+  return `repro-${bugLabel(bugs)}-${seed}`;
+}
+
 /** A reproducer's files: the script (with a header saying where it came from) and, when needed, its schedule. */
 export interface ReproFiles {
   readonly script: string;
@@ -116,7 +121,7 @@ export async function shrinkFound(found: FuzzFound, o: { readonly ops: number; r
   const f = found.trial.failure;
   const lines = found.script.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
   const shrunk = await shrinkRepro(lines, found.sched, o.bugs, { check: f.check!, cmd: found.trial.failedCmd! }, 'shrink.fl', undefined, o.policy);
-  const stem = `repro-${bugLabel(o.bugs)}-${found.seed}`;
+  const stem = reproStem(found.seed, o.bugs);
   const header = [
     seedCommand(found.seed, o.ops, o.tasks, o.bugs, o.policy), ...extra,
     `check ${f.check} failed on ${found.trial.failedCmd}; shrunk from ${shrunk.before} to ${shrunk.after} operations`,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { DeletedRun, VacuumResult } from '../delete.js';
+import { type DeletedRun, type VacuumResult, deleteRunRows } from '../delete.js';
 import type { BatchWriter, Engine } from '../engine.js';
 import { StoreError } from '../errors.js';
 import type { CopySink, PendingRows } from '../_pending.js';
@@ -46,15 +46,7 @@ export class PostgresEngine implements Engine {
 
   deleteRuns(ids: readonly number[]): DeletedRun[] {
     const conn = this.conn;
-    const find = conn.prepare<[number]>('select id, status, events from runs where id = ?');
-    const remove = conn.prepare<[number]>('delete from runs where id = ?');
-    return conn.transaction((unique: readonly number[]) => {
-      const found = unique.map((id) => find.get(id) as DeletedRun | undefined);
-      const unknown = unique.filter((_id, k) => found[k] === undefined);
-      if (unknown.length > 0) throw new StoreError('E_NO_RUN', `no run${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: nothing deleted`);
-      for (const id of unique) remove.run(id);
-      return found as DeletedRun[];
-    })([...new Set(ids)]);
+    return conn.transaction((unique: readonly number[]) => deleteRunRows(conn, unique))([...new Set(ids)]);
   }
 
   /** `VACUUM` of the database (outside any transaction); its size before and after. */

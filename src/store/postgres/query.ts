@@ -1,5 +1,5 @@
 import { StoreError } from '../errors.js';
-import type { SqlCell, SqlRows } from '../sql.js';
+import { type SqlCell, type SqlRows, firstWord } from '../sql.js';
 import { type PgConnection, resultColumns, resultRows } from './connection.js';
 
 /** The statements a user's query may start with: those that return rows. */
@@ -25,8 +25,8 @@ const FETCH_ROWS = 10_000;
  * ```
  */
 export function readOnlyQuery(conn: PgConnection, text: string): SqlRows {
-  const word = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?(?:\*\/|$))*\(*\s*([A-Za-z_]+)/.exec(text)?.[1]?.toLowerCase();
-  if (word === undefined) throw new StoreError('E_SQL', 'no SQL statement to run');
+  if (text.trim() === '') throw new StoreError('E_SQL', 'no SQL statement to run');
+  const { word } = firstWord(text);
   if (!READERS.has(word)) throw new StoreError('E_NOT_READ_ONLY', `only read-only statements are allowed (${word} is not a query)`);
   const body = text.replace(/[\s;]+$/, '');
   conn.exec('begin read only');
